@@ -1,0 +1,1 @@
+"""Alignment pipeline: read documents, segment them, embed, align into beads."""

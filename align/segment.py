@@ -1,0 +1,150 @@
+"""Cut a document's text into segments: lines, paragraphs or sentences.
+
+Footnote lines (a leading marker such as ¹ or "1 " under a page break) become segments of
+kind "footnote" carrying their marker, so the aligner can pair them by marker wherever each
+language's layout put them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .model import Segment, is_cjk_lang
+
+UNITS = ("line", "paragraph", "sentence")
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUP_TO_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
+_FOOTNOTE_LINE = re.compile(rf"^\s*([{SUPERSCRIPTS}]+)\s*\S")
+_MARKDOWN = re.compile(r"(\*\*|__|(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w))")
+
+
+def strip_markup(text: str) -> str:
+    """Drop the Markdown-like emphasis markers (`**`, `*`) the UN transcriptions carry."""
+    return re.sub(r"\s{2,}", " ", _MARKDOWN.sub("", text)).strip()
+
+
+def footnote_marker(line: str) -> str | None:
+    """The marker of a footnote line ("³ A/CONF.229/2017/8。" -> "3"), else None."""
+    m = _FOOTNOTE_LINE.match(line)
+    return m.group(1).translate(_SUP_TO_DIGIT) if m else None
+
+
+def make_segment(text: str, para: int | None = None) -> Segment:
+    marker = footnote_marker(text)
+    return Segment(text=text.strip(), kind="footnote" if marker else "text", marker=marker, para=para)
+
+
+def split_lines(text: str) -> list[Segment]:
+    """Every non-empty line is one segment (ids match the gold files of ../shared/data)."""
+    return [make_segment(line) for line in text.splitlines() if line.strip()]
+
+
+def split_paragraphs(text: str, lang: str) -> list[Segment]:
+    """Blank-line separated blocks; the lines of a block are joined (no space in Chinese).
+
+    A footnote line inside a block starts a segment of its own.
+    """
+    out: list[Segment] = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+        buf: list[str] = []
+        for ln in lines:
+            if footnote_marker(ln) is not None:
+                if buf:
+                    out.append(make_segment(join_lines(buf, lang)))
+                    buf = []
+                out.append(make_segment(ln))
+            else:
+                buf.append(ln)
+        if buf:
+            out.append(make_segment(join_lines(buf, lang)))
+    return out
+
+
+def join_lines(lines: list[str], lang: str) -> str:
+    if is_cjk_lang(lang):
+        return "".join(lines)
+    return " ".join(lines)
+
+
+# --- sentences -------------------------------------------------------------------------
+
+_ZH_END = re.compile(r"([。！？；!?;]+[”’」』）)]*)")
+_EN_ABBREV = {
+    "para", "paras", "no", "nos", "vol", "vols", "art", "arts", "p", "pp", "ch", "chap", "sect", "sec", "fig",
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "e.g", "i.e", "etc", "cf", "vs", "viz", "al", "approx",
+    "inc", "ltd", "co", "corp", "dept", "gen", "rev", "add", "corr", "amend", "annex", "suppl", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "u.k", "op", "cit",
+    "ibid", "ed", "eds", "trans", "sess", "res", "doc", "docs", "ser", "s", "a", "e",
+}
+_EN_CAND = re.compile(r"[.!?;]+[\"'”’)\]]*(?=\s+|$)")
+
+
+def split_sentences_zh(text: str) -> list[str]:
+    parts = _ZH_END.split(text)
+    out: list[str] = []
+    for i in range(0, len(parts), 2):
+        s = parts[i] + (parts[i + 1] if i + 1 < len(parts) else "")
+        if s.strip():
+            out.append(s.strip())
+    return _glue_orphans(out)
+
+
+def split_sentences_en(text: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for m in _EN_CAND.finditer(text):
+        end = m.end()
+        before = text[start:m.start()]
+        word = re.search(r"([\w.]+)$", before)
+        tok = word.group(1).lower() if word else ""
+        if m.group(0).startswith(".") and (tok in _EN_ABBREV or re.fullmatch(r"(\w\.)+\w?", tok)
+                                           or re.search(r"\d$", tok) and _next_starts_lower_or_digit(text, end)):
+            continue
+        if m.group(0).startswith(".") and _next_starts_lower_or_digit(text, end):
+            continue
+        s = text[start:end].strip()
+        if s:
+            out.append(s)
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return _glue_orphans(out)
+
+
+def _next_starts_lower_or_digit(text: str, pos: int) -> bool:
+    m = re.match(r"\s*(\S)", text[pos:])
+    return bool(m) and (m.group(1).islower() or m.group(1).isdigit())
+
+
+def _glue_orphans(sents: list[str]) -> list[str]:
+    """A 'sentence' with no letters (a stray quote or number) belongs to the previous one."""
+    out: list[str] = []
+    for s in sents:
+        if out and not re.search(r"\w", s):
+            out[-1] = out[-1] + s
+        else:
+            out.append(s)
+    return out
+
+
+def split_sentences(text: str, lang: str) -> list[str]:
+    return split_sentences_zh(text) if is_cjk_lang(lang) else split_sentences_en(text)
+
+
+def segment(text: str, unit: str, lang: str) -> list[Segment]:
+    """Segments of `text` for `unit` in ("line", "paragraph"); sentences are cut after paragraph alignment."""
+    if unit == "line":
+        return split_lines(text)
+    if unit in ("paragraph", "sentence"):
+        return split_paragraphs(text, lang)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def sentences_of(seg: Segment, lang: str, para: int) -> list[Segment]:
+    """A paragraph segment cut into sentence segments (footnotes stay whole)."""
+    if seg.kind == "footnote":
+        return [Segment(seg.text, seg.kind, seg.marker, para)]
+    return [Segment(s, "text", None, para) for s in split_sentences(seg.text, lang)]
