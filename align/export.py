@@ -1,0 +1,233 @@
+"""Write an alignment for people and tools (TMX, CSV, TSV, JSONL, bead ids) and read a reviewed one back.
+
+Rendering is pure (alignment -> bytes); only `write_alignment`/`write_tmx` touch a file or
+stdout, through `atomic_write` so an interrupted run never leaves half a file. Segment text is
+exported without the Markdown emphasis markers (`**`, `*`) the UN transcriptions carry: CAT
+tools and spreadsheets would show them as literal asterisks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+from termalign import __version__
+from termalign.errors import UserError
+from termalign.fileio import atomic_write
+
+from .evaluate import format_bead
+from .model import Alignment, Bead
+from .segment import make_segment, strip_markup
+
+FORMATS = ("tmx", "csv", "tsv", "jsonl", "ids")
+COLUMNS = ["source_ids", "target_ids", "source", "target", "score"]
+_BOM = "\ufeff"
+
+# TMX `segtype` for each segmentation unit (lines in the dev sets are sentences).
+_SEGTYPE = {"paragraph": "paragraph", "sentence": "sentence", "line": "sentence"}
+
+
+# --- rendering (pure) ---------------------------------------------------------------------
+
+def _rows(al: Alignment) -> Iterable[dict]:
+    """One record per bead: ids, markup-free joined text, score, and the per-segment texts."""
+    for b in al.beads:
+        src = [strip_markup(al.src[i].text) for i in b.src]
+        tgt = [strip_markup(al.tgt[i].text) for i in b.tgt]
+        yield {
+            "source_ids": list(b.src),
+            "target_ids": list(b.tgt),
+            "source": strip_markup(al.src_text(b)),
+            "target": strip_markup(al.tgt_text(b)),
+            "score": round(float(b.score), 4),
+            "source_segments": src,
+            "target_segments": tgt,
+        }
+
+
+def _ids_cell(ids: list[int]) -> str:
+    return "[" + ",".join(map(str, ids)) + "]"
+
+
+def _delimited(al: Alignment, delimiter: str, bom: bool) -> bytes:
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n" if bom else "\n")
+    w.writerow(COLUMNS)
+    for r in _rows(al):
+        w.writerow([_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), r["source"], r["target"], r["score"]])
+    return ((_BOM if bom else "") + buf.getvalue()).encode("utf-8")
+
+
+def _jsonl(al: Alignment) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _rows(al)).encode("utf-8")
+
+
+def _ids(al: Alignment) -> bytes:
+    return "".join(format_bead(b.src, b.tgt) + "\n" for b in al.beads).encode("utf-8")
+
+
+def tmx_bytes(pairs: list[tuple[str, str, dict[str, str]]], srclang: str, tgtlang: str,
+              segtype: str = "sentence", header_props: dict[str, str] | None = None) -> bytes:
+    """TMX 1.4b: one <tu> per (source, target, props) pair; props become <prop type="x-...">.
+
+    Built with translate-toolkit (so its reader agrees with us); the header is ours.
+    """
+    from lxml import etree
+    from translate.storage import tmx
+
+    store = tmx.tmxfile(sourcelanguage=srclang, targetlanguage=tgtlang)
+    for src, tgt, props in pairs:
+        unit = store.addsourceunit(src, srclang)
+        unit.settarget(tgt, tgtlang, append=True)
+        for i, (k, v) in enumerate(props.items()):
+            prop = etree.Element(unit.namespaced("prop"))
+            prop.set("type", k if k.startswith("x-") else f"x-{k}")
+            prop.text = str(v)
+            unit.xmlelement.insert(i, prop)  # the DTD wants <prop> before <tuv>
+    store.addheader()
+    header = store.document.getroot().find(store.namespaced("header"))
+    header.attrib.update({
+        "creationtool": "termalign", "creationtoolversion": __version__, "segtype": segtype,
+        "o-tmf": "termalign", "adminlang": "en", "srclang": srclang, "datatype": "plaintext",
+        "creationdate": datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+    })
+    for k, v in (header_props or {}).items():
+        prop = etree.SubElement(header, "prop")
+        prop.set("type", k if k.startswith("x-") else f"x-{k}")
+        prop.text = str(v)
+    return bytes(store)
+
+
+def _tmx(al: Alignment) -> bytes:
+    pairs = [(r["source"], r["target"], {"x-score": f"{r['score']:.4f}",
+                                         "x-source-ids": _ids_cell(r["source_ids"]),
+                                         "x-target-ids": _ids_cell(r["target_ids"])})
+             for r in _rows(al)]
+    header = {"x-model": al.model} if al.model else {}
+    return tmx_bytes(pairs, al.src_lang, al.tgt_lang, _SEGTYPE.get(al.meta.get("unit", ""), "sentence"), header)
+
+
+def render(al: Alignment, fmt: str) -> bytes:
+    """The bytes of `al` in format `fmt` (one of FORMATS)."""
+    if fmt == "tmx":
+        return _tmx(al)
+    if fmt == "csv":
+        return _delimited(al, ",", bom=True)
+    if fmt == "tsv":
+        return _delimited(al, "\t", bom=False)
+    if fmt == "jsonl":
+        return _jsonl(al)
+    if fmt == "ids":
+        return _ids(al)
+    raise UserError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+# --- writing (the edge) -------------------------------------------------------------------
+
+def _emit(data: bytes, out: str | os.PathLike | None) -> None:
+    if out is None or str(out) == "-":
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:  # a text-only stdout (e.g. captured in tests)
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            sys.stdout.flush()
+            stream.write(data)
+            stream.flush()
+        return
+    with atomic_write(out, "wb") as fh:
+        fh.write(data)
+
+
+def write_alignment(alignment: Alignment, out: str | os.PathLike | None, fmt: str) -> None:
+    """Write `alignment` as `fmt` to the file `out` (atomically), or to stdout when `out` is None."""
+    _emit(render(alignment, fmt), out)
+
+
+def write_tmx(pairs: list[tuple[str, str, dict[str, str]]], path: str | os.PathLike | None, srclang: str,
+              tgtlang: str, segtype: str = "sentence") -> None:
+    """Any list of (source, target, props) pairs as a TMX 1.4b file (the glossary uses segtype="phrase")."""
+    _emit(tmx_bytes(pairs, srclang, tgtlang, segtype), path)
+
+
+# --- reading a reviewed alignment back -----------------------------------------------------
+
+def _ids_of(value, where: str) -> tuple[int, ...]:
+    try:
+        ids = json.loads(value) if isinstance(value, str) else value
+        if not isinstance(ids, list) or not all(isinstance(i, int) and i >= 0 for i in ids):
+            raise ValueError
+        return tuple(ids)
+    except (ValueError, TypeError) as e:
+        raise UserError(f"{where}: bad segment ids {str(value)[:40]!r} (expected e.g. [0,1])") from e
+
+
+def _place(segs: dict[int, str], ids: tuple[int, ...], parts: list[str] | None, joined: str, where: str) -> None:
+    """Record the texts of `ids`: per segment when known, else the bead text on its first id."""
+    if parts is not None and len(parts) != len(ids):
+        raise UserError(f"{where}: {len(ids)} ids but {len(parts)} segment texts")
+    for n, i in enumerate(ids):
+        if i in segs:
+            raise UserError(f"{where}: segment {i} is in two beads")
+        segs[i] = parts[n] if parts is not None else (joined if n == 0 else "")
+
+
+def _records(path: Path, text: str) -> Iterable[tuple[str, dict]]:
+    if path.suffix.lower() == ".jsonl":
+        for n, line in enumerate(text.splitlines(), 1):
+            if line.strip():
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise UserError(f"{path}:{n}: not a JSON line ({e.msg})") from e
+                if not isinstance(rec, dict):
+                    raise UserError(f"{path}:{n}: expected a JSON object")
+                yield f"{path}:{n}", rec
+        return
+    delimiter = "," if path.suffix.lower() == ".csv" else "\t"
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
+    for n, rec in enumerate(reader, 2):
+        yield f"{path}:{n}", rec
+
+
+def read_alignment(path: str | os.PathLike, src_lang: str = "zh", tgt_lang: str = "en") -> Alignment:
+    """An alignment written as .jsonl, .tsv or .csv (and perhaps corrected by a reviewer).
+
+    JSONL keeps each segment's text, so the segments come back exactly. TSV/CSV hold only
+    the joined text of a bead: a many-segment side puts it on its first id and leaves the
+    others empty. Ids never mentioned (a reviewer deleted the row) become empty segments.
+    """
+    p = Path(path)
+    if p.suffix.lower() not in (".jsonl", ".tsv", ".csv"):
+        raise UserError(f"{p}: cannot read alignments from {p.suffix or 'this'} files (use .jsonl, .tsv or .csv)")
+    if not p.is_file():
+        raise UserError(f"{p}: no such file")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise UserError(f"{p}: cannot read ({e})") from e
+    src: dict[int, str] = {}
+    tgt: dict[int, str] = {}
+    beads: list[Bead] = []
+    for where, rec in _records(p, text):
+        try:
+            s_ids = _ids_of(rec["source_ids"], where)
+            t_ids = _ids_of(rec["target_ids"], where)
+            score = float(rec.get("score") or 0.0)
+        except KeyError as e:
+            raise UserError(f"{where}: missing field {e}") from e
+        except ValueError as e:
+            raise UserError(f"{where}: bad score {rec.get('score')!r}") from e
+        _place(src, s_ids, rec.get("source_segments"), rec.get("source") or "", where)
+        _place(tgt, t_ids, rec.get("target_segments"), rec.get("target") or "", where)
+        beads.append(Bead(s_ids, t_ids, score))
+    as_list = lambda d: [make_segment(d.get(i, "")) for i in range(max(d, default=-1) + 1)]  # noqa: E731
+    return Alignment(as_list(src), as_list(tgt), beads, src_lang, tgt_lang, meta={"path": str(p)})
