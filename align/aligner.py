@@ -1,0 +1,264 @@
+"""The aligner: two sequences and a scorer in, beads out. Pure: no model, no I/O.
+
+Two passes, both dynamic programming, both inside a band so cost grows with length:
+1. a 1-1/skip path over single-segment similarities (on block averages first when the
+   documents are long, Vecalign-style, so no full n x m matrix is ever made);
+2. a band of `radius` segments around that path, searched with every bead type up to
+   `max_merge` segments a side, each scored by the scorer.
+Then adjacent 1-1 beads whose crossed pairing scores clearly better are swapped (the
+date/meeting lines at the end of a UN resolution are in opposite orders in zh and en).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from .model import Bead
+
+log = logging.getLogger(__name__)
+
+NEG = -1e9
+
+
+class Scorer(Protocol):
+    """What the aligner needs to know about two sequences."""
+
+    n_src: int
+    n_tgt: int
+
+    def pair_sims(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Similarity of single segments src[i[k]] and tgt[j[k]] (first pass)."""
+
+    def coarse(self, factor: int) -> "Scorer":
+        """A scorer over blocks of `factor` consecutive segments (for long documents)."""
+
+    def fit(self, i: np.ndarray, j: np.ndarray, sims: np.ndarray, path: list[tuple[int, int]]) -> None:
+        """Learn document-level statistics (neighbour margins, length ratio) from the first pass."""
+
+    def bead_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
+        """Score of beads src[i_end-a:i_end] x tgt[j_end-b:j_end]; a or b may be 0 (a skip)."""
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    max_merge: int = 4          # segments a side in one bead
+    max_total: int = 5          # a + b at most (2-3, 1-4 … but not 4-4 unless raised)
+    radius: int = 8             # band half-width of the second pass, in segments
+    direct_cells: int = 2_000_000  # first pass without coarsening up to this many cells
+    coarse_radius: int = 3      # band half-width (in blocks) when refining a coarse path
+    swap_margin: float = 0.05   # crossed pairing must beat the straight one by this much
+
+
+def bead_types(cfg: AlignConfig) -> list[tuple[int, int]]:
+    types = [(1, 0), (0, 1)]
+    for a in range(1, cfg.max_merge + 1):
+        for b in range(1, cfg.max_merge + 1):
+            if a + b <= cfg.max_total or (a, b) == (1, 1):
+                types.append((a, b))
+    return types
+
+
+# --- bands -----------------------------------------------------------------------------
+
+@dataclass
+class Band:
+    """Per source position i (0..n), the allowed target positions [lo[i], hi[i])."""
+
+    lo: np.ndarray
+    hi: np.ndarray
+
+    @property
+    def width(self) -> int:
+        return int((self.hi - self.lo).max())
+
+    def cells(self) -> tuple[np.ndarray, np.ndarray]:
+        counts = self.hi - self.lo
+        i = np.repeat(np.arange(len(self.lo)), counts)
+        starts = np.repeat(self.lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+        j = np.arange(counts.sum()) + starts
+        return i, j
+
+
+def full_band(n: int, m: int) -> Band:
+    return Band(np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m + 1, dtype=np.int64))
+
+
+def band_around(path: list[tuple[int, int]], n: int, m: int, radius: int) -> Band:
+    """Positions within `radius` of a monotone path of (i, j) grid points from (0,0) to (n,m)."""
+    lo = np.full(n + 1, m + 1, dtype=np.int64)
+    hi = np.zeros(n + 1, dtype=np.int64)
+    for i, j in path:
+        for ii in range(max(0, i - radius), min(n, i + radius) + 1):
+            lo[ii] = min(lo[ii], max(0, j - radius))
+            hi[ii] = max(hi[ii], min(m, j + radius) + 1)
+    # keep the band connected and monotone
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    lo[0], hi[n] = 0, m + 1
+    return Band(lo, hi)
+
+
+# --- dynamic programming in a band -----------------------------------------------------
+
+def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
+            score_fn) -> list[tuple[int, int, int, int]]:
+    """Best monotone path of beads from (0,0) to (n,m) staying inside `band`.
+
+    `score_fn(a, b, i_end, j_end)` gives the (vectorised) scores of beads of type (a, b).
+    Returns beads as (i0, i1, j0, j1). Rows are processed one at a time with numpy over the
+    row's band, so the work is O(n * band width * bead types).
+    """
+    lo, hi = band.lo, band.hi
+    W = int((hi - lo).max())
+    dp = np.full((n + 1, W), NEG)
+    back = np.full((n + 1, W), -1, dtype=np.int16)
+    dp[0, 0 - lo[0]] = 0.0  # (0, 0)
+    for i in range(n + 1):
+        js = np.arange(lo[i], hi[i])
+        if len(js) == 0:
+            continue
+        best = dp[i, : len(js)].copy()
+        arg = back[i, : len(js)].copy()
+        skip_t = None
+        for t, (a, b) in enumerate(types):
+            if (a, b) == (0, 1):
+                skip_t = t
+                continue
+            r = i - a
+            if r < 0:
+                continue
+            pj = js - b
+            k = pj - lo[r]
+            ok = (pj >= 0) & (k >= 0) & (k < hi[r] - lo[r])
+            if not ok.any():
+                continue
+            prev = np.full(len(js), NEG)
+            prev[ok] = dp[r, k[ok]]
+            ok &= prev > NEG / 2
+            if not ok.any():
+                continue
+            cand = np.full(len(js), NEG)
+            cand[ok] = prev[ok] + score_fn(a, b, np.full(ok.sum(), i), js[ok])
+            better = cand > best
+            best[better] = cand[better]
+            arg[better] = t
+        if skip_t is not None:
+            best, arg = _row_skips(best, arg, js, score_fn(0, 1, np.full(len(js), i), js), skip_t)
+        dp[i, : len(js)] = best
+        back[i, : len(js)] = arg
+    # trace back
+    beads = []
+    i, j = n, m
+    if not (lo[n] <= m < hi[n]) or back[n, m - lo[n]] < 0 and (n, m) != (0, 0):
+        raise RuntimeError("no path through the band")
+    while (i, j) != (0, 0):
+        t = back[i, j - lo[i]]
+        if t < 0:
+            raise RuntimeError("broken back-pointer")
+        a, b = types[t]
+        beads.append((i - a, i, j - b, j))
+        i, j = i - a, j - b
+    beads.reverse()
+    return beads
+
+
+def _row_skips(best: np.ndarray, arg: np.ndarray, js: np.ndarray, skip: np.ndarray,
+               skip_t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Add 0-1 beads inside one row: dp[j] = max(best[j], dp[j-1] + skip[j]), as a running max.
+
+    With S the cumulative skip score, dp[j] = S[j] + max over k <= j of (best[k] - S[k]).
+    """
+    s = np.where(np.concatenate([[False], np.diff(js) == 1]), skip, 0.0)
+    s[0] = 0.0
+    S = np.cumsum(s)
+    run = np.maximum.accumulate(best - S) + S
+    took = run > best + 1e-12
+    arg = arg.copy()
+    arg[took] = skip_t
+    return np.where(took, run, best), arg
+
+
+# --- first pass --------------------------------------------------------------------------
+
+def first_pass(scorer: Scorer, cfg: AlignConfig, skip: float = -0.1) -> tuple[list[tuple[int, int]], Band]:
+    """A monotone 1-1/skip path of grid points, and the band it was searched in."""
+    n, m = scorer.n_src, scorer.n_tgt
+    if (n + 1) * (m + 1) <= cfg.direct_cells or min(n, m) < 8:
+        band = full_band(n, m)
+    else:
+        factor = int(np.ceil(np.sqrt((n + 1) * (m + 1) / cfg.direct_cells))) * 2
+        cs = scorer.coarse(factor)
+        cpath, _ = first_pass(cs, cfg, skip)
+        path = [(min(n, ci * factor), min(m, cj * factor)) for ci, cj in cpath]
+        band = band_around(_densify(path), n, m, cfg.coarse_radius * factor)
+    def score_fn(a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
+        if a == 0 or b == 0:
+            return np.full(len(i_end), skip)
+        return scorer.pair_sims(i_end - 1, j_end - 1)
+    beads = band_dp(n, m, band, [(1, 0), (0, 1), (1, 1)], score_fn)
+    path = [(0, 0)] + [(i1, j1) for _, i1, _, j1 in beads]
+    return path, band
+
+
+def _densify(path: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Fill the gaps between coarse path points with straight lines."""
+    out = [path[0]]
+    for (i0, j0), (i1, j1) in zip(path, path[1:]):
+        steps = max(abs(i1 - i0), abs(j1 - j0), 1)
+        for s in range(1, steps + 1):
+            out.append((i0 + (i1 - i0) * s // steps, j0 + (j1 - j0) * s // steps))
+    return out
+
+
+# --- the aligner --------------------------------------------------------------------------
+
+def align(scorer: Scorer, cfg: AlignConfig = AlignConfig()) -> list[Bead]:
+    """Beads covering every segment of both sides once, in document order (up to swaps)."""
+    n, m = scorer.n_src, scorer.n_tgt
+    if n == 0 or m == 0:
+        return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
+    path, band1 = first_pass(scorer, cfg)
+    fi, fj = band1.cells()
+    keep = (fi < n) & (fj < m)
+    fi, fj = fi[keep], fj[keep]
+    scorer.fit(fi, fj, scorer.pair_sims(fi, fj), path)
+    band2 = band_around(path, n, m, cfg.radius)
+    raw = band_dp(n, m, band2, bead_types(cfg), scorer.bead_scores)
+    beads = [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)),
+                  float(scorer.bead_scores(i1 - i0, j1 - j0, np.array([i1]), np.array([j1]))[0]))
+             for i0, i1, j0, j1 in raw]
+    return swap_crossed(beads, scorer, cfg.swap_margin)
+
+
+def swap_crossed(beads: list[Bead], scorer: Scorer, margin: float) -> list[Bead]:
+    """Replace a 2-2 stretch by the crossed 1-1 pairs when those score clearly better."""
+    def one(i: int, j: int) -> float:
+        return float(scorer.bead_scores(1, 1, np.array([i + 1]), np.array([j + 1]))[0])
+
+    out: list[Bead] = []
+    k = 0
+    while k < len(beads):
+        b = beads[k]
+        group = None
+        if len(b.src) == 2 and len(b.tgt) == 2:
+            group = (b.src, b.tgt, 1)
+        elif (k + 1 < len(beads) and len(b.src) == len(b.tgt) == 1
+              and len(beads[k + 1].src) == len(beads[k + 1].tgt) == 1):
+            group = ((b.src[0], beads[k + 1].src[0]), (b.tgt[0], beads[k + 1].tgt[0]), 2)
+        if group:
+            (s1, s2), (t1, t2), used = group
+            if s2 == s1 + 1 and t2 == t1 + 1:
+                straight = one(s1, t1) + one(s2, t2)
+                crossed = (one(s1, t2), one(s2, t1))
+                current = b.score * 2 if used == 1 else b.score + beads[k + 1].score
+                if sum(crossed) > max(straight, current) + margin and min(crossed) > 0:
+                    out += [Bead((s1,), (t2,), crossed[0]), Bead((s2,), (t1,), crossed[1])]
+                    k += used
+                    continue
+        out.append(b)
+        k += 1
+    return out

