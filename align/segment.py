@@ -78,7 +78,7 @@ _EN_ABBREV = {
     "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.n", "u.k", "op", "cit",
     "ibid", "ed", "eds", "trans", "sess", "res", "doc", "docs", "ser", "s", "a", "e",
 }
-_EN_CAND = re.compile(r"[.!?;]+[\"'”’)\]]*(?=\s+|$)")
+_EN_CAND = re.compile(rf"[.!?;]+[\"'”’)\]{SUPERSCRIPTS}]*(?=\s+|$)")  # a footnote marker may follow
 
 
 def split_sentences_zh(text: str) -> list[str]:
@@ -101,6 +101,8 @@ def split_sentences_en(text: str) -> list[str]:
         tok = word.group(1).lower() if word else ""
         if m.group(0).startswith(".") and (tok in _EN_ABBREV or re.fullmatch(r"(\w\.)+\w?", tok)
                                            or re.search(r"\d$", tok) and _next_starts_lower_or_digit(text, end)):
+            continue
+        if re.fullmatch(r"\s*\S*\d\S*", before):  # a label ("1.", "75/45.") heads a sentence, ends none
             continue
         if m.group(0).startswith(".") and _next_starts_lower_or_digit(text, end):
             continue
