@@ -111,6 +111,10 @@ def run_dataset(ds: Dataset, encoder, cache_dir: Path | None, progress: bool) ->
     return run, pairs, input_tokens
 
 
+def _rounded(d: dict) -> dict:
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in d.items()}
+
+
 def bench(ds: Dataset, encoder, warm: bool, progress: bool) -> dict:
     """Cold run on an empty cache, then (optionally) a warm run on the same cache."""
     cache = Path(tempfile.mkdtemp(prefix="termalign-bench-"))
@@ -120,11 +124,11 @@ def bench(ds: Dataset, encoder, warm: bool, progress: bool) -> dict:
             "dataset": ds.name, "documents": len(ds.docs), "langs": f"{ds.src_lang}-{ds.tgt_lang}",
             "input_tokens": input_tokens, "tokens_embedded": cold.tokens_embedded,
             "tokens_ratio": round(cold.tokens_embedded / input_tokens, 3) if input_tokens else None,
-            "cold": asdict(cold),
+            "cold": _rounded(asdict(cold)),
         }
         if warm:
             w, warm_pairs, _ = run_dataset(ds, encoder, cache, progress)
-            result["warm"] = asdict(w)
+            result["warm"] = _rounded(asdict(w))
             result["warm_speedup"] = round(cold.wall_s / w.wall_s, 1) if w.wall_s else None
             result["warm_same_beads"] = [t for _, t in warm_pairs] == [t for _, t in cold_pairs]
         result["peak_rss_mb"] = round(peak_rss_mb(), 1)
