@@ -1,0 +1,179 @@
+"""Which language is a text in (by script), are two inputs swapped, is Chinese traditional.
+
+Chinese and English are told apart by script alone: the share of Han characters among the
+letters. That is enough for the zh/en pairs termalign handles and needs no model. Traditional
+Chinese is converted to simplified with OpenCC *for matching only* (embedding, dictionary
+look-up); callers keep the original text for every output.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+
+from termalign.errors import UserError
+
+from .model import is_cjk_lang
+
+log = logging.getLogger(__name__)
+
+#: a text is Chinese when at least this share of its letters are Han characters
+#: (UN Chinese texts quote symbols such as A/RES/75/45 and Latin names, but stay far above it)
+HAN_SHARE_ZH = 0.3
+#: a text is English (any Latin-script language) when Han characters are below this share
+HAN_SHARE_EN = 0.05
+#: fewer letters than this and the script ratio says nothing
+MIN_LETTERS = 3
+
+
+def is_han(ch: str) -> bool:
+    """CJK unified ideographs (with extension A and compatibility ideographs)."""
+    o = ord(ch)
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
+
+
+def is_latin(ch: str) -> bool:
+    return ch.isalpha() and (ch.isascii() or 0x00C0 <= ord(ch) <= 0x024F)
+
+
+@dataclass(frozen=True)
+class ScriptCount:
+    han: int
+    latin: int
+    other: int  # letters of any other script (Cyrillic, Arabic, kana, ...)
+
+    @property
+    def letters(self) -> int:
+        return self.han + self.latin + self.other
+
+    @property
+    def han_share(self) -> float:
+        return self.han / self.letters if self.letters else 0.0
+
+
+def count_scripts(text: str) -> ScriptCount:
+    han = latin = other = 0
+    for ch in text:
+        if is_han(ch):
+            han += 1
+        elif is_latin(ch):
+            latin += 1
+        elif ch.isalpha():
+            other += 1
+    return ScriptCount(han, latin, other)
+
+
+def detect_language(text: str) -> str | None:
+    """'zh', 'en' or None (no letters, or a script mix that is neither)."""
+    c = count_scripts(text)
+    if c.letters < MIN_LETTERS:
+        return None
+    if c.han_share >= HAN_SHARE_ZH:
+        return "zh"
+    if c.han_share < HAN_SHARE_EN and c.latin >= 0.5 * c.letters:
+        return "en"
+    return None
+
+
+def has_language(text: str, lang: str) -> bool:
+    """Whether `text` holds any real amount of text in `lang` (zh: Han; others: Latin letters)."""
+    c = count_scripts(text)
+    if is_cjk_lang(lang):
+        return c.han >= MIN_LETTERS
+    return c.latin >= MIN_LETTERS
+
+
+@dataclass(frozen=True)
+class PairCheck:
+    """What the language check found: `swapped` means src and tgt texts were exchanged."""
+
+    src_text: str
+    tgt_text: str
+    src_name: str
+    tgt_name: str
+    swapped: bool = False
+
+
+def check_pair(src_text: str, tgt_text: str, src_lang: str = "zh", tgt_lang: str = "en",
+               src_name: str = "source", tgt_name: str = "target") -> PairCheck:
+    """Swap inputs given in the wrong order (with a warning); refuse a file with no text in its language.
+
+    Only the zh/en distinction is checked (by script); other language pairs pass unchanged
+    except for the "no letters at all" test.
+    """
+    ds, dt = detect_language(src_text), detect_language(tgt_text)
+    base_s, base_t = src_lang.split("-")[0].lower(), tgt_lang.split("-")[0].lower()
+    checkable = {base_s, base_t} == {"zh", "en"}
+    if checkable and ds == base_t and dt == base_s:
+        log.warning("%s looks like %s and %s like %s: swapping them (source %s, target %s)",
+                    src_name, base_t, tgt_name, base_s, tgt_name, src_name)
+        return PairCheck(tgt_text, src_text, tgt_name, src_name, swapped=True)
+    for text, lang, name in ((src_text, base_s, src_name), (tgt_text, base_t, tgt_name)):
+        if checkable and not has_language(text, lang):
+            raise UserError(f"{name}: no {_LANG_NAMES.get(lang, lang)} text in file "
+                            f"(detected: {detect_language(text) or 'nothing usable'}); check --src-lang/--tgt-lang")
+        if not checkable and count_scripts(text).letters < MIN_LETTERS:
+            raise UserError(f"{name}: no text in file")
+    return PairCheck(src_text, tgt_text, src_name, tgt_name)
+
+
+_LANG_NAMES = {"zh": "Chinese", "en": "English"}
+
+
+# --- similarity sanity check ------------------------------------------------------------
+
+#: mean bead score below which a pair is probably not a translation (see bench/ for the
+#: seed pair's number; unrelated documents score far lower)
+LOW_SIMILARITY = 0.35
+
+
+def similarity_warning(mean_score: float, threshold: float = LOW_SIMILARITY) -> str | None:
+    """A warning text when the aligned pairs are far less similar than real translations are."""
+    if mean_score < threshold:
+        return (f"mean aligned similarity {mean_score:.2f} is far below that of real translations "
+                f"(threshold {threshold:.2f}): are these two documents translations of each other?")
+    return None
+
+
+# --- traditional Chinese ----------------------------------------------------------------
+
+@functools.lru_cache(maxsize=4)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (OpenCC t2s), for matching and look-up only.
+
+    Keep the original for output. t2s maps character by character (the phrase tables only
+    choose among characters), so the result has the same length as the input in practice;
+    `to_simplified_aligned` guarantees it.
+    """
+    return _converter("t2s").convert(text) if text else text
+
+
+def to_simplified_aligned(text: str) -> str:
+    """Like to_simplified, but always the same length as `text` (offsets stay valid)."""
+    out = to_simplified(text)
+    if len(out) == len(text):
+        return out
+    return "".join(to_simplified(ch) if len(to_simplified(ch)) == 1 else ch for ch in text)
+
+
+def traditional_share(text: str) -> float:
+    """Share of Han characters that OpenCC would change: near 0 for simplified text."""
+    han = [ch for ch in text if is_han(ch)]
+    if not han:
+        return 0.0
+    simp = to_simplified("".join(han))
+    if len(simp) != len(han):
+        simp = "".join(to_simplified(ch) for ch in han)
+    return sum(a != b for a, b in zip(han, simp)) / len(han)
+
+
+def is_traditional(text: str, threshold: float = 0.05) -> bool:
+    """Whether `text` is (mostly) traditional Chinese; simplified UN text scores ~0."""
+    return traditional_share(text) >= threshold
