@@ -1,0 +1,1 @@
+"""The translator workbench: a local web app over the term base (`termalign serve`)."""

@@ -1,0 +1,237 @@
+"""The workbench's routes: one HTML page and the JSON API it (and any CAT-tool plug-in) calls.
+
+Flask, because it is maintained, small, synchronous like the rest of termalign, escapes
+templates by default, enforces an upload limit (MAX_CONTENT_LENGTH → 413) and ships a test
+client. Served by waitress (pure-Python, threaded) from `termalign serve`.
+
+Safety: every user string travels as JSON and is put in the page as text nodes; ids are
+integers in the URL; files are picked by a name from a listing, never by path; changes need a
+custom header (a cross-site form cannot send it) and the Host must be a local name when the
+server listens on loopback (DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, Response, abort, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from termalign import __version__
+from termalign.errors import UserError
+
+from . import edit
+from .service import UNITS, Settings, Workbench
+
+log = logging.getLogger(__name__)
+
+ALIGN_FORMATS = {"tmx": "application/x-tmx+xml", "csv": "text/csv; charset=utf-8"}
+GLOSSARY_FORMATS = {"csv": "text/csv; charset=utf-8", "tmx": "application/x-tmx+xml",
+                    "tbx": "application/x-tbx+xml",
+                    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "omegat": "text/tab-separated-values; charset=utf-8"}
+EXTENSIONS = {"omegat": "txt"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CHANGE_HEADER = "X-Termalign"
+
+
+def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -> Flask:
+    """The app over a term base file; with `seed`, an empty term base gets the seed pair aligned."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = int(settings.max_upload_mb * 1024 * 1024)
+    app.json.ensure_ascii = False
+    wb = Workbench(settings)
+    app.extensions["workbench"] = wb
+    if seed:
+        wb.ensure_seed()
+
+    @app.before_request
+    def _guard():
+        host = request.host[:request.host.find("]") + 1] if request.host.startswith("[") else request.host.rsplit(":", 1)[0]
+        if local_only and host not in LOCAL_HOSTS:
+            abort(403, "this workbench only answers to localhost")
+        if request.method not in ("GET", "HEAD", "OPTIONS") and request.headers.get(CHANGE_HEADER) != "1":
+            abort(403, f"changes need the {CHANGE_HEADER} header (sent by the workbench page)")
+
+    @app.after_request
+    def _headers(resp: Response) -> Response:
+        resp.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; object-src 'none'; "
+                                                   "frame-ancestors 'none'; base-uri 'none'")
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "no-referrer"
+        return resp
+
+    @app.errorhandler(UserError)
+    def _user_error(e: UserError):
+        return jsonify(error=str(e)), 400
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException):
+        if e.code == 413:
+            msg = f"upload too large: the limit is {settings.max_upload_mb:g} MB (termalign serve --max-upload-mb)"
+        else:
+            msg = e.description or e.name
+        if request.path.startswith("/api/") or e.code in (403, 413):
+            return jsonify(error=msg), e.code
+        return e
+
+    # --- page ------------------------------------------------------------------------------
+
+    @app.get("/")
+    def index():
+        return render_template("index.html", version=__version__)
+
+    # --- documents and jobs ----------------------------------------------------------------
+
+    @app.get("/api/documents")
+    def documents():
+        return jsonify(wb.store.documents())
+
+    @app.get("/api/files")
+    def files():
+        return jsonify(sorted(wb.pickable()))
+
+    @app.post("/api/documents")
+    def add_document():
+        unit = request.form.get("unit", "paragraph")
+        name = request.form.get("name", "")
+        if request.files:
+            ups = [request.files.get(k) for k in ("src", "tgt")]
+            if not all(u and u.filename for u in ups):
+                raise UserError("upload both a Chinese (src) and an English (tgt) file")
+            job = wb.submit_uploads(name, [(u.filename, u.read()) for u in ups], unit)
+        else:
+            listing = wb.pickable()
+            picked = [request.form.get(k, "") for k in ("src_file", "tgt_file")]
+            missing = [p for p in picked if p not in listing]
+            if missing:
+                raise UserError(f"no such file to pick: {missing[0]!r} (see /api/files)")
+            job = wb.submit_files(name, listing[picked[0]], listing[picked[1]], unit)
+        return jsonify(job.as_dict()), 202
+
+    @app.get("/api/units")
+    def units():
+        return jsonify(list(UNITS))
+
+    @app.get("/api/jobs")
+    def jobs():
+        return jsonify([j.as_dict() for j in wb.jobs.all() if j.title != "call"])
+
+    @app.get("/api/jobs/<int:job_id>")
+    def job(job_id: int):
+        j = wb.jobs.get(job_id)
+        if j is None:
+            abort(404, f"no job {job_id}")
+        return jsonify(j.as_dict())
+
+    def _doc(doc_id: int) -> dict:
+        d = wb.store.document(doc_id)
+        if d is None:
+            abort(404, f"no document {doc_id}")
+        return d
+
+    @app.delete("/api/documents/<int:doc_id>")
+    def delete_document(doc_id: int):
+        _doc(doc_id)
+        wb.store.delete_document(doc_id)
+        return jsonify(ok=True)
+
+    # --- bitext ----------------------------------------------------------------------------
+
+    @app.get("/api/documents/<int:doc_id>/bitext")
+    def bitext(doc_id: int):
+        return jsonify(wb.store.bitext(_doc(doc_id)["id"]))
+
+    @app.post("/api/documents/<int:doc_id>/beads")
+    def edit_beads(doc_id: int):
+        _doc(doc_id)
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise UserError("expected a JSON object such as {\"op\": \"merge\", \"index\": 3}")
+        al = wb.store.alignment(doc_id)
+        wb.store.save_beads(doc_id, edit.apply(al.beads, str(body.get("op")), body))
+        return jsonify(wb.store.bitext(doc_id))
+
+    @app.get("/api/documents/<int:doc_id>/heatmap")
+    def heatmap(doc_id: int):
+        _doc(doc_id)
+        return jsonify(wb.store.heatmap(doc_id))
+
+    @app.get("/api/documents/<int:doc_id>/export")
+    def export_alignment(doc_id: int):
+        from align.export import render
+
+        fmt = request.args.get("format", "tmx")
+        if fmt not in ALIGN_FORMATS:
+            raise UserError(f"unknown format {fmt!r}: expected one of {', '.join(ALIGN_FORMATS)}")
+        data = render(wb.store.alignment(_doc(doc_id)["id"]), fmt)
+        return _download(data, ALIGN_FORMATS[fmt], f"alignment-{doc_id}.{fmt}")
+
+    # --- glossary --------------------------------------------------------------------------
+
+    @app.get("/api/glossary")
+    def glossary():
+        a = request.args
+        return jsonify(wb.store.terms(status=a.get("status") or None, q=a.get("q") or None,
+                                      sort=a.get("sort", "score"), doc_id=a.get("doc", type=int),
+                                      limit=min(a.get("limit", 2000, type=int), 10000)))
+
+    @app.post("/api/glossary")
+    def add_term():
+        body = request.get_json(silent=True) or {}
+        src, tgt = str(body.get("source_term", "")).strip(), str(body.get("target_term", "")).strip()
+        if not src or not tgt:
+            raise UserError("a term needs both source_term and target_term")
+        return jsonify(wb.store.add_term(src, tgt)), 201
+
+    @app.patch("/api/glossary")
+    def change_term():
+        """Approve/reject/reset one (term, equivalent) and/or edit the equivalent's text."""
+        body = request.get_json(silent=True) or {}
+        src, tgt = str(body.get("source_term", "")), str(body.get("target_term", ""))
+        status, new_target = body.get("status"), body.get("new_target")
+        if not src or not tgt:
+            raise UserError("say which entry: source_term and target_term")
+        if status is not None and status not in ("approved", "rejected", "candidate"):
+            raise UserError(f"unknown status {status!r}: expected approved, rejected or candidate")
+        if new_target is not None and not str(new_target).strip():
+            raise UserError("the equivalent cannot be empty")
+        return jsonify(wb.store.update_term(src, tgt, status, None if new_target is None else str(new_target).strip()))
+
+    @app.get("/api/glossary/export")
+    def export_glossary():
+        fmt = request.args.get("format", "tbx")
+        if fmt not in GLOSSARY_FORMATS:
+            raise UserError(f"unknown format {fmt!r}: expected one of {', '.join(GLOSSARY_FORMATS)}")
+        status = request.args.get("status", "approved")
+        from .exports import render_terms
+
+        data = render_terms(wb.store.approved_rows(status != "all"), fmt)
+        return _download(data, GLOSSARY_FORMATS[fmt], f"glossary.{EXTENSIONS.get(fmt, fmt)}")
+
+    # --- lookup and search -----------------------------------------------------------------
+
+    @app.get("/api/lookup")
+    def lookup():
+        q = request.args.get("q", "").strip()
+        if not q:
+            raise UserError("give a term: /api/lookup?q=TERM")
+        return jsonify(wb.store.lookup(q[:200], contexts=min(request.args.get("contexts", 20, type=int), 200)))
+
+    @app.get("/api/search")
+    def search():
+        q = request.args.get("q", "").strip()
+        if not q:
+            raise UserError("give a term: /api/search?q=TERM")
+        t0 = time.perf_counter()
+        out = {"query": q, "equivalents": wb.store.lookup(q[:200], contexts=0),
+               "contexts": wb.store.concordance(q[:200], limit=min(request.args.get("limit", 200, type=int), 1000))}
+        out["ms"] = round((time.perf_counter() - t0) * 1000, 1)
+        return jsonify(out)
+
+    return app
+
+
+def _download(data: bytes, mimetype: str, filename: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

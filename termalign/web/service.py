@@ -1,0 +1,176 @@
+"""The workbench's work: align and extract a pair in the background, store it, draw its map.
+
+This is the edge between the web routes and the library: it reads documents, runs
+`align.pipeline.align_documents` and the glossary extractor on the job thread, and keeps the
+results in the term base (via `termalign.web.store`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from align.model import Alignment
+from termalign.errors import UserError
+
+from .heatmap import similarity_grid
+from .jobs import Job, JobRunner, Report
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+SEED_DIR = Path(__file__).with_name("seed")
+SEED = ("A_RES_75_45.zh.txt", "A_RES_75_45.en.txt")
+SEED_NAME = "A/RES/75/45"
+UNITS = ("paragraph", "sentence", "line")
+# The readers' formats (issue 4); an upload with another suffix is refused before any work.
+SUFFIXES = (".txt", ".md", ".text", ".docx", ".pdf", ".html", ".htm")
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path
+    model: str | None = None
+    cache_dir: Path | None = None
+    docs_dir: Path | None = None
+    max_upload_mb: float = 20.0
+
+
+class _ProgressEmbedder:
+    """Wraps the Embedder so each embedding batch the pipeline asks for moves the progress bar."""
+
+    def __init__(self, inner, report: Report, total_chars: int, lo: float, hi: float) -> None:
+        self._inner, self._report, self._lo, self._hi = inner, report, lo, hi
+        self._total, self._done = max(total_chars, 1), 0
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+    def embed(self, texts, desc: str = "embedding"):
+        out = self._inner.embed(texts, desc)
+        self._done += sum(len(t) for t in texts)
+        frac = min(1.0, self._done / self._total)
+        self._report(f"aligning: {self._inner.texts_embedded} new segments embedded",
+                     self._lo + (self._hi - self._lo) * frac)
+        return out
+
+
+class Workbench:
+    """State of a running `termalign serve`: the store, the job runner, the (lazy) encoder."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store = Store(settings.db)
+        self.jobs = JobRunner()
+        self._embedder = None  # created and used on the job thread only
+
+    # --- documents ---------------------------------------------------------------------
+
+    def embedder(self):
+        if self._embedder is None:
+            from align.embed import make_embedder
+
+            self._embedder = make_embedder(self.settings.model, self.settings.cache_dir, progress=False)
+        return self._embedder
+
+    def pickable(self) -> dict[str, Path]:
+        """Files the page may pick by name: the bundled seed pair and the --docs folder's files.
+
+        The page sends a name from this listing, never a path, so no parameter can reach a
+        file outside it.
+        """
+        found = {f"seed/{n}": SEED_DIR / n for n in SEED}
+        d = self.settings.docs_dir
+        if d and d.is_dir():
+            for p in sorted(d.iterdir()):
+                if p.is_file() and p.suffix.lower() in SUFFIXES:
+                    found[f"docs/{p.name}"] = p
+        return found
+
+    def submit_files(self, name: str, src: Path, tgt: Path, unit: str = "paragraph",
+                     shown: tuple[str, str] | None = None, cleanup: list[Path] | None = None) -> Job:
+        """Read both files now (a bad file is answered at once, not by a failed job), align later.
+
+        `shown` are the names to use in messages (an upload's own name, not its temp file).
+        """
+        if unit not in UNITS:
+            raise UserError(f"unknown unit {unit!r}: expected one of {', '.join(UNITS)}")
+        from align.readers import read_document
+
+        shown = shown or (src.name, tgt.name)
+        texts = []
+        try:
+            for path, label in zip((src, tgt), shown):
+                try:
+                    texts.append(read_document(path))
+                except UserError as e:
+                    raise UserError(str(e).replace(str(path), label)) from None
+        finally:
+            for p in cleanup or []:
+                p.unlink(missing_ok=True)
+        name = name.strip()[:200] or f"{shown[0]} / {shown[1]}"
+        return self.jobs.submit(f"align {name}", lambda report: self._process(report, name, texts[0], texts[1], unit))
+
+    def submit_uploads(self, name: str, uploads: list[tuple[str, bytes]], unit: str) -> Job:
+        """Uploaded (filename, bytes) pairs: written to private temp files so every reader applies."""
+        paths = []
+        try:
+            for filename, data in uploads:
+                suffix = Path(filename or "").suffix.lower() or ".txt"
+                if suffix not in SUFFIXES:
+                    raise UserError(f"{filename}: unsupported file type {suffix!r} "
+                                    f"(expected one of {', '.join(SUFFIXES)})")
+                if not data.strip():
+                    raise UserError(f"{filename}: file is empty")
+                fd, tmp = tempfile.mkstemp(prefix="termalign-upload-", suffix=suffix)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                paths.append(Path(tmp))
+        except BaseException:
+            for p in paths:
+                p.unlink(missing_ok=True)
+            raise
+        shown = tuple(Path(f or "upload").name for f, _ in uploads)
+        return self.submit_files(name, paths[0], paths[1], unit, shown=shown, cleanup=paths)
+
+    def ensure_seed(self) -> Job | None:
+        """First start: align the bundled seed pair so the page shows something real."""
+        if self.store.documents():
+            return None
+        return self.submit_files(SEED_NAME, SEED_DIR / SEED[0], SEED_DIR / SEED[1])
+
+    def _process(self, report: Report, name: str, src_text: str, tgt_text: str, unit: str) -> dict:
+        from align.pipeline import align_documents
+
+        report("loading the encoder", 0.02)
+        emb = _ProgressEmbedder(self.embedder(), report, len(src_text) + len(tgt_text), 0.05, 0.7)
+        report("aligning", 0.05)
+        al = align_documents(src_text, tgt_text, emb, unit=unit)
+        report("drawing the similarity map", 0.72)
+        grid = self._grid(al)
+        report("extracting the glossary", 0.78)
+        entries, note = self._glossary(al)
+        report("storing", 0.95)
+        doc_id = self.store.add_pair(name, src_text, tgt_text, al, entries, grid, note)
+        return {"doc_id": doc_id, "beads": len(al.beads), "terms": len(entries)}
+
+    def _grid(self, al: Alignment) -> dict:
+        emb = self.embedder()
+        return similarity_grid(emb.embed([s.text for s in al.src], "map: source"),
+                               emb.embed([s.text for s in al.tgt], "map: target"))
+
+    def _glossary(self, al: Alignment) -> tuple[list, str | None]:
+        """The glossary package's entries for the pair; none (and a note the page shows) if it is missing."""
+        try:
+            from glossary import extract_glossary  # issue 3
+        except ImportError as e:
+            log.warning("glossary extraction unavailable (%s): storing the alignment only", e)
+            return [], f"glossary extraction unavailable: {e}"
+        return extract_glossary(al, self.embedder()), None
+
+    def close(self) -> None:
+        self.jobs.close()
+        self.store.close()

@@ -1,0 +1,338 @@
+// termalign workbench: plain JS, no build step. User text only ever enters the page as text
+// nodes (el(), withSpans()), never through innerHTML, so a "<script>" paragraph stays text.
+"use strict";
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const state = { docs: [], doc: null, bitext: null, sel: -1, pairing: -1, heat: null, terms: [] };
+
+function el(tag, attrs = {}, ...kids) {
+  const n = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith("on")) n.addEventListener(k.slice(2), v);
+    else if (k === "class") n.className = v;
+    else if (v !== null && v !== undefined && v !== false) n.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const kid of kids.flat()) if (kid !== null && kid !== undefined) n.append(kid instanceof Node ? kid : String(kid));
+  return n;
+}
+
+// Text with highlighted spans [{start, end, term, gloss}] (non-overlapping, sorted).
+function withSpans(text, spans) {
+  const frag = document.createDocumentFragment();
+  let at = 0;
+  for (const s of spans || []) {
+    if (s.start < at) continue;
+    frag.append(text.slice(at, s.start));
+    frag.append(el("mark", { class: "term", title: s.gloss ? `${s.term} → ${s.gloss}` : s.term }, text.slice(s.start, s.end)));
+    at = s.end;
+  }
+  frag.append(text.slice(at));
+  return frag;
+}
+
+async function api(path, opts = {}) {
+  const o = { ...opts, headers: { ...(opts.headers || {}) } };
+  if (o.method && o.method !== "GET") o.headers["X-Termalign"] = "1";
+  if (o.json !== undefined) { o.body = JSON.stringify(o.json); o.headers["Content-Type"] = "application/json"; }
+  const r = await fetch(path, o);
+  const body = (r.headers.get("Content-Type") || "").includes("json") ? await r.json() : await r.text();
+  if (!r.ok) throw new Error((body && body.error) || `${r.status} ${r.statusText}`);
+  return body;
+}
+
+function say(id, text, ok = false) {
+  const m = $(id);
+  m.textContent = text || "";
+  m.className = "msg" + (ok ? " ok" : text ? " err" : "");
+}
+
+// --- routing -------------------------------------------------------------------------------
+
+const views = { docs: showDocs, bitext: showBitext, map: showMap, glossary: showGlossary, search: showSearch };
+
+function route() {
+  const [view, arg] = (location.hash.slice(1) || "docs").split("/");
+  const name = views[view] ? view : "docs";
+  for (const s of document.querySelectorAll(".view")) s.hidden = s.id !== `view-${name}`;
+  for (const a of document.querySelectorAll("#tabs a")) a.classList.toggle("active", a.dataset.view === name);
+  if (arg && /^\d+$/.test(arg)) state.doc = Number(arg);
+  views[name]().catch((e) => console.error(e));
+}
+
+async function loadDocs() {
+  state.docs = await api("/api/documents");
+  if (state.doc === null || !state.docs.some((d) => d.id === state.doc)) state.doc = state.docs.length ? state.docs[0].id : null;
+  for (const sel of document.querySelectorAll(".doc-select")) {
+    sel.replaceChildren(...state.docs.map((d) => el("option", { value: d.id, selected: d.id === state.doc }, d.name)));
+  }
+}
+
+// --- documents and jobs -------------------------------------------------------------------
+
+async function showDocs() {
+  await loadDocs();
+  const rows = state.docs.map((d) => el("tr", { "data-id": d.id },
+    el("td", {}, d.name), el("td", {}, d.unit), el("td", {}, `${d.n_src} / ${d.n_tgt}`), el("td", {}, d.n_beads),
+    el("td", {}, d.n_low), el("td", {}, d.n_terms), el("td", {}, (d.created || "").slice(0, 16).replace("T", " ")),
+    el("td", {}, el("a", { href: `#bitext/${d.id}` }, "bitext"), " · ", el("a", { href: `#map/${d.id}` }, "map"), " · ",
+      el("button", { class: "link", onclick: () => removeDoc(d) }, "delete"))));
+  $("#doc-table tbody").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 8 }, "No documents yet: the seed pair is being aligned, or upload one below."))]));
+  const files = await api("/api/files");
+  for (const [name, guess] of [["src_file", ".zh."], ["tgt_file", ".en."]]) {
+    const sel = $(`#pick-form select[name=${name}]`);
+    if (!sel.options.length) sel.replaceChildren(...files.map((f) => el("option", { value: f, selected: f.includes(guess) }, f)));
+  }
+}
+
+async function removeDoc(d) {
+  if (!confirm(`Delete ${d.name} and its terms' occurrences?`)) return;
+  await api(`/api/documents/${d.id}`, { method: "DELETE" });
+  showDocs();
+}
+
+async function submitPair(ev) {
+  ev.preventDefault();
+  try {
+    const job = await api("/api/documents", { method: "POST", body: new FormData(ev.target) });
+    say("#docs-msg", `Started: ${job.title}`, true);
+    watchJobs();
+  } catch (e) { say("#docs-msg", e.message); }
+}
+
+let jobTimer = null;
+async function watchJobs() {
+  clearTimeout(jobTimer);
+  const jobs = await api("/api/jobs");
+  const live = jobs.filter((j) => j.state === "queued" || j.state === "running");
+  const recent = jobs.filter((j) => j.state === "error").slice(-1);
+  $("#jobbar").replaceChildren(...live.map((j) => el("div", { class: "job" },
+    el("span", {}, `${j.title}: ${j.stage} (${j.elapsed} s)`),
+    el("progress", { max: 1, value: j.progress }))),
+    ...recent.map((j) => el("div", { class: "job err" }, `${j.title} failed: ${j.message}`)));
+  if (live.length) jobTimer = setTimeout(watchJobs, 700);
+  else if (watchJobs.had) { watchJobs.had = false; route(); }
+  if (live.length) watchJobs.had = true;
+}
+
+// --- bitext ---------------------------------------------------------------------------------
+
+async function showBitext() {
+  await loadDocs();
+  if (state.doc === null) return say("#bitext-msg", "No document yet.");
+  state.bitext = await api(`/api/documents/${state.doc}/bitext`);
+  $("#export-tmx").href = `/api/documents/${state.doc}/export?format=tmx`;
+  $("#export-csv").href = `/api/documents/${state.doc}/export?format=csv`;
+  renderBitext();
+  if (state.sel >= 0) select(state.sel);
+}
+
+function renderBitext() {
+  const b = state.bitext;
+  const low = b.beads.filter((x) => x.low).length;
+  $("#bitext-stats").textContent = `${b.beads.length} pairs · ${low} low-confidence (score < ${b.low_threshold})`;
+  const rows = b.beads.map((x, i) => el("tr", {
+    class: [x.low ? "low" : "", i === state.sel ? "sel" : "", i === state.pairing ? "pairing" : ""].join(" ").trim(),
+    "data-index": i, onclick: () => clickRow(i),
+  },
+  el("td", { class: "num" }, i + 1),
+  el("td", { class: "score" }, el("meter", { min: 0, max: 1, low: b.low_threshold, optimum: 1, value: Math.max(0, x.score) }), " ", x.score.toFixed(2)),
+  el("td", { class: "zh", lang: "zh" }, withSpans(x.source, x.source_spans)),
+  el("td", { class: "en", lang: "en" }, withSpans(x.target, x.target_spans)),
+  el("td", { class: "ops" },
+    el("button", { title: "merge with next (m)", onclick: (e) => { e.stopPropagation(); editBead("merge", i); } }, "⤓"),
+    el("button", { title: "split (s)", onclick: (e) => { e.stopPropagation(); editBead("split", i); } }, "✂"),
+    el("button", { title: "re-pair: choose the row whose English belongs here (r)", onclick: (e) => { e.stopPropagation(); startPairing(i); } }, "⇄"),
+    el("button", { title: "unlink (u)", onclick: (e) => { e.stopPropagation(); editBead("unlink", i); } }, "⊘"))));
+  $("#bitext tbody").replaceChildren(...rows);
+}
+
+function clickRow(i) {
+  if (state.pairing >= 0 && state.pairing !== i) {
+    const from = state.pairing;
+    state.pairing = -1;
+    return editBead("swap", from, { other: i });
+  }
+  select(i);
+}
+
+function select(i) {
+  const n = state.bitext ? state.bitext.beads.length : 0;
+  if (!n) return;
+  state.sel = Math.max(0, Math.min(n - 1, i));
+  for (const tr of document.querySelectorAll("#bitext tbody tr")) tr.classList.toggle("sel", Number(tr.dataset.index) === state.sel);
+  const row = $(`#bitext tbody tr[data-index="${state.sel}"]`);
+  if (row) row.scrollIntoView({ block: "nearest" });
+}
+
+function startPairing(i) {
+  state.pairing = i;
+  select(i);
+  say("#bitext-msg", `Re-pair row ${i + 1}: click the row whose English belongs with it (Esc cancels).`, true);
+  renderBitext();
+}
+
+async function editBead(op, index, extra = {}) {
+  try {
+    state.bitext = await api(`/api/documents/${state.doc}/beads`, { method: "POST", json: { op, index, ...extra } });
+    state.sel = Math.min(index, state.bitext.beads.length - 1);
+    say("#bitext-msg", `${op}: done`, true);
+  } catch (e) { say("#bitext-msg", e.message); }
+  renderBitext();
+}
+
+document.addEventListener("keydown", (e) => {
+  if ($("#view-bitext").hidden || e.target.closest("input, select, textarea")) return;
+  const keys = { ArrowDown: () => select(state.sel + 1), j: () => select(state.sel + 1),
+    ArrowUp: () => select(state.sel - 1), k: () => select(state.sel - 1),
+    m: () => editBead("merge", state.sel), s: () => editBead("split", state.sel), u: () => editBead("unlink", state.sel),
+    r: () => startPairing(state.sel), Escape: () => { state.pairing = -1; say("#bitext-msg", ""); renderBitext(); },
+    Enter: () => state.pairing >= 0 && clickRow(state.sel) };
+  if (keys[e.key] && (state.sel >= 0 || e.key === "ArrowDown" || e.key === "j")) { e.preventDefault(); keys[e.key](); }
+});
+
+// --- heat map -------------------------------------------------------------------------------
+
+async function showMap() {
+  await loadDocs();
+  if (state.doc === null) return;
+  const h = await api(`/api/documents/${state.doc}/heatmap`);
+  state.heat = h;
+  $("#map-info").textContent = h.rows ? `${h.n_src} × ${h.n_tgt} segments, drawn as ${h.rows} × ${h.cols} cells; similarity ${h.lo}…${h.hi}` : "no map for this document";
+  drawMap();
+}
+
+function cellOf(edges, id) { // grid cell holding segment `id`
+  let c = 0;
+  while (c + 1 < edges.length - 1 && edges[c + 1] <= id) c++;
+  return c;
+}
+
+const VIRIDIS = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
+function viridis(t) { // 0..1 → CSS colour along a perceptually even scale
+  const x = Math.max(0, Math.min(1, t)) * (VIRIDIS.length - 1), i = Math.min(VIRIDIS.length - 2, Math.floor(x)), f = x - i;
+  const c = VIRIDIS[i].map((a, k) => Math.round(a + (VIRIDIS[i + 1][k] - a) * f));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+function drawMap() {
+  const h = state.heat, cv = $("#map-canvas");
+  const size = Math.min(720, Math.max(320, window.innerWidth - 80));
+  const cs = h.rows ? Math.max(1, Math.floor(size / Math.max(h.rows, h.cols))) : 1;
+  cv.width = Math.max(1, h.cols * cs); cv.height = Math.max(1, h.rows * cs);
+  const ctx = cv.getContext("2d");
+  for (let r = 0; r < h.rows; r++) for (let c = 0; c < h.cols; c++) {
+    const v = h.values[r * h.cols + c];
+    ctx.fillStyle = viridis(v / 255);
+    ctx.fillRect(c * cs, r * cs, cs, cs);
+  }
+  h.boxes = [];
+  for (const b of h.beads) {
+    if (!b.src.length || !b.tgt.length) continue;
+    const r0 = cellOf(h.row_edges, Math.min(...b.src)), r1 = cellOf(h.row_edges, Math.max(...b.src));
+    const c0 = cellOf(h.col_edges, Math.min(...b.tgt)), c1 = cellOf(h.col_edges, Math.max(...b.tgt));
+    const box = [c0 * cs, r0 * cs, (c1 - c0 + 1) * cs, (r1 - r0 + 1) * cs, b];
+    ctx.strokeStyle = b.low ? "#ff2d2d" : "#ffffff";
+    ctx.lineWidth = Math.max(1, cs / 6);
+    ctx.strokeRect(...box.slice(0, 4));
+    h.boxes.push(box);
+  }
+}
+
+function mapHit(ev) {
+  const h = state.heat; if (!h || !h.boxes) return null;
+  const rect = $("#map-canvas").getBoundingClientRect();
+  const x = ev.clientX - rect.left, y = ev.clientY - rect.top;
+  return h.boxes.find(([bx, by, bw, bh]) => x >= bx && x <= bx + bw && y >= by && y <= by + bh) || null;
+}
+
+// --- glossary -------------------------------------------------------------------------------
+
+async function showGlossary() {
+  const q = new URLSearchParams({ status: $("#g-status").value, q: $("#g-filter").value, sort: $("#g-sort").value });
+  state.terms = await api(`/api/glossary?${q}`);
+  $("#g-count").textContent = `${state.terms.length} terms`;
+  $("#g-export").href = `/api/glossary/export?format=${$("#g-format").value}`;
+  $("#glossary tbody").replaceChildren(...state.terms.flatMap(termRows));
+}
+
+function termRows(t) {
+  const input = el("input", { class: "eq", value: t.target_term, "aria-label": `equivalent of ${t.source_term}` });
+  input.addEventListener("change", () => setTerm(t, { new_target: input.value }));
+  const ctx = el("tr", { class: "ctx", hidden: true }, el("td", { colspan: 7 },
+    el("div", { class: "meta" }, `type: ${t.type || "–"} · origin: ${t.origin} · documents: ${t.documents || "–"}`),
+    t.source_example ? el("div", { class: "kwic" },
+      el("p", { lang: "zh" }, withSpans(t.source_example, t.source_spans)),
+      el("p", { lang: "en" }, withSpans(t.target_example, t.target_spans))) : "",
+    el("a", { href: "#search", onclick: () => { $("#search-q").value = t.source_term; } }, "all contexts →")));
+  const row = el("tr", { class: `st-${t.status}`, "data-term": t.source_term, "data-target": t.target_term },
+    el("td", { lang: "zh" }, el("button", { class: "link", title: "show the example", onclick: () => { ctx.hidden = !ctx.hidden; } }, t.source_term)),
+    el("td", {}, input),
+    el("td", { class: "num" }, t.score.toFixed(2)),
+    el("td", { class: "num" }, t.frequency),
+    el("td", { class: "num" }, t.document_frequency),
+    el("td", { class: "status" }, t.status),
+    el("td", { class: "ops" },
+      el("button", { class: "approve", onclick: () => setTerm(t, { status: "approved", new_target: input.value }) }, "Approve"),
+      el("button", { class: "reject", onclick: () => setTerm(t, { status: "rejected" }) }, "Reject")));
+  return [row, ctx];
+}
+
+async function setTerm(t, change) {
+  if (change.new_target !== undefined && change.new_target.trim() === t.target_term) delete change.new_target;
+  try {
+    await api("/api/glossary", { method: "PATCH", json: { source_term: t.source_term, target_term: t.target_term, ...change } });
+    say("#glossary-msg", `${t.source_term} → ${change.new_target || t.target_term}: ${change.status || "equivalent changed"}`, true);
+    showGlossary();
+  } catch (e) { say("#glossary-msg", e.message); }
+}
+
+async function addTerm(ev) {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  try {
+    await api("/api/glossary", { method: "POST", json: { source_term: f.get("source_term"), target_term: f.get("target_term") } });
+    ev.target.reset();
+    say("#glossary-msg", "Term added (approved).", true);
+    showGlossary();
+  } catch (e) { say("#glossary-msg", e.message); }
+}
+
+// --- search ---------------------------------------------------------------------------------
+
+async function showSearch() {
+  const q = $("#search-q").value.trim();
+  if (!q) return;
+  const r = await api(`/api/search?q=${encodeURIComponent(q)}`);
+  $("#search-time").textContent = `${r.contexts.length} contexts, ${r.equivalents.length} entries, ${r.ms} ms`;
+  $("#search-eq").replaceChildren(...(r.equivalents.length ? r.equivalents.map((e) => el("div", { class: `eqcard st-${e.status || "candidate"}` },
+    el("b", { lang: "zh" }, e.source_term), " → ", el("b", {}, e.target_term),
+    el("span", { class: "meta" }, ` score ${e.score.toFixed(2)} · frequency ${e.frequency} · ${e.status || ""}`))) : [el("p", {}, "No glossary entry.")]));
+  $("#search-ctx tbody").replaceChildren(...r.contexts.map((c) => el("tr", {},
+    el("td", {}, el("a", { href: `#bitext/${c.doc_id}` }, c.doc)),
+    el("td", { lang: "zh" }, withSpans(c.source, c.source_spans)),
+    el("td", { lang: "en" }, withSpans(c.target, c.target_spans)))));
+}
+
+// --- wiring ---------------------------------------------------------------------------------
+
+window.addEventListener("DOMContentLoaded", () => {
+  $("#upload-form").addEventListener("submit", submitPair);
+  $("#pick-form").addEventListener("submit", submitPair);
+  $("#add-term").addEventListener("submit", addTerm);
+  $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); showSearch(); });
+  for (const id of ["#g-status", "#g-sort", "#g-format"]) $(id).addEventListener("change", showGlossary);
+  $("#g-filter").addEventListener("input", () => { clearTimeout(showGlossary.t); showGlossary.t = setTimeout(showGlossary, 250); });
+  for (const sel of document.querySelectorAll(".doc-select")) sel.addEventListener("change", (e) => {
+    state.doc = Number(e.target.value); location.hash = `${location.hash.slice(1).split("/")[0]}/${state.doc}`;
+  });
+  const cv = $("#map-canvas");
+  cv.addEventListener("mousemove", (ev) => {
+    const hit = mapHit(ev), tip = $("#map-tip");
+    tip.hidden = !hit;
+    if (hit) { const b = hit[4]; tip.textContent = `pair ${b.index + 1}: zh [${b.src}] ↔ en [${b.tgt}], score ${b.score.toFixed(2)}`; }
+  });
+  cv.addEventListener("click", (ev) => { const hit = mapHit(ev); if (hit) { state.sel = hit[4].index; location.hash = `bitext/${state.doc}`; } });
+  window.addEventListener("hashchange", route);
+  route();
+  watchJobs();
+});

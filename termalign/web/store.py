@@ -1,0 +1,206 @@
+"""The workbench's view of the term base (termalign.termbase): what the pages need, shaped as JSON.
+
+All state lives in the term base file, so edits survive a restart and `termalign lookup`,
+`corpus` and `serve` see the same data. Two things the term base does not hold are added
+here, beside its tables: the similarity map of each pair (`web_maps`, one row per document,
+dropped with it) and per-request locking (one connection, many server threads).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import zlib
+from dataclasses import replace
+from pathlib import Path
+
+from align.model import Alignment, Bead
+from align.segment import strip_markup
+from termalign.termbase import TermBase, open_termbase
+
+from .highlight import find_spans, term_spans
+
+LOW_SCORE = 0.0  # beads scoring below this (the aligner's margin over its alternatives), or one-sided, are marked
+SORTS = {"score": lambda r: (-r["score"], r["source_term"]),
+         "frequency": lambda r: (-r["frequency"], -r["score"], r["source_term"]),
+         "source": lambda r: (r["source_term"], -r["score"]),
+         "target": lambda r: (r["target_term"].casefold(), r["source_term"])}
+
+_MAPS = """CREATE TABLE IF NOT EXISTS web_maps (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    grid BLOB NOT NULL)"""
+
+
+def is_low(bead: Bead) -> bool:
+    return not bead.src or not bead.tgt or bead.score < LOW_SCORE
+
+
+class Store:
+    """Thread-safe wrapper of one TermBase connection with the workbench's read models."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.tb: TermBase = open_termbase(path)
+        self._lock = threading.RLock()
+        with self._lock:
+            self.tb.conn.execute(_MAPS)
+
+    def close(self) -> None:
+        with self._lock:
+            self.tb.close()
+
+    # --- documents ---------------------------------------------------------------------
+
+    def documents(self) -> list[dict]:
+        with self._lock:
+            c = self.tb.conn
+            counts = {did: (ns, nt) for did, ns, nt in c.execute(
+                "SELECT document_id, SUM(side = 'src'), SUM(side = 'tgt') FROM segments GROUP BY document_id")}
+            beads = {did: (n, low) for did, n, low in c.execute(
+                "SELECT document_id, COUNT(*), SUM(score < ? OR src_ids = '[]' OR tgt_ids = '[]') FROM beads"
+                " GROUP BY document_id", (LOW_SCORE,))}
+            terms = dict(c.execute("SELECT document_id, COUNT(DISTINCT term_id) FROM occurrences GROUP BY document_id"))
+            out = []
+            for d in self.tb.documents():
+                ns, nt = counts.get(d.id, (0, 0))
+                nb, nl = beads.get(d.id, (0, 0))
+                out.append({"id": d.id, "name": d.doc_id, "unit": d.unit, "model": d.model, "src_lang": d.src_lang,
+                            "tgt_lang": d.tgt_lang, "n_src": ns, "n_tgt": nt, "n_beads": nb, "n_low": nl,
+                            "n_terms": terms.get(d.id, 0), "created": d.added_at, "note": d.glossary_note})
+            return sorted(out, key=lambda d: d["id"])
+
+    def document(self, doc_id: int) -> dict | None:
+        return next((d for d in self.documents() if d["id"] == doc_id), None)
+
+    def add_pair(self, name: str, src_text: str, tgt_text: str, al: Alignment, entries: list, grid: dict,
+                 note: str | None = None) -> int:
+        """Store a pair, its alignment, its glossary entries and its map, all or nothing."""
+        with self._lock, self.tb.transaction():
+            did = self.tb.add_document_pair(name, src_text, tgt_text, src_lang=al.src_lang, tgt_lang=al.tgt_lang,
+                                            unit=al.meta.get("unit", "paragraph"), model=al.model,
+                                            glossary_note=note)
+            self.tb.add_alignment(did, al)
+            self.tb.add_glossary(did, entries)
+            self.tb.conn.execute("INSERT OR REPLACE INTO web_maps VALUES (?, ?)",
+                                 (did, zlib.compress(json.dumps(grid).encode())))
+            return did
+
+    def delete_document(self, doc_id: int) -> None:
+        with self._lock:
+            name = self.tb.conn.execute("SELECT doc_id FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if name:
+                self.tb.delete_document(name[0])
+
+    # --- alignment ---------------------------------------------------------------------
+
+    def alignment(self, doc_id: int) -> Alignment:
+        with self._lock:
+            return self.tb.get_alignment(doc_id)
+
+    def save_beads(self, doc_id: int, beads: list[Bead]) -> None:
+        """Store the reviewer's corrected beads (the term base re-indexes term occurrences)."""
+        with self._lock:
+            al = self.tb.get_alignment(doc_id)
+            self.tb.add_alignment(doc_id, replace(al, beads=beads))
+
+    def _glosses(self) -> list[tuple[str, str, str]]:
+        """(source term, best target, status) of every non-rejected term, approved first."""
+        rows = self.tb.conn.execute(
+            "SELECT t.text, e.text, e.status FROM equivalents e JOIN terms t ON t.id = e.term_id"
+            " WHERE e.status != 'rejected' ORDER BY t.text, e.status != 'approved', e.score DESC").fetchall()
+        best: dict[str, tuple[str, str, str]] = {}
+        for src, tgt, status in rows:
+            best.setdefault(src, (src, tgt, status))
+        return list(best.values())
+
+    def bitext(self, doc_id: int) -> dict:
+        """Beads in order with their texts, scores, low-confidence flag and glossary spans on both sides."""
+        with self._lock:
+            al = self.tb.get_alignment(doc_id)
+            glosses = self._glosses()
+        src_terms = [(s, t) for s, t, _ in glosses]
+        tgt_terms = [(t, s) for s, t, _ in glosses]
+        beads = []
+        for i, b in enumerate(al.beads):
+            src, tgt = strip_markup(al.src_text(b)), strip_markup(al.tgt_text(b))
+            beads.append({"index": i, "src": list(b.src), "tgt": list(b.tgt), "score": round(float(b.score), 4),
+                          "low": is_low(b), "source": src, "target": tgt,
+                          "source_spans": [s.as_dict() for s in find_spans(src, src_terms)],
+                          "target_spans": [s.as_dict() for s in find_spans(tgt, tgt_terms)]})
+        return {"id": doc_id, "unit": al.meta.get("unit"), "model": al.model, "n_src": len(al.src),
+                "n_tgt": len(al.tgt), "low_threshold": LOW_SCORE, "beads": beads}
+
+    def heatmap(self, doc_id: int) -> dict:
+        with self._lock:
+            row = self.tb.conn.execute("SELECT grid FROM web_maps WHERE document_id = ?", (doc_id,)).fetchone()
+            al = self.tb.get_alignment(doc_id)
+        grid = json.loads(zlib.decompress(row[0])) if row else {"rows": 0, "cols": 0, "values": []}
+        grid.update(n_src=len(al.src), n_tgt=len(al.tgt), beads=[
+            {"index": i, "src": list(b.src), "tgt": list(b.tgt), "score": round(float(b.score), 4), "low": is_low(b)}
+            for i, b in enumerate(al.beads)])
+        return grid
+
+    # --- glossary ----------------------------------------------------------------------
+
+    def terms(self, status: str | None = None, q: str | None = None, sort: str = "score",
+              doc_id: int | None = None, limit: int = 2000) -> list[dict]:
+        """One row per (term, equivalent), filtered and sorted for the glossary view."""
+        with self._lock:
+            rows = self.tb.glossary_rows(min_df=0, include_rejected=True)
+            names = {d.id: d.doc_id for d in self.tb.documents()}
+        if status:
+            rows = [r for r in rows if r["status"] == status]
+        if q:
+            qf = q.casefold()
+            rows = [r for r in rows if qf in r["source_term"].casefold() or qf in r["target_term"].casefold()]
+        if doc_id is not None:
+            name = names.get(doc_id)
+            rows = [r for r in rows if name and name in r["documents"].split(" ")]
+        rows.sort(key=SORTS.get(sort, SORTS["score"]))
+        for r in rows[:limit]:
+            r["source_example"], r["target_example"] = strip_markup(r["source_example"]), strip_markup(r["target_example"])
+            r["source_spans"] = term_spans(r["source_example"], r["source_term"])
+            r["target_spans"] = term_spans(r["target_example"], r["target_term"])
+        return rows[:limit]
+
+    def add_term(self, source_term: str, target_term: str) -> dict:
+        with self._lock:
+            self.tb.add_term(source_term, target_term)
+        return {"source_term": source_term, "target_term": target_term, "status": "approved"}
+
+    def update_term(self, source_term: str, target_term: str, status: str | None, new_target: str | None) -> dict:
+        with self._lock:
+            self.tb.set_term_status(source_term, target_term, status, new_target=new_target)
+        return {"source_term": source_term, "target_term": new_target or target_term, "status": status}
+
+    def approved_rows(self, approved_only: bool = True) -> list[dict]:
+        with self._lock:
+            return self.tb.glossary_rows(min_df=0, approved_only=approved_only, best_only=not approved_only)
+
+    # --- lookup ------------------------------------------------------------------------
+
+    def lookup(self, q: str, contexts: int = 20) -> list[dict]:
+        """The CAT-tool lookup: the term base's own answer, contexts marked with the term spans."""
+        with self._lock:
+            hits = self.tb.lookup(q, contexts=contexts)
+        for h in hits:
+            for c in h["contexts"]:
+                c["source"], c["target"] = strip_markup(c["source"]), strip_markup(c["target"])
+                c["source_spans"] = term_spans(c["source"], h["source_term"])
+                c["target_spans"] = term_spans(c["target"], h["target_term"])
+        return hits
+
+    def concordance(self, q: str, limit: int = 200) -> list[dict]:
+        """Every bead of every pair holding `q`, with the query marked on its side and its equivalents on the other."""
+        with self._lock:
+            rows = self.tb.concordance(q, limit=limit)
+            ids = {d.doc_id: d.id for d in self.tb.documents()}
+            glosses = self._glosses()
+        qf = q.casefold()
+        src_marks = [(q, "")] + [(s, t) for s, t, _ in glosses if t.casefold() == qf]
+        tgt_marks = [(q, "")] + [(t, s) for s, t, _ in glosses if s.casefold() == qf]
+        for r in rows:
+            r["doc_id"], r["doc"] = ids.get(r["document"]), r["document"]
+            r["source"], r["target"] = strip_markup(r["source"]), strip_markup(r["target"])
+            r["source_spans"] = [s.as_dict() for s in find_spans(r["source"], src_marks)]
+            r["target_spans"] = [s.as_dict() for s in find_spans(r["target"], tgt_marks)]
+        return rows
