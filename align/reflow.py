@@ -12,8 +12,9 @@ A paragraph ends where a blank line (or extra vertical space) says so, or — in
 such signal, and at every page break — where a line stops short: where the next line's first
 word would have fitted on it, the wrapping program would have put it there. Lines are joined
 with no space between Chinese characters, and a line-end hyphen is kept unless the joined word
-is a common word and the hyphenated one is not (wordfreq decides: "disarma-/ment" is re-joined,
-"nuclear-/weapon-free" keeps its hyphen).
+is a more common word than the hyphenated one, or a known word whose halves are not both
+words (wordfreq decides: "disarma-/ment" and "fulfil-/ment" are re-joined, "nuclear-/weapon-free"
+and "non-/governmental" keep their hyphen).
 
 Nothing is lost silently: what was dropped (page furniture, removed hyphens) is returned in
 `Reflowed.removed`.
@@ -83,7 +84,7 @@ def _is_cjk_boundary(ch: str) -> bool:
 
 def first_word(s: str) -> str:
     """The first unit a wrapping program would have moved: a CJK character with the
-    punctuation that may not start a line, else a space-delimited word."""
+    punctuation that may not start a line, else a word (up to a space or a CJK character)."""
     s = s.lstrip()
     if not s:
         return ""
@@ -92,8 +93,14 @@ def first_word(s: str) -> str:
         while i < len(s) and s[i] in _CLOSING:
             i += 1
         return s[:i]
-    m = re.match(r"\S+", s)
-    return m.group(0) if m else ""
+    m = re.match(r"[^\s\u2e80-\U0002ffff]+", s)
+    word = m.group(0) if m else s[0]
+    if len(word) < len(s) and all(ch in _OPENING for ch in word):
+        return word + first_word(s[len(word):])  # an opening bracket goes with what follows
+    return word
+
+
+_OPENING = set("([{“‘\"'（《「『【〔")
 
 
 # --- from plain text ----------------------------------------------------------------------
@@ -174,7 +181,7 @@ def furniture(lines: list[Line]) -> set[int]:
     A line is furniture when its whole text is a page number, job number, barcode or a bare
     document symbol; at the start of the document, when it is masthead; and when it repeats
     (digits aside) at the top or bottom of pages — on two pages or more when form feeds mark
-    the pages, twice or more next to other furniture when nothing does.
+    the pages, three times or more next to other furniture when nothing does.
     """
     drop = {i for i, ln in enumerate(lines) if is_furniture_text(ln.text)}
     masthead: set[int] = set()
@@ -196,7 +203,7 @@ def furniture(lines: list[Line]) -> set[int]:
         counts = Counter(k for i, k in enumerate(keys) if i not in masthead)
         for _ in range(2):  # a header next to a removed footer, then its neighbour
             near = {j for i in drop for j in (i - 2, i - 1, i + 1, i + 2)}
-            drop |= {i for i in near if 0 <= i < len(lines) and counts[keys[i]] >= 2
+            drop |= {i for i in near if 0 <= i < len(lines) and counts[keys[i]] >= 3
                      and len(lines[i].text) <= 200}
     return drop
 
@@ -238,17 +245,22 @@ def is_footnote_start(ln: Line) -> bool:
 
 def ends_short(a: Line, b: Line) -> bool:
     """Whether `a` stopped before the margin although `b`'s first word would have fitted."""
-    return a.width + b.first_word <= a.full + 1e-6
+    # "2013 年" wrapped as "2013" / "年": the space between went with the break
+    space = 1 if a.text and b.text and not is_wide(a.text[-1]) and is_wide(b.text[0]) else 0
+    return a.width + space + b.first_word <= a.full + 1e-6
 
 
-_CLAUSE_END = re.compile(rf"[,.;:][”’\"')\]]*[{SUPERSCRIPTS}]*$|[”’\"')\]][,.;:]$")
-_PARA_START = re.compile(r"(?:\d{1,3}\.|\([a-z]{1,4}\))\s|[A-Z][a-z]+(?:ing|ed|ful)\b|\d+(?:st|nd|rd|th)\s")
+_CLAUSE_END = re.compile(rf"[,.;:，；。：][”’\"')\]」』）]*[{SUPERSCRIPTS}]*$|[”’\"')\]][,.;:]$|[\]】]$")
+_PARA_START = re.compile(
+    r"(?:\d{1,3}\.|\([a-z]{1,4}\)|\d+/\d+\.)\s|[A-Z][a-z]+(?:ing|ed|ful)\b|\d+(?:st|nd|rd|th)\s"
+    r"|(?:回顾|重申|欢迎|强调|深信|承认|注意到|意识到|确认|铭记|深为|关切|吁请|促请|敦促|决定|鼓励|赞赏|认识到|考虑到|忆及"
+    r"|回顧|重申|歡迎|強調|承認|注意到|意識到|確認|銘記|關切|籲請|促請|決定|鼓勵|讚賞|認識到|考慮到|憶及)")
 
 
 def clause_ends(a: Line, b: Line) -> bool:
-    """A Latin-script line that ends a clause followed by one that starts like a UN paragraph
-    ("13. Requests", "(a) ...", "Recalling", "Convinced", "Mindful"): with no blank lines,
-    the only sign of a paragraph whose last line happens to be full."""
+    """A line that ends a clause followed by one that starts like a UN paragraph ("13.
+    Requests", "(a)", "Recalling", "Convinced", "Mindful", "回顾", "重申"): with no blank
+    lines, the only sign of a paragraph whose last line happens to be full."""
     return bool(_CLAUSE_END.search(a.text)) and bool(_PARA_START.match(b.text))
 
 
@@ -267,8 +279,9 @@ def join_pair(acc: str, nxt: str, removed: list[str]) -> str:
         left = re.search(r"([^\W\d_]+)-$", acc)
         right = re.match(r"[\w\-]+", nxt)
         if left and right and nxt[0].islower():
-            l, r = left.group(1), right.group(0)
-            if _zipf((l + r).lower()) > _zipf(f"{l}-{r}".lower()):
+            l, r = left.group(1).lower(), right.group(0).lower()
+            joined = _zipf(l + r)
+            if joined > _zipf(f"{l}-{r}") or (joined >= 2.5 and min(_zipf(l), _zipf(r)) < 3.5):
                 removed.append("-")
                 return acc[:-1] + nxt
         return acc + nxt
