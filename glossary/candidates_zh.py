@@ -1,0 +1,188 @@
+"""Chinese term candidates: jieba words joined into n-grams under boundary rules, and 《》 titles.
+
+jieba cuts many terms apart (裁军谈判/会议, 消极/安全/保证), so a candidate is any run of up
+to MAX_TOKENS words that does not start or end on a function word, a resolution verb, a
+pronoun or a preposition, and holds no punctuation, digits (dates, document symbols) or
+particles (的). A name in book-title marks is one candidate, whatever its words.
+Nested candidates (核武器 in 核武器国家) are all kept here: ranking decides what stands alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Callable, Iterable
+
+from align.segment import strip_markup
+
+from .model import Candidate, Unit
+
+log = logging.getLogger(__name__)
+
+MAX_TOKENS = 7
+MAX_CHARS = 20
+
+# Verbs and phrases that open UN resolution paragraphs: never a term, never a term's edge.
+RESOLUTION_VERBS = frozenset("""
+表示 呼吁 请 决定 回顾 欢迎 强调 重申 深信 承认 注意到 注意 意识到 意识 决心 着重指出 指出 赞同 促请 又请 再次
+表示赞赏 表示关切 表示注意到 关切 深为 深表 确认 申明 鼓励 敦促 吁请 赞赏 满意 遗憾 谴责 支持 邀请 铭记 考虑到
+认识到 关注 认为 希望 期待 核可 商定 同意 重视 授权 呼请 申明 赞扬 坚信 相信 深感 大力支持 广泛支持 表示支持
+""".split())
+
+# Words that cannot start or end a term (function words, quantifiers, deictics, light verbs).
+EDGE_STOP = frozenset("""
+的 地 得 了 着 过 和 与 及 以及 或 或者 并 并且 而 而且 在 对 就 为 于 从 以 将 把 被 由 向 是 有 其 之 所 等 等等
+上 中 下 内 外 这 那 该 此 本 各 每 一 一项 一个 一次 一些 有些 许多 所有 任何 一切 各项 各种 上述 这些 那些 自己
+包括 根据 关于 通过 特别 尤其 即 如 应 可 能 会 要 也 都 又 还 更 更加 最 很 已 已经 尚未 仍 继续 进行 作出 提出
+采取 开展 举行 召开 进行谈判 到 派出 出席 方面 情况 问题 工作 内容 看法 意见 作用 目标 方式 手段 途径 措施 努力 必要 重要 有效
+有关 相关 实现 推动 促进 加强 确保 提供 使用 包括在内 在内 为此 就此 以此 此外 同样 现有 新型 唯一 绝对 早日 及早 稍后
+""".split())
+
+# Edge words that are nevertheless fine *inside* a term (和平与安全, 国家元首和政府首脑).
+INNER_OK = frozenset("和 与 及".split())
+
+_BAD_EDGE_POS = {"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "f", "x", "y", "e", "o", "q", "w", "zg"}
+_BAD_END_POS = _BAD_EDGE_POS | {"d", "ad", "a", "m", "mq", "t"}
+_BAD_INNER_POS = {"u", "uj", "ul", "uz", "ud", "ug", "uv", "x", "y", "e", "o", "w", "r", "q"}
+_NOUNISH = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "j", "l", "i", "eng", "an", "ng", "b"}
+_DIGIT = re.compile(r"[0-9０-９]")
+_ORDINAL = re.compile(r"^第[一二三四五六]$")  # 第一委员会 ... 第六委员会
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千万两零几]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_TITLE = re.compile(r"《([^《》]{2,40})》")
+_SUPERSCRIPT = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
+_LEAD_VERB = re.compile(r"^(\s*(?:\d+\.\s*)?)\*\*[^*]{1,20}\*\*")
+
+
+def clean_zh(text: str) -> str:
+    """Markup, the bold operative verb that opens a paragraph, and footnote markers out."""
+    return _SUPERSCRIPT.sub(" ", strip_markup(_LEAD_VERB.sub(r"\1，", text)))
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba.posseg
+
+
+def tokenize(text: str) -> list[tuple[str, str, int]]:
+    """(word, POS, start offset) for each jieba word; whitespace is dropped (a boundary)."""
+    out: list[tuple[str, str, int]] = []
+    pos = 0
+    for w, flag in _posseg().lcut(text):
+        start = text.find(w, pos)
+        pos = start + len(w)
+        if w.strip():
+            out.append((w, flag, start))
+        else:
+            out.append(("", "x", start))
+    return out
+
+
+def _blocked(word: str, flag: str) -> bool:
+    """A word no term can contain: punctuation, digits, particles."""
+    return not word or not _HAN.search(word) and not word.isascii() or bool(_DIGIT.search(word)) \
+        or flag in _BAD_INNER_POS and word not in INNER_OK or word in RESOLUTION_VERBS
+
+
+def _bad_inner(word: str, flag: str) -> bool:
+    """Prepositions, adverbs, numerals and localisers inside a run mean a clause, not a name (与 and 和 are fine)."""
+    return word not in INNER_OK and (flag in ("p", "c", "d", "f", "v") or word in RESOLUTION_VERBS
+                                     or flag in ("m", "mq") and bool(_NUMERAL.search(word)))
+
+
+def _ok_start(word: str, flag: str) -> bool:
+    if word in EDGE_STOP or word in RESOLUTION_VERBS:
+        return False
+    if flag in ("m", "mq"):
+        return bool(_ORDINAL.match(word))
+    return flag not in _BAD_EDGE_POS and flag != "v" and bool(_HAN.search(word))
+
+
+def _ok_end(word: str, flag: str) -> bool:
+    if word in EDGE_STOP or word in RESOLUTION_VERBS:
+        return False
+    if word == "日":  # 国际日 (jieba calls it a numeral)
+        return True
+    return flag not in _BAD_END_POS and bool(_HAN.search(word))
+
+
+def _after_number(tokens: list[tuple[str, str, int]], i: int) -> bool:
+    """A word right after a number belongs to a date or a count (2017 年 7 月 7 日经...)."""
+    k = i - 1
+    while k >= 0 and not tokens[k][0]:
+        k -= 1
+    return k >= 0 and bool(_DIGIT.search(tokens[k][0]))
+
+
+def ngrams(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = lambda w: True
+           ) -> Iterable[tuple[int, int, str]]:
+    """(start index, end index exclusive, text) of each token run that passes the boundary rules.
+
+    `nominal(word)` tells whether a word jieba tags as a verb can be a noun (a term's head).
+    """
+    n = len(tokens)
+    for i in range(n):
+        w, f, _ = tokens[i]
+        if _blocked(w, f) or not _ok_start(w, f) or _after_number(tokens, i):
+            continue
+        text = ""
+        for j in range(i, min(n, i + MAX_TOKENS)):
+            wj, fj, _ = tokens[j]
+            if _blocked(wj, fj):
+                break
+            text += wj
+            if fj == "v" and j > i:
+                if _ok_end(wj, fj) and len(wj) > 1 and nominal(wj):
+                    yield i, j + 1, text  # a verbal noun as head: 消极安全保证, 非政府组织
+                break
+            if j > i and _bad_inner(wj, fj):
+                break
+            if len(text) > MAX_CHARS:
+                break
+            if len(text) < 2 or not _ok_end(wj, fj):
+                continue
+            if j == i and fj not in _NOUNISH:
+                continue
+            yield i, j + 1, text
+
+
+def titles(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each 《name》 (offsets of the name itself, without the marks)."""
+    return [(m.start(1), m.end(1), m.group(1).strip()) for m in _TITLE.finditer(text)]
+
+
+def zh_candidates(units: list[Unit], nominal: Callable[[str], bool] = lambda w: True) -> dict[str, Candidate]:
+    """Every candidate of the Chinese side with its frequency and the units it occurs in."""
+    out: dict[str, Candidate] = {}
+
+    def add(key: str, unit: int, title: bool = False, words: tuple[str, ...] = (), tags: tuple[str, ...] = ()) -> None:
+        c = out.get(key)
+        if c is None:
+            c = out[key] = Candidate(key=key, text=key, words=words or (key,), tags=tags)
+        c.add(key, unit)
+        c.title = c.title or title
+
+    for u in units:
+        text = clean_zh(u.src)
+        tks = tokenize(text)
+        spans = titles(text)
+        for a, b, name in spans:
+            if not _DIGIT.search(name):
+                add(name, u.id, title=True)
+        whole = {(a, b) for a, b, _ in spans}
+        for i, j, s in ngrams(tks, nominal):
+            start = tks[i][2]
+            if (start, start + len(s)) in whole:
+                continue  # counted as a title already
+            add(s, u.id, words=tuple(t[0] for t in tks[i:j]), tags=tuple(t[1] for t in tks[i:j]))
+            if j < len(tks) and tks[j][0] and tks[j][1] in _NOUNISH and tks[j][0] not in EDGE_STOP:
+                out[s].modifier += 1
+    return out

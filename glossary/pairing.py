@@ -1,0 +1,232 @@
+"""Pair Chinese and English candidates from several kinds of evidence, into one confidence.
+
+- dictionary: CC-CEDICT glosses of the Chinese term's words (longest-match cut) against the
+  English words, both as 5-letter stems (align.lexicon); the F1 of the two coverages, so a
+  half-translated candidate on either side scores lower than a whole one;
+- association: Dice of the aligned units each term occurs in (frequent terms pair by where
+  they occur, whatever the dictionary says);
+- length: the number of English content words against the number of Chinese words;
+- identical tokens: Latin letters or numbers found verbatim on both sides;
+- embedding (optional, see `add_embedding`): cosine of the two term strings in the encoder,
+  used only where the other evidence leaves a near tie, since it costs encoder time.
+All functions here are pure; the dictionary is passed in.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from align.lexicon import stem
+
+from .model import Candidate
+
+log = logging.getLogger(__name__)
+
+EN_STOP = frozenset("of the on for at in and a an to".split())
+ZH_FUNCTION = frozenset("的 与 和 及 之".split())
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9./-]*")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+class Dictionary(Protocol):
+    """glossary.cedict.Cedict, or anything alike (tests pass a small one)."""
+
+    def __contains__(self, word: str) -> bool: ...
+
+    def definitions(self, word: str) -> tuple[frozenset[str], ...]: ...
+
+    def stems(self, word: str) -> frozenset[str]: ...
+
+
+@dataclass(frozen=True)
+class Weights:
+    dictionary: float = 0.5
+    association: float = 0.3
+    length: float = 0.1
+    identical: float = 0.1
+    embedding: float = 0.25  # share of the final score when an embedding was computed
+
+
+@dataclass
+class Pair:
+    zh: str
+    en: str
+    score: float
+    evidence: dict[str, float] = field(default_factory=dict)
+
+
+def cut_words(term: str, entries: Dictionary, max_len: int = 8) -> list[str]:
+    """Longest-match cut of `term` into dictionary words (unknown characters stand alone)."""
+    out: list[str] = []
+    i = 0
+    while i < len(term):
+        for k in range(min(max_len, len(term) - i), 0, -1):
+            if k == 1 or term[i:i + k] in entries:
+                out.append(term[i:i + k])
+                i += k
+                break
+    return out
+
+
+@dataclass(frozen=True)
+class ZhGloss:
+    """What the dictionary says about a Chinese term: its words with their readings, and all stems."""
+
+    parts: tuple[tuple[str, tuple[frozenset[str], ...]], ...]
+    stems: frozenset[str]
+    sub: dict = field(default_factory=dict)  # multi-character part -> its own finer cut
+
+
+def zh_gloss(term: str, dictionary: Dictionary) -> ZhGloss:
+    parts = tuple((w, dictionary.definitions(w)) for w in cut_words(term, dictionary)
+                  if w not in ZH_FUNCTION and not w.isspace())
+    every: set[str] = set()
+    for i in range(len(term)):  # every dictionary word inside the term, not only the cut
+        for j in range(i + 1, min(len(term), i + 8) + 1):
+            every.update(dictionary.stems(term[i:j]))
+    every.update(stem(w) for w in _LATIN.findall(term))
+    sub = {}
+    for w, _ in parts:
+        if len(w) > 1:
+            fine = cut_words(w, dictionary, max_len=len(w) - 1)
+            sub[w] = tuple((x, dictionary.definitions(x)) for x in fine)
+    return ZhGloss(parts, frozenset(every), sub)
+
+
+def en_content_words(words: Sequence[str]) -> list[str]:
+    """Lower-case content words, hyphen compounds split (nuclear-weapon-free -> nuclear, weapon, free)."""
+    return [p for w in words if w not in EN_STOP for p in _WORD.findall(w.lower()) if p not in EN_STOP]
+
+
+def _part_coverage(word: str, defs: tuple[frozenset[str], ...], en_stems: set[str],
+                   sub: dict[str, tuple[tuple[str, tuple[frozenset[str], ...]], ...]]) -> float:
+    """Share of one Chinese word's best reading found in the English stems; an unmatched
+    compound is tried through its own parts (无核 -> 无 + 核)."""
+    best = max((len(d & en_stems) / len(d) for d in defs), default=0.0)
+    if best == 0 and word in sub:
+        inner = sub[word]
+        best = sum(len(w) * max((len(d & en_stems) / len(d) for d in ds), default=0.0) for w, ds in inner) / len(word)
+    return best
+
+
+def dictionary_score(g: ZhGloss, en_words: Sequence[str]) -> tuple[float, float, float]:
+    """(share of Chinese characters translated, share of English words explained, their F1)."""
+    content = en_content_words(en_words)
+    if not content or not g.parts:
+        return 0.0, 0.0, 0.0
+    en_stems = {stem(w) for w in content}
+    total = sum(len(w) for w, _ in g.parts)
+    part_cov = [_part_coverage(w, defs, en_stems, g.sub) for w, defs in g.parts]
+    explained = [stem(w) in g.stems for w in content]
+    # Words left over on both sides probably translate each other (大规模 / "mass"): half credit
+    # for as many leftovers as the other side has.
+    zh_left = sorted((len(w) for (w, _), c in zip(g.parts, part_cov) if c == 0), reverse=True)
+    en_left = explained.count(False)
+    n_left = min(len(zh_left), en_left) if any(part_cov) and any(explained) else 0
+    zh_cov = (sum(len(w) * c for (w, _), c in zip(g.parts, part_cov)) + 0.5 * sum(zh_left[:n_left])) / total
+    en_cov = (explained.count(True) + 0.5 * n_left) / len(content)
+    f1 = 2 * zh_cov * en_cov / (zh_cov + en_cov) if zh_cov + en_cov else 0.0
+    return zh_cov, en_cov, f1
+
+
+def dice(a: set[int], b: set[int]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
+
+
+def length_score(n_zh_words: int, n_en_words: int) -> float:
+    lo, hi = sorted((n_zh_words, n_en_words))
+    return (lo + 1) / (hi + 1)
+
+
+def identical_score(zh: str, en: str) -> float:
+    """1 when every Latin token of the Chinese term is in the English one; 0.5 when there are none."""
+    toks = _LATIN.findall(zh)
+    if not toks:
+        return 0.5
+    low = en.lower()
+    return sum(1 for t in toks if t.lower() in low) / len(toks)
+
+
+def score_pair(z: Candidate, g: ZhGloss, e: Candidate, w: Weights = Weights()) -> Pair:
+    zc, ec, f1 = dictionary_score(g, e.words)
+    ev = {
+        "dictionary": f1,
+        "zh_coverage": zc,
+        "en_coverage": ec,
+        "association": 0.5 * dice(z.units, e.units) + 0.5 * min(z.freq, e.freq) / max(z.freq, e.freq, 1),
+        "length": length_score(max(1, len(g.parts)), len([x for x in e.words if x not in EN_STOP])),
+        "identical": identical_score(z.text, e.text),
+    }
+    s = (w.dictionary * ev["dictionary"] + w.association * ev["association"] + w.length * ev["length"]
+         + w.identical * ev["identical"])
+    return Pair(z.key, e.key, s, ev)
+
+
+def pair_candidates(zh: dict[str, Candidate], en: dict[str, Candidate], dictionary: Dictionary,
+                    keys: Sequence[str] | None = None, top_k: int = 4, weights: Weights = Weights()
+                    ) -> dict[str, list[Pair]]:
+    """For each Chinese candidate (all, or `keys`), its best `top_k` English candidates.
+
+    Only English candidates sharing at least half of the Chinese term's units are weighed.
+    """
+    by_unit: dict[int, list[str]] = {}
+    for k, e in en.items():
+        for u in e.units:
+            by_unit.setdefault(u, []).append(k)
+    out: dict[str, list[Pair]] = {}
+    for zk in keys if keys is not None else zh.keys():
+        z = zh[zk]
+        seen: dict[str, int] = {}
+        for u in z.units:
+            for ek in by_unit.get(u, ()):
+                seen[ek] = seen.get(ek, 0) + 1
+        need = max(1, (len(z.units) + 1) // 2)
+        g = zh_gloss(z.text, dictionary)
+        pairs = [score_pair(z, g, en[ek], weights) for ek, n in seen.items() if n >= need]
+        pairs.sort(key=lambda p: (-p.score, len(p.en)))
+        out[zk] = pairs[:top_k]
+    return out
+
+
+class Embeds(Protocol):
+    def embed(self, texts: Sequence[str], desc: str = ...) -> np.ndarray: ...
+
+
+def add_embedding(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: dict[str, Candidate],
+                  embedder: Embeds | None, keys: Sequence[str] | None = None, margin: float = 0.1,
+                  weights: Weights = Weights()) -> int:
+    """Settle near ties with the encoder: cosine of the Chinese term with each English candidate.
+
+    Only terms in `keys` (default: all) whose best two candidates score within `margin` are
+    embedded (the encoder is the slow part). The cosine counts relative to the best candidate's
+    (this encoder puts every pair in 0.75-0.95; a right pair is typically 0.03-0.05 above the
+    rest): 1 for the best, 0 at 0.05 below it. Pairs not embedded keep their order and are
+    scored as if the encoder agreed, so scores stay comparable with and without an encoder.
+    Returns the number of Chinese terms embedded.
+    """
+    w = weights.embedding
+    todo = [k for k in (keys if keys is not None else pairs)
+            if len(pairs[k]) > 1 and pairs[k][0].score - pairs[k][1].score < margin] if embedder else []
+    cos: dict[tuple[str, str], float] = {}
+    if todo:
+        texts = sorted({zh[k].text for k in todo} | {en[p.en].text for k in todo for p in pairs[k]})
+        vecs = embedder.embed(texts, desc="embedding terms")
+        row = {t: i for i, t in enumerate(texts)}
+        for k in todo:
+            for p in pairs[k]:
+                cos[(k, p.en)] = float(vecs[row[en[p.en].text]] @ vecs[row[zh[k].text]])
+    for k, ps in pairs.items():
+        top = max((cos[(k, p.en)] for p in ps if (k, p.en) in cos), default=None)
+        for p in ps:
+            c = cos.get((k, p.en))
+            rel = 1.0 if c is None else min(1.0, max(0.0, 1 + (c - top) / 0.05))
+            if c is not None:
+                p.evidence["embedding"] = c
+            p.score = (1 - w) * p.score + w * rel
+        ps.sort(key=lambda p: (-p.score, len(p.en)))
+    return len(todo)

@@ -1,0 +1,95 @@
+"""Glue: aligned units -> candidates in both languages -> pairs -> ranked glossary entries."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from align.model import Alignment
+from align.segment import strip_markup
+
+from .cedict import load_cedict
+from .candidates_en import en_candidates
+from .candidates_zh import zh_candidates
+from .model import Candidate, Entry, Equivalent, Glossary, Unit
+from .pairing import Embeds, Pair, Weights, add_embedding, pair_candidates
+from .ranking import dominated, fragment_pairs, independent_frequency, is_general, never_head, resolve_nested, term_type, termhood
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Options:
+    top: int | None = None  # keep the best N entries (None: all above min_conf)
+    min_freq: int = 1  # occurrences of the Chinese term
+    min_conf: float = 0.45  # pairing confidence an equivalent needs
+    max_equivalents: int = 3
+    relative: float = 0.85  # a further equivalent needs this share of the best one's score
+    weights: Weights = Weights()
+
+
+def units_from_alignment(al: Alignment) -> list[Unit]:
+    """Beads with text on both sides, as units (ids index the alignment's segment lists)."""
+    out = []
+    for k, b in enumerate(al.beads):
+        if b.src and b.tgt:
+            out.append(Unit(k, tuple(b.src), tuple(b.tgt), al.src_text(b), al.tgt_text(b), float(b.score)))
+    return out
+
+
+def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options: Options = Options(),
+                     nlp=None, dictionary=None) -> Glossary:
+    """The glossary of one aligned document pair (Chinese source, English target)."""
+    t0 = time.perf_counter()
+    dictionary = dictionary or load_cedict()
+    zh = zh_candidates(units, getattr(dictionary, "nominal", lambda w: True))
+    en = en_candidates(units, nlp)
+    t_cand = time.perf_counter()
+    doc_tokens = max(1, sum(len(strip_markup(u.src)) for u in units) * 2 // 3)
+    indep = independent_frequency(zh)
+    th = {k: termhood(c, indep[k], doc_tokens) for k, c in zh.items()}
+    drop_zh, drop_en = dominated(zh), dominated(en, " ")
+    en = {k: c for k, c in en.items() if k not in drop_en}
+    keys = [k for k, c in zh.items()
+            if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and not never_head(c)
+            and k not in drop_zh]
+    pairs = pair_candidates(zh, en, dictionary, keys, weights=options.weights)
+    hopeful = [k for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf * 0.9]
+    n_embedded = add_embedding(pairs, zh, en, embedder, hopeful, weights=options.weights)
+    t_pair = time.perf_counter()
+
+    best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf}
+    losers = resolve_nested(best) | fragment_pairs(best, zh, en)
+    by_id = {u.id: u for u in units}
+    entries = [_entry(zh[k], pairs[k], en, th[k], by_id, options) for k in best if k not in losers]
+    top_th = max((e.termhood for e in entries), default=1.0) or 1.0
+    for e in entries:
+        e.score = round(e.equivalents[0].score * (e.termhood / top_th) ** 0.5, 4)
+    entries.sort(key=lambda e: (-e.score, e.source_term))
+    if options.top:
+        entries = entries[: options.top]
+    meta = {"candidates_zh": len(zh), "candidates_en": len(en), "terms_embedded": n_embedded,
+            "seconds_candidates": round(t_cand - t0, 3), "seconds_pairing": round(t_pair - t_cand, 3),
+            "seconds_total": round(time.perf_counter() - t0, 3)}
+    log.info("glossary: %d entries from %d Chinese / %d English candidates in %.1fs", len(entries), len(zh),
+             len(en), meta["seconds_total"])
+    return Glossary(entries, meta=meta)
+
+
+def _entry(z: Candidate, pairs: list[Pair], en: dict[str, Candidate], th: float, units: dict[int, Unit],
+           o: Options) -> Entry:
+    top = pairs[0].score
+    keep = [p for p in pairs if p.score >= max(o.min_conf, o.relative * top)][: o.max_equivalents]
+    eqs = [Equivalent(en[p.en].text, round(p.score, 4), en[p.en].freq,
+                      sorted(f for f in en[p.en].forms if f != en[p.en].text),
+                      {k: round(v, 4) for k, v in p.evidence.items()}) for p in keep]
+    e0 = en[keep[0].en]
+    shared = sorted(z.units & e0.units, key=lambda u: (len(units[u].src), u))
+    ex = units[shared[0]] if shared else units[min(z.units)]
+    return Entry(
+        source_term=z.text, equivalents=eqs, score=top, termhood=round(th, 4), source_frequency=z.freq,
+        type=term_type(z.text, e0.text, z.title),
+        source_ids=sorted({i for u in z.units for i in units[u].src_ids}),
+        target_ids=sorted({i for u in e0.units for i in units[u].tgt_ids}),
+        source_example=strip_markup(ex.src), target_example=strip_markup(ex.tgt))

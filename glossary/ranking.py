@@ -1,0 +1,177 @@
+"""Termhood, types and the final choice of entries.
+
+Termhood rewards what is frequent *here* and rare in general language (wordfreq's Chinese
+frequencies: 国家 and 问题 are everywhere, 核武器 and 会员国 are not), and what occurs on its
+own rather than only inside a longer candidate (C-value: 宣传彻底消除核武器国际日 is
+never more than 彻底消除核武器国际日 with a verb in front). A term's confidence comes from
+pairing; the list is ordered by confidence times termhood.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from .model import Candidate
+from .pairing import Pair
+
+# Single words this common in general Chinese are not terms on their own (zipf scale).
+GENERAL_ZIPF = 5.3
+UNSEEN_ZIPF = 1.5
+
+
+@lru_cache(maxsize=65536)
+def general_zipf(text: str, lang: str) -> float:
+    """wordfreq's Zipf frequency (0 for unseen phrases): how common `text` is in general language."""
+    import wordfreq
+
+    return wordfreq.zipf_frequency(text, lang)
+
+
+def independent_frequency(cands: dict[str, Candidate]) -> dict[str, float]:
+    """C-value's nested-term correction: frequency minus the mean frequency of longer candidates holding it."""
+    holders: dict[str, list[int]] = {}
+    for k, c in cands.items():
+        n = len(k)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                if j - i < n:
+                    sub = k[i:j]
+                    if sub in cands:
+                        holders.setdefault(sub, []).append(c.freq)
+    out = {}
+    for k, c in cands.items():
+        h = holders.get(k)
+        # a title is a whole name even when a longer candidate holds it
+        out[k] = float(c.freq) if not h or c.title else max(0.0, c.freq - sum(h) / len(h))
+    return out
+
+
+def dominated(cands: dict[str, Candidate], sep: str = "") -> set[str]:
+    """Keys (seen twice or more) that never occur outside one longer candidate: 裁军谈判 only in 裁军谈判会议.
+
+    `sep` is "" for Chinese (character substrings) and " " for English (word sequences).
+    """
+    out: set[str] = set()
+    for k, c in cands.items():
+        if c.freq < 2:
+            continue
+        parts = list(k) if not sep else k.split(sep)
+        n = len(parts)
+        for i in range(n):
+            for j in range(i + 1, n + 1):
+                if j - i < n:
+                    sub = sep.join(parts[i:j])
+                    other = cands.get(sub)
+                    if other is not None and other.freq == c.freq and not other.title:
+                        out.add(sub)
+    return out
+
+
+def termhood(c: Candidate, indep: float, doc_tokens: int, lang: str = "zh") -> float:
+    """log-ratio of document to general frequency (0..1), times log frequency on its own.
+
+    Halved for a coordination (会员国和观察员国: two terms, not one) and for a Chinese
+    candidate that opens on a verb (消除大规模毁灭性武器), unless it is a title.
+    """
+    p_doc = max(indep, 0.5) / max(doc_tokens, 1)
+    zipf = max(general_zipf(c.text, lang), UNSEEN_ZIPF)
+    p_gen = 10 ** (zipf - 9)
+    spec = min(1.0, max(0.0, math.log10(p_doc / p_gen) / 4))
+    th = spec * math.log2(2 + indep)
+    if c.title:
+        return th * 1.3
+    if any(w in ("和", "与", "及", "and") for w in c.words[1:-1]):
+        th *= 0.4
+    if c.tags[:1] == ("v",):
+        th *= 0.5
+    if len(c.tags) > 1 and c.tags[-1] == "v":
+        th *= 0.6
+    return th
+
+
+def is_general(c: Candidate, lang: str = "zh") -> bool:
+    """A single common word (国家, 问题, 会议): general language, not a term."""
+    return len(c.words) <= 1 and general_zipf(c.text, lang) >= GENERAL_ZIPF
+
+
+def never_head(c: Candidate) -> bool:
+    """Always followed by another noun (大会高级别 | 会议, 中东无核武器 | 区): a modifier, never a term."""
+    return not c.title and c.freq > 0 and c.modifier >= c.freq
+
+
+# --- types ---------------------------------------------------------------------------------
+
+_INSTRUMENT_EN = re.compile(r"\b(treaty|convention|declaration|protocol|agreement|charter|instrument|statute|"
+                            r"resolution|covenant|series|code|guidelines)\b", re.I)
+_INSTRUMENT_ZH = ("条约", "公约", "宣言", "议定书", "协定", "宪章", "文书", "规约", "盟约", "决议", "汇编", "准则")
+_BODY_EN = re.compile(r"\b(assembly|committee|commission|council|secretariat|secretary-general|office|centres?|"
+                      r"organi[sz]ations?|system|president|court|agency|board|tribunal|machinery|"
+                      r"nations|bureau|mission|forum|programme)\b", re.I)
+_BODY_ZH = ("委员会", "理事会", "大会", "秘书处", "秘书长", "办事处", "中心", "组织", "机构", "法院", "主席", "系统", "机制")
+_EVENT_EN = re.compile(r"\b(meeting|session|day|summit|conference|year|decade|anniversary)s?\b", re.I)
+_ACTOR_EN = re.compile(r"\b(states?|parties|party|society|parliamentarians|academia|media|observers?|"
+                       r"governments?|heads)\b", re.I)
+
+
+def _head(en: str) -> str:
+    """The part of an English term before its first preposition (where its head noun is)."""
+    return re.split(r"\s(?:of|on|for|at|in)\s", en, maxsplit=1)[0]
+
+
+def term_type(zh: str, en: str, title: bool = False) -> str:
+    """treaty/instrument, organ/body, event, actor or concept, from the names' heads."""
+    head = _head(en)
+    if title or zh.endswith(_INSTRUMENT_ZH) or _INSTRUMENT_EN.search(head):
+        return "treaty/instrument"
+    if _EVENT_EN.search(head.split()[-1] if head.split() else "") and not (head[:1].isupper() and "Conference" in head
+                                                                          and " on " in en):
+        return "event"
+    if _BODY_EN.search(head) or zh.endswith(_BODY_ZH) or "Conference on" in en:
+        return "organ/body"
+    if _ACTOR_EN.search(head.split()[-1] if head.split() else ""):
+        return "actor"
+    return "concept"
+
+
+# --- choosing entries ----------------------------------------------------------------------
+
+
+def resolve_nested(best: dict[str, Pair]) -> set[str]:
+    """Chinese keys that lose to a nested or nesting key with the same best English term.
+
+    实现核裁军 and 核裁军 both pair best with "nuclear disarmament": only the one whose pair
+    scores higher stays (on a tie, the shorter).
+    """
+    by_en: dict[str, list[str]] = {}
+    for zk, p in best.items():
+        by_en.setdefault(p.en, []).append(zk)
+    losers: set[str] = set()
+    for keys in by_en.values():
+        if len(keys) < 2:
+            continue
+        keys.sort(key=lambda k: (-best[k].score, len(k)))
+        kept: list[str] = []
+        for k in keys:
+            if any(k in w or w in k for w in kept):
+                losers.add(k)
+            else:
+                kept.append(k)
+    return losers
+
+
+def fragment_pairs(best: dict[str, Pair], zh: dict[str, Candidate], en: dict[str, Candidate]) -> set[str]:
+    """Chinese keys whose pair is a piece of a longer accepted pair found in exactly the same places.
+
+    消极安全 / "negative security" only ever occurs inside 消极安全保证 / "negative security
+    assurances": the piece is not an entry of its own. 核武器 occurs outside 核武器国家, so it stays.
+    """
+    out: set[str] = set()
+    for zk, p in best.items():
+        for zk2, p2 in best.items():
+            if zk2 != zk and zk in zk2 and zh[zk].units == zh[zk2].units and zh[zk].freq == zh[zk2].freq \
+                    and p.en != p2.en and f" {p.en} " in f" {p2.en} " and en[p.en].freq == en[p2.en].freq:
+                out.add(zk)
+                break
+    return out
