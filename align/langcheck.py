@@ -77,11 +77,12 @@ def detect_language(text: str) -> str | None:
 
 
 def has_language(text: str, lang: str) -> bool:
-    """Whether `text` holds any real amount of text in `lang` (zh: Han; others: Latin letters)."""
+    """Whether `text` holds a real amount of text in `lang` (zh: Han; others: Latin letters)."""
     c = count_scripts(text)
     if is_cjk_lang(lang):
-        return c.han >= MIN_LETTERS
-    return c.latin >= MIN_LETTERS
+        return c.han >= MIN_LETTERS and c.han_share >= HAN_SHARE_EN
+    # symbols such as A/RES/75/45 in a Chinese text are no English text
+    return c.latin >= MIN_LETTERS and c.han_share < HAN_SHARE_ZH
 
 
 @dataclass(frozen=True)

@@ -90,9 +90,9 @@ def read(path: str | os.PathLike, encoding: str | None = None, reflow: bool | No
     if fmt == "docx":
         return _checked(p, Document(docx_text(p), fmt))
     text, used = decode_text(data, encoding, str(p), allow_markup=(fmt == "html"))
+    text = clean_text(text)
     if fmt == "html":
         text = html_text(text)
-    text = clean_text(text)
     if reflow or (reflow is None and fmt == "text" and looks_like_layout_text(text)):
         r = reflow_text(text)
         return _checked(p, Document(r.text, fmt, used, reflowed=True, removed=r.removed))
@@ -147,7 +147,7 @@ def sniff_format(p: Path, data: bytes) -> str:
             with zipfile.ZipFile(p) as z:
                 names = set(z.namelist())
         except (zipfile.BadZipFile, OSError) as e:
-            raise UserError(f"{p}: damaged ZIP/DOCX file ({e})") from None
+            raise UserError(f"{p}: damaged ZIP/DOCX file ({_one_line(e)})") from None
         if "word/document.xml" in names:
             return "docx"
         raise UserError(f"{p}: a ZIP archive, not a .docx document")
@@ -268,7 +268,7 @@ def plausibility(text: str) -> float:
     return total / len(text)
 
 
-_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufeff\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufeff\ud800-\udfff]")
 _NEWLINES = re.compile("\r\n|[\r\x0b\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
@@ -295,6 +295,7 @@ def _lines_text(lines: list[Line]) -> str:
 
 # --- HTML -------------------------------------------------------------------------------
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote",
                "section", "article", "header", "footer", "aside", "main", "dd", "dt", "dl", "pre", "hr",
                "figure", "figcaption", "caption", "nav", "address", "td", "th", "body"}
@@ -306,7 +307,7 @@ def html_text(markup: str) -> str:
     import lxml.etree
     import lxml.html
 
-    markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
+    markup = _NOT_XML.sub("", re.sub(r"^\s*<\?xml[^>]*>", "", markup.replace("\f", "\n")))
     if not markup.strip():
         return ""
     try:
@@ -363,7 +364,7 @@ def docx_text(p: Path) -> str:
     try:
         doc = docx.Document(str(p))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as e:
-        raise UserError(f"{p}: damaged .docx file ({e})") from None
+        raise UserError(f"{p}: damaged .docx file ({_one_line(e)})") from None
     except Exception as e:  # lxml XMLSyntaxError and the like: a broken package
         raise UserError(f"{p}: damaged .docx file ({type(e).__name__})") from None
     notes: dict[str, str] = {}
@@ -445,6 +446,9 @@ def pdf_lines(p: Path) -> list[Line]:
     from tqdm import tqdm
 
     raw: list[_PdfLine] = []
+    quiet = logging.getLogger("pdfminer")  # its warnings on odd files are noise on the CLI
+    level = quiet.level
+    quiet.setLevel(max(level, logging.ERROR))
     try:
         pages = extract_pages(str(p), laparams=LAParams())
         for pno, page in enumerate(tqdm(pages, desc=f"reading {p.name}", unit="page", leave=False,
@@ -461,10 +465,16 @@ def pdf_lines(p: Path) -> list[Line]:
                     stack.extend(el)
             raw.extend(_merge_rows(found))
     except (PDFSyntaxError, PSException) as e:
-        raise UserError(f"{p}: damaged PDF ({type(e).__name__}: {e})") from None
+        raise UserError(f"{p}: damaged PDF ({type(e).__name__}: {_one_line(e)})") from None
     except Exception as e:  # pdfminer raises many kinds on broken files (encryption included)
-        raise UserError(f"{p}: cannot read this PDF ({type(e).__name__})") from None
+        raise UserError(f"{p}: cannot read this PDF ({type(e).__name__}: {_one_line(e)})") from None
+    finally:
+        quiet.setLevel(level)
     return _measure_pdf(raw)
+
+
+def _one_line(e: BaseException, limit: int = 120) -> str:
+    return " ".join(str(e).split())[:limit]
 
 
 def _merge_rows(lines: list[_PdfLine]) -> list[_PdfLine]:
