@@ -1,0 +1,36 @@
+"""`termalign lookup QUERY --glossary FILE…`: a term's equivalents (and, with --contexts, its examples)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("lookup", help="look a Chinese or English term up in glossary files",
+                       description="Exact matches first, then partial ones, each with its equivalents and scores.")
+    p.add_argument("query", help="a Chinese or English term (or a phrase that holds one)")
+    p.add_argument("--glossary", "-g", nargs="+", required=True, metavar="FILE",
+                   help="glossary files written by `termalign glossary` (.jsonl, .csv, .xlsx, .tmx, .tbx, .txt)")
+    p.add_argument("--contexts", action="store_true", help="show the bilingual example with the term highlighted")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N entries (default 20)")
+    p.add_argument("--json", action="store_true", help="print the matching entries as JSON lines")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from glossary.export import read_glossary
+    from glossary.lookup import format_hits, search
+
+    entries = [(path, e) for path in args.glossary for e in read_glossary(path)]
+    hits = search(entries, args.query, args.limit)
+    if not hits:
+        print(f"no entry for {args.query!r} in {len(entries)} entries", file=sys.stderr)
+        return 1
+    if args.json:
+        for h in hits:
+            print(json.dumps({**h.entry.to_dict(), "exact": h.exact, "glossary": h.source}, ensure_ascii=False))
+    else:
+        print(format_hits(hits, args.contexts, color=sys.stdout.isatty(), show_source=len(args.glossary) > 1))
+    return 0
