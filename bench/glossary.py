@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=60)
     ap.add_argument("--model", default=None)
     ap.add_argument("--no-embed", action="store_true")
-    ap.add_argument("--json", type=Path, default=REPO / "bench" / "glossary.json", help="where to write the numbers")
+    ap.add_argument("--json", type=Path, default=REPO / "bench" / "results" / "glossary.json",
+                    help="where to write the numbers (default bench/results/glossary.json)")
     args = ap.parse_args(argv)
 
     from glossary.export import read_glossary
@@ -95,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         out["alignment"] = str(args.alignment) if args.alignment else "aligner (paragraph)"
         entries = g.entries
     out.update(score(entries, read_gold(args.gold), args.top))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for k, v in out.items():
         if k not in ("found_pairs", "missing_pairs", "extraction_meta"):
