@@ -217,7 +217,7 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         q = request.args.get("q", "").strip()
         if not q:
             raise UserError("give a term: /api/lookup?q=TERM")
-        return jsonify(wb.store.lookup(q[:200], contexts=min(request.args.get("contexts", 20, type=int), 200)))
+        return jsonify(wb.store.lookup(q[:200], contexts=min(request.args.get("contexts", 5, type=int), 100)))
 
     @app.get("/api/search")
     def search():
@@ -227,6 +227,7 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         t0 = time.perf_counter()
         out = {"query": q, "equivalents": wb.store.lookup(q[:200], contexts=0),
                "contexts": wb.store.concordance(q[:200], limit=min(request.args.get("limit", 200, type=int), 1000))}
+        out["truncated"] = len(out["contexts"]) >= min(request.args.get("limit", 200, type=int), 1000)
         out["ms"] = round((time.perf_counter() - t0) * 1000, 1)
         return jsonify(out)
 

@@ -42,9 +42,9 @@ def find_spans(text: str, terms: Iterable[tuple[str, str]]) -> list[Span]:
     return sorted(taken, key=lambda s: s.start)
 
 
-def term_spans(text: str, term: str) -> list[dict]:
-    """Spans of one query term in a context, for keyword-in-context display."""
-    return [s.as_dict() for s in find_spans(text, [(term, "")])]
+def term_spans(text: str, term: str, gloss: str = "") -> list[dict]:
+    """Spans of one term in a context (keyword in context), `gloss` shown on hover."""
+    return [s.as_dict() for s in find_spans(text, [(term, gloss)])]
 
 
 def contains(text: str, term: str) -> bool:

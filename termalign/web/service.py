@@ -165,11 +165,11 @@ class Workbench:
     def _glossary(self, al: Alignment) -> tuple[list, str | None]:
         """The glossary package's entries for the pair; none (and a note the page shows) if it is missing."""
         try:
-            from glossary import extract_glossary  # issue 3
+            from glossary.pipeline import extract_glossary, units_from_alignment  # issue 3
         except ImportError as e:
             log.warning("glossary extraction unavailable (%s): storing the alignment only", e)
             return [], f"glossary extraction unavailable: {e}"
-        return extract_glossary(al, self.embedder()), None
+        return extract_glossary(units_from_alignment(al), self.embedder()).entries, None
 
     def close(self) -> None:
         self.jobs.close()

@@ -31,6 +31,13 @@ _MAPS = """CREATE TABLE IF NOT EXISTS web_maps (
     grid BLOB NOT NULL)"""
 
 
+def clean(text: str) -> str:
+    """Text as shown (no Markdown emphasis markers, as in the exports); skips the regexes when there is no markup."""
+    if "*" not in text and "_" not in text and "  " not in text:
+        return text.strip()
+    return strip_markup(text)
+
+
 def is_low(bead: Bead) -> bool:
     return not bead.src or not bead.tgt or bead.score < LOW_SCORE
 
@@ -121,7 +128,7 @@ class Store:
         tgt_terms = [(t, s) for s, t, _ in glosses]
         beads = []
         for i, b in enumerate(al.beads):
-            src, tgt = strip_markup(al.src_text(b)), strip_markup(al.tgt_text(b))
+            src, tgt = clean(al.src_text(b)), clean(al.tgt_text(b))
             beads.append({"index": i, "src": list(b.src), "tgt": list(b.tgt), "score": round(float(b.score), 4),
                           "low": is_low(b), "source": src, "target": tgt,
                           "source_spans": [s.as_dict() for s in find_spans(src, src_terms)],
@@ -157,9 +164,9 @@ class Store:
             rows = [r for r in rows if name and name in r["documents"].split(" ")]
         rows.sort(key=SORTS.get(sort, SORTS["score"]))
         for r in rows[:limit]:
-            r["source_example"], r["target_example"] = strip_markup(r["source_example"]), strip_markup(r["target_example"])
-            r["source_spans"] = term_spans(r["source_example"], r["source_term"])
-            r["target_spans"] = term_spans(r["target_example"], r["target_term"])
+            r["source_example"], r["target_example"] = clean(r["source_example"]), clean(r["target_example"])
+            r["source_spans"] = term_spans(r["source_example"], r["source_term"], r["target_term"])
+            r["target_spans"] = term_spans(r["target_example"], r["target_term"], r["source_term"])
         return rows[:limit]
 
     def add_term(self, source_term: str, target_term: str) -> dict:
@@ -178,15 +185,15 @@ class Store:
 
     # --- lookup ------------------------------------------------------------------------
 
-    def lookup(self, q: str, contexts: int = 20) -> list[dict]:
+    def lookup(self, q: str, contexts: int = 5) -> list[dict]:
         """The CAT-tool lookup: the term base's own answer, contexts marked with the term spans."""
         with self._lock:
             hits = self.tb.lookup(q, contexts=contexts)
         for h in hits:
             for c in h["contexts"]:
-                c["source"], c["target"] = strip_markup(c["source"]), strip_markup(c["target"])
-                c["source_spans"] = term_spans(c["source"], h["source_term"])
-                c["target_spans"] = term_spans(c["target"], h["target_term"])
+                c["source"], c["target"] = clean(c["source"]), clean(c["target"])
+                c["source_spans"] = term_spans(c["source"], h["source_term"], h["target_term"])
+                c["target_spans"] = term_spans(c["target"], h["target_term"], h["source_term"])
         return hits
 
     def concordance(self, q: str, limit: int = 200) -> list[dict]:
@@ -200,7 +207,7 @@ class Store:
         tgt_marks = [(q, "")] + [(t, s) for s, t, _ in glosses if s.casefold() == qf]
         for r in rows:
             r["doc_id"], r["doc"] = ids.get(r["document"]), r["document"]
-            r["source"], r["target"] = strip_markup(r["source"]), strip_markup(r["target"])
+            r["source"], r["target"] = clean(r["source"]), clean(r["target"])
             r["source_spans"] = [s.as_dict() for s in find_spans(r["source"], src_marks)]
             r["target_spans"] = [s.as_dict() for s in find_spans(r["target"], tgt_marks)]
         return rows

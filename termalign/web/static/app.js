@@ -227,7 +227,12 @@ function drawMap() {
   }
   h.boxes = [];
   for (const b of h.beads) {
-    if (!b.src.length || !b.tgt.length) continue;
+    if (!b.src.length || !b.tgt.length) { // unaligned segment: a red tick on the edge of its row or column
+      ctx.fillStyle = "#ff2d2d";
+      for (const i of b.src) ctx.fillRect(0, cellOf(h.row_edges, i) * cs, Math.max(3, cs / 3), cs);
+      for (const j of b.tgt) ctx.fillRect(cellOf(h.col_edges, j) * cs, 0, cs, Math.max(3, cs / 3));
+      continue;
+    }
     const r0 = cellOf(h.row_edges, Math.min(...b.src)), r1 = cellOf(h.row_edges, Math.max(...b.src));
     const c0 = cellOf(h.col_edges, Math.min(...b.tgt)), c1 = cellOf(h.col_edges, Math.max(...b.tgt));
     const box = [c0 * cs, r0 * cs, (c1 - c0 + 1) * cs, (r1 - r0 + 1) * cs, b];
@@ -303,7 +308,7 @@ async function showSearch() {
   const q = $("#search-q").value.trim();
   if (!q) return;
   const r = await api(`/api/search?q=${encodeURIComponent(q)}`);
-  $("#search-time").textContent = `${r.contexts.length} contexts, ${r.equivalents.length} entries, ${r.ms} ms`;
+  $("#search-time").textContent = `${r.contexts.length}${r.truncated ? " (first)" : ""} contexts, ${r.equivalents.length} entries, ${r.ms} ms`;
   $("#search-eq").replaceChildren(...(r.equivalents.length ? r.equivalents.map((e) => el("div", { class: `eqcard st-${e.status || "candidate"}` },
     el("b", { lang: "zh" }, e.source_term), " → ", el("b", {}, e.target_term),
     el("span", { class: "meta" }, ` score ${e.score.toFixed(2)} · frequency ${e.frequency} · ${e.status || ""}`))) : [el("p", {}, "No glossary entry.")]));

@@ -1,0 +1,27 @@
+"""Glossary downloads from the term base: its rows regrouped as a glossary, written by glossary.export."""
+
+from __future__ import annotations
+
+from glossary.export import render
+from glossary.model import Entry, Equivalent, Glossary
+
+
+def glossary_of_rows(rows: list[dict], src_lang: str = "zh", tgt_lang: str = "en") -> Glossary:
+    """Term-base rows (one per term and equivalent, best first) as one entry per source term."""
+    entries: dict[str, Entry] = {}
+    for r in rows:
+        eq = Equivalent(r["target_term"], float(r["score"]), 0)
+        e = entries.get(r["source_term"])
+        if e is None:
+            entries[r["source_term"]] = Entry(
+                r["source_term"], [eq], float(r["score"]), source_frequency=int(r["frequency"]),
+                type=r.get("type") or "concept", source_example=r.get("source_example", ""),
+                target_example=r.get("target_example", ""))
+        else:
+            e.equivalents.append(eq)
+    return Glossary(list(entries.values()), src_lang, tgt_lang, meta={"from": "termalign workbench"})
+
+
+def render_terms(rows: list[dict], fmt: str) -> bytes:
+    """The bytes of a glossary download (csv, xlsx, tmx, tbx, omegat …) of these term-base rows."""
+    return render(glossary_of_rows(rows), fmt)
