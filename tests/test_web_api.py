@@ -303,3 +303,46 @@ def test_uploaded_pair_with_markup_is_data_not_html(app, client):
     assert not list(Path("/").glob("evil.zh.txt"))
     assert client.delete(f"/api/documents/{doc}", headers=H).json == {"ok": True}
     assert client.get(f"/api/documents/{doc}/bitext").status_code == 404
+
+
+def test_docx_upload_and_picking_from_the_docs_folder(tmp_path, cache_dir):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    for p in ("第一段讨论核裁军。", "第二段欢迎民间社会的作用。"):
+        d.add_paragraph(p)
+    buf = io.BytesIO()
+    d.save(buf)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "pair.en.txt").write_text("The first is on nuclear disarmament.\n\nThe second welcomes civil society.\n",
+                                        encoding="utf-8")
+    (folder / "notes.exe").write_bytes(b"MZ")
+    app = make_app(tmp_path / "tb.sqlite3", cache_dir, seed=False, docs_dir=folder)
+    c = app.test_client()
+    assert [f for f in c.get("/api/files").json if f.startswith("docs/")] == ["docs/pair.en.txt"]
+    up = c.post("/api/documents", data={"src": (io.BytesIO(buf.getvalue()), "pair.zh.docx"),
+                                        "tgt": (io.BytesIO((folder / "pair.en.txt").read_bytes()), "pair.en.txt"),
+                                        "name": "docx pair"}, headers=H, content_type="multipart/form-data")
+    picked = c.post("/api/documents", data={"src_file": "seed/A_RES_75_45.zh.txt", "tgt_file": "docs/pair.en.txt",
+                                            "name": "picked"}, headers=H)
+    assert up.status_code == picked.status_code == 202
+    wait_all(app)
+    docs = {d["name"]: d for d in c.get("/api/documents").json}
+    bitext = c.get(f"/api/documents/{docs['docx pair']['id']}/bitext").json["beads"]
+    assert [(x["source"], x["target"]) for x in bitext] == [
+        ("第一段讨论核裁军。", "The first is on nuclear disarmament."),
+        ("第二段欢迎民间社会的作用。", "The second welcomes civil society.")]
+    assert docs["picked"]["n_tgt"] == 2
+    app.extensions["workbench"].close()
+
+
+@pytest.mark.parametrize("args,msg", [(["--port", "0"], "--port 0"), (["--docs", "/nonexistent"], "must be a directory"),
+                                      (["--max-upload-mb", "-1"], "must be positive")])
+def test_serve_refuses_bad_options_in_one_line(args, msg, tmp_path, cli_env):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "termalign", "serve", "--db", str(tmp_path / "x.sqlite3"), *args],
+                       env=cli_env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

@@ -27,7 +27,7 @@ SEED = ("A_RES_75_45.zh.txt", "A_RES_75_45.en.txt")
 SEED_NAME = "A/RES/75/45"
 UNITS = ("paragraph", "sentence", "line")
 # The readers' formats (issue 4); an upload with another suffix is refused before any work.
-SUFFIXES = (".txt", ".md", ".text", ".docx", ".pdf", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".text", ".docx", ".pdf", ".html", ".htm", ".xhtml")
 
 
 @dataclass(frozen=True)
