@@ -178,6 +178,8 @@ def test_glossary_review_persists_across_restart(app, client, tmp_path_factory, 
     # a second server over the same file sees the review
     db = app.extensions["workbench"].settings.db
     again = make_app(db, cache_dir, seed=False).test_client()
+    doc = client.get("/api/documents").json[0]["id"]
+    assert again.get(f"/api/documents/{doc}/bitext").json == client.get(f"/api/documents/{doc}/bitext").json
     states = {(r["source_term"], r["target_term"]): r["status"] for r in again.get("/api/glossary").json}
     assert states[("核裁军", "nuclear disarmament")] == "approved"
     assert states[("民间社会", "civil society")] == "rejected"

@@ -111,6 +111,18 @@ def test_translator_session_on_the_seed_pair(server, page, tmp_path):
     assert "merge: done" in page.inner_text("#bitext-msg")
     page.keyboard.press("s")
     page.wait_for_function(f"document.querySelectorAll('#bitext tbody tr').length === {n_rows}")
+    # re-pair with the mouse (⇄ on row 5, then click row 6), and back with the keyboard (r, ↓, Enter)
+    en = [page.locator("#bitext tbody tr").nth(k).locator("td.en").inner_text() for k in (4, 5)]
+    page.locator("#bitext tbody tr").nth(4).locator("button[title^='re-pair']").click()
+    page.locator("#bitext tbody tr").nth(5).locator("td.zh").click()
+    page.wait_for_selector("#bitext-msg:has-text('swap: done')")
+    assert [page.locator("#bitext tbody tr").nth(k).locator("td.en").inner_text() for k in (4, 5)] == en[::-1]
+    page.locator("#bitext tbody tr").nth(4).locator("td.num").click()
+    for key in ("r", "ArrowDown", "Enter"):
+        page.keyboard.press(key)
+    page.wait_for_function("t => document.querySelector('#bitext tbody tr:nth-child(5) td.en').innerText === t",
+                           arg=en[0])
+    assert [page.locator("#bitext tbody tr").nth(k).locator("td.en").inner_text() for k in (4, 5)] == en
     page.locator("#bitext tbody tr").nth(3).scroll_into_view_if_needed()
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "3-bitext")
