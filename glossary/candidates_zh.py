@@ -114,6 +114,12 @@ def _ok_end(word: str, flag: str) -> bool:
     return flag not in _BAD_END_POS and bool(_HAN.search(word))
 
 
+def _modifies(word: str, flag: str) -> bool:
+    """Whether a candidate directly followed by this word is a modifier there (国际 | 努力, 国际 | 日)."""
+    return bool(word) and bool(_HAN.search(word)) and word not in RESOLUTION_VERBS \
+        and flag not in _BAD_EDGE_POS and flag not in ("v", "d")
+
+
 def _after_number(tokens: list[tuple[str, str, int]], i: int) -> bool:
     """A word right after a number belongs to a date or a count (2017 年 7 月 7 日经...)."""
     k = i - 1
@@ -140,7 +146,7 @@ def ngrams(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = 
                 break
             text += wj
             if fj == "v" and j > i:
-                if _ok_end(wj, fj) and len(wj) > 1 and nominal(wj):
+                if _ok_end(wj, fj) and len(wj) > 1 and nominal(wj) and tokens[j - 1][1] in _NOUNISH:
                     yield i, j + 1, text  # a verbal noun as head: 消极安全保证, 非政府组织
                 break
             if j > i and _bad_inner(wj, fj):
@@ -183,6 +189,6 @@ def zh_candidates(units: list[Unit], nominal: Callable[[str], bool] = lambda w: 
             if (start, start + len(s)) in whole:
                 continue  # counted as a title already
             add(s, u.id, words=tuple(t[0] for t in tks[i:j]), tags=tuple(t[1] for t in tks[i:j]))
-            if j < len(tks) and tks[j][0] and tks[j][1] in _NOUNISH and tks[j][0] not in EDGE_STOP:
+            if j < len(tks) and _modifies(*tks[j][:2]):
                 out[s].modifier += 1
     return out

@@ -24,6 +24,8 @@ STOP = frozenset("the a an of to and or in on at by for with from as is are be s
 
 
 def definition_stems(definition: str) -> frozenset[str]:
+    """Stems of one reading; only its head before a comma ("Vienna, capital of Austria" -> vienn)."""
+    definition = definition.split(", ")[0]
     return frozenset(stem(w) for w in _WORD.findall(_NOISE.sub(" ", definition)) if w.lower() not in STOP and len(w) > 1)
 
 

@@ -80,6 +80,7 @@ class ZhGloss:
     parts: tuple[tuple[str, tuple[frozenset[str], ...]], ...]
     stems: frozenset[str]
     sub: dict = field(default_factory=dict)  # multi-character part -> its own finer cut
+    n_words: int = 1  # words in a cut of at most 4 characters a word: what the English length is held to
 
 
 def zh_gloss(term: str, dictionary: Dictionary) -> ZhGloss:
@@ -95,7 +96,8 @@ def zh_gloss(term: str, dictionary: Dictionary) -> ZhGloss:
         if len(w) > 1:
             fine = cut_words(w, dictionary, max_len=len(w) - 1)
             sub[w] = tuple((x, dictionary.definitions(x)) for x in fine)
-    return ZhGloss(parts, frozenset(every), sub)
+    n_words = len([w for w in cut_words(term, dictionary, max_len=4) if w not in ZH_FUNCTION and not w.isspace()])
+    return ZhGloss(parts, frozenset(every), sub, max(1, n_words))
 
 
 def en_content_words(words: Sequence[str]) -> list[str]:
@@ -108,10 +110,14 @@ def _part_coverage(word: str, defs: tuple[frozenset[str], ...], en_stems: set[st
     """Share of one Chinese word's best reading found in the English stems; an unmatched
     compound is tried through its own parts (无核 -> 无 + 核)."""
     best = max((len(d & en_stems) / len(d) for d in defs), default=0.0)
+    # two English words each matching some reading (缔约国: "signatory states" / "... party to a treaty")
+    if defs:
+        best = max(best, min(1.0, len(en_stems & frozenset().union(*defs)) / 2))
     if best == 0 and word in sub:
         inner = sub[word]
         best = sum(len(w) * max((len(d & en_stems) / len(d) for d in ds), default=0.0) for w, ds in inner) / len(word)
-    return best
+    # a hit on part of a reading is worth at least what an unexplained leftover gets
+    return max(best, 0.5) if best > 0 else 0.0
 
 
 def dictionary_score(g: ZhGloss, en_words: Sequence[str]) -> tuple[float, float, float]:
@@ -153,18 +159,24 @@ def identical_score(zh: str, en: str) -> float:
 
 
 def score_pair(z: Candidate, g: ZhGloss, e: Candidate, w: Weights = Weights()) -> Pair:
-    zc, ec, f1 = dictionary_score(g, e.words)
+    words = e.key.split()  # lower case, nouns singular: "parties" meets CEDICT's "party"
+    zc, ec, f1 = dictionary_score(g, words)
     ev = {
         "dictionary": f1,
         "zh_coverage": zc,
         "en_coverage": ec,
         "association": 0.5 * dice(z.units, e.units) + 0.5 * min(z.freq, e.freq) / max(z.freq, e.freq, 1),
-        "length": length_score(max(1, len(g.parts)), len([x for x in e.words if x not in EN_STOP])),
+        "length": length_score(g.n_words, len([x for x in words if x not in EN_STOP])),
         "identical": identical_score(z.text, e.text),
     }
     s = (w.dictionary * ev["dictionary"] + w.association * ev["association"] + w.length * ev["length"]
          + w.identical * ev["identical"])
     return Pair(z.key, e.key, s, ev)
+
+
+def _rank(p: Pair) -> tuple:
+    """Best score first; on a tie the fuller dictionary match, then the longer English form."""
+    return -round(p.score, 4), -p.evidence.get("dictionary", 0.0), -len(p.en)
 
 
 def pair_candidates(zh: dict[str, Candidate], en: dict[str, Candidate], dictionary: Dictionary,
@@ -188,7 +200,7 @@ def pair_candidates(zh: dict[str, Candidate], en: dict[str, Candidate], dictiona
         need = max(1, (len(z.units) + 1) // 2)
         g = zh_gloss(z.text, dictionary)
         pairs = [score_pair(z, g, en[ek], weights) for ek, n in seen.items() if n >= need]
-        pairs.sort(key=lambda p: (-p.score, len(p.en)))
+        pairs.sort(key=_rank)
         out[zk] = pairs[:top_k]
     return out
 
@@ -205,7 +217,7 @@ def add_embedding(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: di
     Only terms in `keys` (default: all) whose best two candidates score within `margin` are
     embedded (the encoder is the slow part). The cosine counts relative to the best candidate's
     (this encoder puts every pair in 0.75-0.95; a right pair is typically 0.03-0.05 above the
-    rest): 1 for the best, 0 at 0.05 below it. Pairs not embedded keep their order and are
+    rest): 1 for the best, 0 at 0.1 below it. Pairs not embedded keep their order and are
     scored as if the encoder agreed, so scores stay comparable with and without an encoder.
     Returns the number of Chinese terms embedded.
     """
@@ -224,9 +236,9 @@ def add_embedding(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: di
         top = max((cos[(k, p.en)] for p in ps if (k, p.en) in cos), default=None)
         for p in ps:
             c = cos.get((k, p.en))
-            rel = 1.0 if c is None else min(1.0, max(0.0, 1 + (c - top) / 0.05))
+            rel = 1.0 if c is None else min(1.0, max(0.0, 1 + (c - top) / 0.1))
             if c is not None:
                 p.evidence["embedding"] = c
             p.score = (1 - w) * p.score + w * rel
-        ps.sort(key=lambda p: (-p.score, len(p.en)))
+        ps.sort(key=_rank)
     return len(todo)

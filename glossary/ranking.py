@@ -19,6 +19,7 @@ from .pairing import Pair
 # Single words this common in general Chinese are not terms on their own (zipf scale).
 GENERAL_ZIPF = 5.3
 UNSEEN_ZIPF = 1.5
+GENERAL_ZIPF_EN = 4.5
 
 
 @lru_cache(maxsize=65536)
@@ -83,12 +84,13 @@ def termhood(c: Candidate, indep: float, doc_tokens: int, lang: str = "zh") -> f
     if c.title:
         return th * 1.3
     if any(w in ("和", "与", "及", "and") for w in c.words[1:-1]):
-        th *= 0.4
-    if c.tags[:1] == ("v",):
-        th *= 0.5
-    if len(c.tags) > 1 and c.tags[-1] == "v":
-        th *= 0.6
+        th *= 0.25
     return th
+
+
+def general_equivalent(text: str, lang: str = "en") -> bool:
+    """A single everyday English word (progress, threat, peace): the pair is general language."""
+    return " " not in text and "-" not in text and general_zipf(text.lower(), lang) >= GENERAL_ZIPF_EN
 
 
 def is_general(c: Candidate, lang: str = "zh") -> bool:
