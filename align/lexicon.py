@@ -81,6 +81,8 @@ def default_dictionary() -> ZhEnDictionary:
 def _features_zh(text: str, dictionary: ZhEnDictionary | None) -> list[str]:
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)
+
     feats = ["#" + n.replace(",", "") for n in _NUM.findall(text)]
     feats += [stem(w) for w in _LATIN.findall(text) if len(w) > 1]
     if dictionary is None:

@@ -22,9 +22,11 @@ class ScoreWeights:
     margin: float = 1.0       # weight of the neighbour margin
     k: int = 4                # neighbours in the margin
     lexical: float = 0.25     # weight of lexical cosine
-    length: float = 0.06      # per unit of squared z-score of the log length ratio
+    length: float = 0.005     # per unit of squared z-score of the log length ratio
     merge: float = 0.03       # per extra segment in a bead
-    skip: float = -0.05       # score of a 1-0 or 0-1 bead (per segment)
+    skip: float = -0.1        # score of a 1-0 or 0-1 bead (per segment)
+    size_weight: float = 0.0  # 1: a bead's score counts once per (a + b) / 2 pairs it stands for; 0: once
+    length_mult: float = 0.0  # weight of the multiplicative length-ratio factor log2(1 + min/max)
 
 
 def _prefix(x: np.ndarray) -> np.ndarray:
@@ -101,6 +103,10 @@ class VectorScorer:
         ls = self._P_sl[i_end] - self._P_sl[i0]
         lt = self._P_tl[j_end] - self._P_tl[j0]
         bg = 0.5 * ((self._P_bgs[i_end] - self._P_bgs[i0]) / ls + (self._P_bgt[j_end] - self._P_bgt[j0]) / lt)
+        if self.w.length_mult:
+            ratio = np.exp(np.log(lt / ls) - self.len_mu)
+            r = np.minimum(ratio, 1 / ratio)
+            cos = cos * (1 - self.w.length_mult + self.w.length_mult * np.log2(1 + r))
         score = cos - self.w.margin * bg
         if self._P_slex is not None and self._P_tlex is not None and self.w.lexical:
             xs = self._P_slex[i_end] - self._P_slex[i0]
@@ -110,7 +116,8 @@ class VectorScorer:
             score = score + self.w.lexical * lex
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         score = score - self.w.length * z * z - self.w.merge * (a + b - 2)
-        return score
+        # a bead stands for (a + b) / 2 pairs: without this the search would prefer many small beads
+        return score * (1 + self.w.size_weight * ((a + b) / 2 - 1))
 
 
 def _topk_mean(idx: np.ndarray, sims: np.ndarray, n: int, k: int) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -74,5 +75,5 @@ def run(args: argparse.Namespace) -> int:
     alignment = load_pair(args)
     write_alignment(alignment, args.output, fmt)
     if args.output:
-        log.warning("wrote %d aligned pairs to %s", len(alignment.beads), args.output)
+        print(f"wrote {len(alignment.beads)} aligned pairs to {args.output}", file=sys.stderr)
     return 0
