@@ -60,6 +60,7 @@ def load_pair(args: argparse.Namespace):
     tgt_text = read_document(args.tgt, args.encoding)
     embedder = make_embedder(args.model, args.cache, args.no_cache, progress=not getattr(args, "quiet", False))
     alignment = align_documents(src_text, tgt_text, embedder, args.unit, args.src_lang, args.tgt_lang)
+    alignment.meta["embedder"] = embedder  # reused by the glossary (same model, same cache)
     log.info("%d beads (%d + %d segments), embedding %.1fs, alignment %.1fs", len(alignment.beads),
              len(alignment.src), len(alignment.tgt), alignment.meta["embed_seconds"], alignment.meta["align_seconds"])
     return alignment

@@ -1,0 +1,56 @@
+"""`termalign run SRC TGT -o DIR`: the whole job in one go — alignment and glossary, in the formats
+translators import (TMX and CSV for the bitext; CSV, TBX and TMX for the glossary)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ALIGNMENT_FORMATS = ("tmx", "csv")
+GLOSSARY_FORMATS = ("csv", "tbx", "tmx")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from termalign.commands.align import add_input_args, add_model_args
+
+    p = sub.add_parser("run", help="align a document pair and extract its glossary into a folder",
+                       description="Align SRC with TGT, extract the bilingual glossary, and write "
+                                   "alignment.{tmx,csv} and glossary.{csv,tbx,tmx} into DIR (created if needed).")
+    add_input_args(p)
+    p.add_argument("-o", "--output", default="out", metavar="DIR", help="output folder (default: ./out)")
+    add_model_args(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from align.export import write_alignment
+    from glossary.export import write_glossary
+    from glossary.pipeline import Options, extract_glossary, units_from_alignment
+    from termalign.commands.align import load_pair
+    from termalign.errors import UserError
+
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"{out}: exists and is not a folder")
+    if not out.parent.is_dir():
+        raise UserError(f"{out}: parent folder {out.parent} does not exist")
+    alignment = load_pair(args)
+    units = units_from_alignment(alignment)
+    if not units:
+        raise UserError(f"{args.src} and {args.tgt}: no aligned pairs with text on both sides")
+    glossary = extract_glossary(units, alignment.meta.get("embedder"), Options())
+    try:
+        out.mkdir(exist_ok=True)
+    except OSError as e:
+        raise UserError(f"{out}: cannot create the folder ({e.strerror})") from e
+    written = []
+    for fmt in ALIGNMENT_FORMATS:
+        write_alignment(alignment, out / f"alignment.{fmt}", fmt)
+        written.append(f"alignment.{fmt}")
+    for fmt in GLOSSARY_FORMATS:
+        write_glossary(glossary, out / f"glossary.{fmt}", fmt)
+        written.append(f"glossary.{fmt}")
+    print(f"{len(alignment.beads)} aligned pairs, {len(glossary.entries)} glossary entries -> "
+          f"{out}/ ({', '.join(written)})", file=sys.stderr)
+    return 0
