@@ -348,3 +348,12 @@ def test_serve_refuses_bad_options_in_one_line(args, msg, tmp_path, cli_env):
                        env=cli_env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and msg in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_seed_comes_once_per_term_base(app, client, cache_dir):
+    store = app.extensions["workbench"].store
+    assert store.flag("web_seeded")
+    db = app.extensions["workbench"].settings.db
+    fresh = make_app(db, cache_dir)  # documents present and seeded: nothing to do
+    assert fresh.extensions["workbench"].jobs.all() == []
+    fresh.extensions["workbench"].close()

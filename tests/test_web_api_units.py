@@ -105,5 +105,6 @@ def test_job_runner_reports_progress_results_and_errors():
     assert jobs.wait(ok.id, 10).result == 42 and seen == ["half"]
     assert jobs.wait(bad.id, 10).as_dict()["message"] == "no such file"
     assert jobs.wait(crash.id, 10).message.startswith("ZeroDivisionError")
-    assert jobs.call(lambda: "on the worker") == "on the worker"  # the worker survived the crash
+    after = jobs.submit("after", lambda report: "still working")
+    assert jobs.wait(after.id, 10).result == "still working"  # the worker survived the crash
     jobs.close()

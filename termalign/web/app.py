@@ -48,8 +48,7 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
 
     @app.before_request
     def _guard():
-        host = request.host[:request.host.find("]") + 1] if request.host.startswith("[") else request.host.rsplit(":", 1)[0]
-        if local_only and host not in LOCAL_HOSTS:
+        if local_only and _hostname(request.host) not in LOCAL_HOSTS:
             abort(403, "this workbench only answers to localhost")
         if request.method not in ("GET", "HEAD", "OPTIONS") and request.headers.get(CHANGE_HEADER) != "1":
             abort(403, f"changes need the {CHANGE_HEADER} header (sent by the workbench page)")
@@ -232,6 +231,13 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         return jsonify(out)
 
     return app
+
+
+def _hostname(host: str) -> str:
+    """"localhost:8765" -> "localhost", "[::1]:8765" -> "[::1]"."""
+    if host.startswith("["):
+        return host[:host.find("]") + 1]
+    return host.rsplit(":", 1)[0]
 
 
 def _download(data: bytes, mimetype: str, filename: str) -> Response:

@@ -79,14 +79,6 @@ class JobRunner:
                 raise TimeoutError(f"job {job_id} still {job.state} after {timeout} s")
             time.sleep(0.05)
 
-    def call(self, fn: Callable[[], Any], timeout: float = 600) -> Any:
-        """Run a short fn on the worker thread (it owns the encoder) and return its result."""
-        job = self.submit("call", lambda report: fn())
-        done = self.wait(job.id, timeout)
-        if done.state == "error":
-            raise UserError(done.message)
-        return done.result
-
     def close(self) -> None:
         self._q.put(None)
 

@@ -12,6 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from align.model import Alignment
 from termalign.errors import UserError
@@ -91,7 +92,8 @@ class Workbench:
         return found
 
     def submit_files(self, name: str, src: Path, tgt: Path, unit: str = "paragraph",
-                     shown: tuple[str, str] | None = None, cleanup: list[Path] | None = None) -> Job:
+                     shown: tuple[str, str] | None = None, cleanup: list[Path] | None = None,
+                     then: Callable[[], None] | None = None) -> Job:
         """Read both files now (a bad file is answered at once, not by a failed job), align later.
 
         `shown` are the names to use in messages (an upload's own name, not its temp file).
@@ -112,7 +114,14 @@ class Workbench:
             for p in cleanup or []:
                 p.unlink(missing_ok=True)
         name = name.strip()[:200] or f"{shown[0]} / {shown[1]}"
-        return self.jobs.submit(f"align {name}", lambda report: self._process(report, name, texts[0], texts[1], unit))
+
+        def work(report: Report) -> dict:
+            out = self._process(report, name, texts[0], texts[1], unit)
+            if then:
+                then()
+            return out
+
+        return self.jobs.submit(f"align {name}", work)
 
     def submit_uploads(self, name: str, uploads: list[tuple[str, bytes]], unit: str) -> Job:
         """Uploaded (filename, bytes) pairs: written to private temp files so every reader applies."""
@@ -137,10 +146,14 @@ class Workbench:
         return self.submit_files(name, paths[0], paths[1], unit, shown=shown, cleanup=paths)
 
     def ensure_seed(self) -> Job | None:
-        """First start: align the bundled seed pair so the page shows something real."""
-        if self.store.documents():
+        """First start: align the bundled seed pair so the page shows something real.
+
+        Only once per term base: a user who deleted the seed pair does not get it back.
+        """
+        if self.store.documents() or self.store.flag("web_seeded"):
             return None
-        return self.submit_files(SEED_NAME, SEED_DIR / SEED[0], SEED_DIR / SEED[1])
+        return self.submit_files(SEED_NAME, SEED_DIR / SEED[0], SEED_DIR / SEED[1],
+                                 then=lambda: self.store.set_flag("web_seeded"))
 
     def _process(self, report: Report, name: str, src_text: str, tgt_text: str, unit: str) -> dict:
         from align.pipeline import align_documents

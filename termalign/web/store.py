@@ -55,6 +55,15 @@ class Store:
         with self._lock:
             self.tb.close()
 
+    def flag(self, key: str) -> bool:
+        """A workbench flag kept in the term base's meta table (survives restarts)."""
+        with self._lock:
+            return self.tb.conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone() is not None
+
+    def set_flag(self, key: str) -> None:
+        with self._lock:
+            self.tb.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')", (key,))
+
     # --- documents ---------------------------------------------------------------------
 
     def documents(self) -> list[dict]:
