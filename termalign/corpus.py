@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from align.model import Alignment
+from align.model import Alignment, is_cjk_lang
 from termalign.errors import UserError
 from termalign.termbase import GlossaryTerm, TermBase, as_glossary_terms, content_hash
 
@@ -187,16 +187,15 @@ def _worker_embedder(settings: Settings, threads: int | None):
 
 
 def extract_terms(alignment: Alignment, embedder: Any) -> tuple[list[GlossaryTerm] | None, str | None]:
-    """The glossary package's entries for one aligned pair, or (None, why not)."""
+    """The glossary package's entries for one aligned pair, or (None, why there are none)."""
+    if not (is_cjk_lang(alignment.src_lang) and alignment.tgt_lang.split("-")[0].lower() == "en"):
+        return None, f"no glossary: extraction is for Chinese-English pairs, not {alignment.src_lang}-{alignment.tgt_lang}"
     try:
-        import glossary
-    except ImportError:
-        return None, "glossary extraction unavailable (no glossary package)"
-    fn = getattr(glossary, "extract_glossary", None)
-    if fn is None:
-        return None, "glossary extraction unavailable (glossary.extract_glossary not found)"
-    entries = fn(alignment, embedder)
-    return as_glossary_terms(entries), None
+        from glossary.pipeline import extract_glossary, units_from_alignment
+    except ImportError as e:
+        return None, f"no glossary: extraction unavailable ({e})"
+    g = extract_glossary(units_from_alignment(alignment), embedder)
+    return as_glossary_terms(g.entries), None
 
 
 def process_pair(job: PairJob) -> PairResult:

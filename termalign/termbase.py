@@ -41,7 +41,7 @@ from termalign.errors import UserError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATUSES = ("candidate", "approved", "rejected")
 
 _V1 = """
@@ -138,8 +138,17 @@ CREATE INDEX occurrences_bead ON occurrences(bead_id);
 CREATE INDEX beads_doc ON beads(document_id);
 """
 
+# v2: running totals, so storing a pair costs the same on the 10th pair and the 100,000th.
+_V2 = """
+ALTER TABLE terms ADD COLUMN nbeads INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE equivalents ADD COLUMN score_sum REAL NOT NULL DEFAULT 0;
+UPDATE terms SET nbeads = (SELECT COUNT(*) FROM occurrences o WHERE o.term_id = terms.id);
+UPDATE equivalents SET score_sum = (SELECT COALESCE(SUM(score), 0) FROM doc_equivalents d
+                                    WHERE d.equivalent_id = equivalents.id);
+"""
+
 # MIGRATIONS[v] turns a version v-1 file into version v. Append, never edit a shipped one.
-MIGRATIONS: dict[int, str] = {1: _V1}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 
 
 def default_termbase_path() -> Path:
@@ -249,9 +258,16 @@ def mentions(norm: str, text_folded: str) -> bool:
     return norm.endswith("s") and len(norm) > 3 and norm[:-1] in text_folded
 
 
-def count_occurrences(term: str, texts: Sequence[str]) -> list[tuple[int, int]]:
-    """(index, count) of the texts that contain `term` (plain substring: Chinese has no word breaks)."""
-    return [(i, n) for i, t in enumerate(texts) if (n := t.count(term))]
+def find_terms(text: str, vocab: dict[str, int] | set[str], lengths: Sequence[int]) -> set[str]:
+    """The terms of `vocab` that occur in `text` (every substring of a term's length is looked up:
+    linear in the text, whatever the size of the vocabulary)."""
+    found = set()
+    n = len(text)
+    for length in lengths:
+        for i in range(n - length + 1):
+            if text[i:i + length] in vocab:
+                found.add(text[i:i + length])
+    return found
 
 
 def pooled_score(doc_score_sum: float, df: int, cooc: int, n_beads: int) -> float:
@@ -283,6 +299,8 @@ class TermBase:
         self.conn = conn
         self.path = path
         self._depth = 0
+        self._vocab: dict[str, dict[str, int]] = {}
+        self._vocab_max = 0
 
     # connection and transactions
 
@@ -312,6 +330,7 @@ class TermBase:
         except BaseException:
             self._depth = 0
             self.conn.execute("ROLLBACK")
+            self._vocab, self._vocab_max = {}, 0  # it may hold terms that were just rolled back
             raise
         self._depth = 0
         self.conn.execute("COMMIT")
@@ -363,9 +382,8 @@ class TermBase:
             row = c.execute("SELECT id FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
             if not row:
                 return False
-            touched = self._doc_term_ids(row[0])
+            self._apply_doc(row[0], self._doc_term_ids(row[0]), -1)
             c.execute("DELETE FROM documents WHERE id = ?", (row[0],))
-            self._refresh_terms(touched)
             return True
 
     def _doc_rowid(self, doc: int | str) -> int:
@@ -386,7 +404,8 @@ class TermBase:
         """Store (or replace, e.g. after a reviewer's corrections) the segments and beads of a pair."""
         did = self._doc_rowid(doc)
         with self.transaction() as c:
-            touched = self._doc_term_ids(did)
+            before = self._doc_term_ids(did)
+            self._apply_doc(did, before, -1)
             c.execute("DELETE FROM segments WHERE document_id = ?", (did,))
             c.execute("DELETE FROM beads WHERE document_id = ?", (did,))
             for side, segs in (("src", alignment.src), ("tgt", alignment.tgt)):
@@ -397,10 +416,7 @@ class TermBase:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(did, i, json.dumps(list(b.src)), json.dumps(list(b.tgt)), float(b.score),
                   alignment.src_text(b), alignment.tgt_text(b)) for i, b in enumerate(alignment.beads)])
-            for tid, text in c.execute(f"SELECT id, text FROM terms WHERE id IN ({_qs(touched)})",
-                                       sorted(touched)).fetchall():
-                self._index_term(did, tid, text)
-            self._refresh_terms(touched)
+            self._apply_doc(did, before | self._index_doc(did), +1)
 
     def get_alignment(self, doc: int | str) -> Alignment:
         """The stored pair as an Alignment (segments, beads with scores, languages, model)."""
@@ -428,17 +444,24 @@ class TermBase:
         terms = as_glossary_terms(entries)
         with self.transaction() as c:
             src_lang = c.execute("SELECT src_lang FROM documents WHERE id = ?", (did,)).fetchone()[0]
-            touched = self._doc_term_ids(did)
+            before = self._doc_term_ids(did)
+            self._apply_doc(did, before, -1)
             c.execute("DELETE FROM doc_equivalents WHERE document_id = ?", (did,))
-            c.execute("DELETE FROM occurrences WHERE document_id = ?", (did,))
+            touched: set[int] = set()
+            new_tids: set[int] = set()
+            new_eids: set[int] = set()
             for t in terms:
-                tid = self._term_id(t.source_term, src_lang, t.type)
+                tid, created = self._term_id(t.source_term, src_lang, t.type)
                 touched.add(tid)
-                self._index_term(did, tid, t.source_term)
+                if created:
+                    new_tids.add(tid)
                 for rank, (target, score) in enumerate(t.equivalents):
-                    eid = self._equivalent_id(tid, target)
+                    eid, created = self._equivalent_id(tid, target)
+                    if created:
+                        new_eids.add(eid)
                     c.execute("INSERT OR REPLACE INTO doc_equivalents VALUES (?, ?, ?, ?)", (did, eid, score, rank))
-            self._refresh_terms(touched)
+            self._apply_doc(did, (before | touched) - new_tids, +1)
+            self._settle_new(new_tids, new_eids)
         return len(terms)
 
     def add_term(self, source_term: str, target_term: str, *, src_lang: str = "zh", type: str | None = None,
@@ -448,13 +471,12 @@ class TermBase:
         if not source_term.strip() or not target_term.strip():
             raise UserError("a term needs both a source and a target text")
         with self.transaction() as c:
-            tid = self._term_id(source_term.strip(), src_lang, type)
-            eid = self._equivalent_id(tid, target_term.strip())
+            tid, new_term = self._term_id(source_term.strip(), src_lang, type)
+            eid, new_eq = self._equivalent_id(tid, target_term.strip())
             c.execute("UPDATE equivalents SET origin = 'manual', status = ?, updated_at = datetime('now') WHERE id = ?",
                       (status, eid))
-            for (did,) in c.execute("SELECT id FROM documents WHERE src_lang = ?", (src_lang,)).fetchall():
-                self._index_term(did, tid, source_term.strip())
-            self._refresh_terms({tid})
+            self._settle_new({tid} if new_term else set(), {eid} if new_eq else set())
+            self._rescore(tid)
 
     def set_term_status(self, source_term: str, target_term: str, status: str | None = None, *,
                         new_target: str | None = None) -> None:
@@ -490,31 +512,82 @@ class TermBase:
                           (status, eid))
             self._refresh_terms({tid})
 
-    def _term_id(self, text: str, lang: str, type: str | None) -> int:
+    def _term_id(self, text: str, lang: str, type: str | None) -> tuple[int, bool]:
+        """(id, created) of a source term."""
         c = self.conn
         row = c.execute("SELECT id, type FROM terms WHERE lang = ? AND text = ?", (lang, text)).fetchone()
         if row:
             if type and not row[1]:
                 c.execute("UPDATE terms SET type = ? WHERE id = ?", (type, row[0]))
-            return row[0]
-        return int(c.execute("INSERT INTO terms (text, lang, type) VALUES (?, ?, ?)", (text, lang, type)).lastrowid)
+            return row[0], False
+        tid = int(c.execute("INSERT INTO terms (text, lang, type) VALUES (?, ?, ?)", (text, lang, type)).lastrowid)
+        self._vocabulary(lang)[text] = tid
+        return tid, True
 
-    def _equivalent_id(self, term_id: int, text: str) -> int:
+    def _equivalent_id(self, term_id: int, text: str) -> tuple[int, bool]:
+        """(id, created) of the term's equivalent with this text."""
         c = self.conn
         norm = norm_target(text)
         row = c.execute("SELECT id FROM equivalents WHERE term_id = ? AND norm = ?", (term_id, norm)).fetchone()
         if row:
-            return row[0]
+            return row[0], False
         return int(c.execute("INSERT INTO equivalents (term_id, text, norm) VALUES (?, ?, ?)",
-                             (term_id, " ".join(text.split()), norm)).lastrowid)
+                             (term_id, " ".join(text.split()), norm)).lastrowid), True
 
-    def _index_term(self, did: int, tid: int, text: str) -> None:
-        """Record the beads of one pair where a term occurs."""
+    def _vocabulary(self, lang: str) -> dict[str, int]:
+        """Every source term of a language, text -> id (cached; new rows read in at each use)."""
         c = self.conn
-        beads = c.execute("SELECT id, src_text FROM beads WHERE document_id = ? ORDER BY idx", (did,)).fetchall()
-        c.execute("DELETE FROM occurrences WHERE term_id = ? AND document_id = ?", (tid, did))
-        c.executemany("INSERT INTO occurrences VALUES (?, ?, ?, ?)",
-                      [(tid, beads[i][0], did, n) for i, n in count_occurrences(text, [b[1] for b in beads])])
+        vocab = self._vocab.setdefault(lang, {})
+        for tid, text, tlang in c.execute("SELECT id, text, lang FROM terms WHERE id > ?", (self._vocab_max,)):
+            self._vocab.setdefault(tlang, {})[text] = tid
+            self._vocab_max = max(self._vocab_max, tid)
+        return vocab
+
+    def _index_doc(self, did: int) -> set[int]:
+        """Record where every known term occurs in one pair's beads; returns those terms."""
+        c = self.conn
+        lang = c.execute("SELECT src_lang FROM documents WHERE id = ?", (did,)).fetchone()[0]
+        vocab = self._vocabulary(lang)
+        lengths = sorted({len(t) for t in vocab})
+        rows = []
+        for bid, text in c.execute("SELECT id, src_text FROM beads WHERE document_id = ?", (did,)).fetchall():
+            for term in find_terms(text, vocab, lengths):
+                rows.append((vocab[term], bid, did, text.count(term)))
+        c.executemany("INSERT OR IGNORE INTO occurrences VALUES (?, ?, ?, ?)", rows)
+        return {r[0] for r in rows}
+
+    def _backfill(self, tid: int) -> None:
+        """Record where a new term occurs in every stored pair of its language (trigram index for 3+ chars)."""
+        c = self.conn
+        text, lang = c.execute("SELECT text, lang FROM terms WHERE id = ?", (tid,)).fetchone()
+        base = ("SELECT b.id, b.document_id, b.src_text FROM beads b JOIN documents d ON d.id = b.document_id"
+                " WHERE d.src_lang = ? AND b.id IN ({})")
+        if len(text) >= 3:
+            rows = c.execute(base.format("SELECT rowid FROM beads_fts WHERE beads_fts MATCH ?"),
+                             (lang, f"src_text:{_fts_phrase(text)}")).fetchall()
+        else:
+            rows = c.execute(base.format("SELECT id FROM beads WHERE src_text LIKE ? ESCAPE '\\'"),
+                             (lang, f"%{_like_escape(text)}%")).fetchall()
+        c.executemany("INSERT OR IGNORE INTO occurrences VALUES (?, ?, ?, ?)",
+                      [(tid, bid, did, n) for bid, did, src in rows if (n := src.count(text))])
+
+    def _settle_new(self, new_tids: set[int], new_eids: set[int]) -> None:
+        """New terms: find them in every stored pair and count them from scratch. New equivalents of
+        known terms: count their co-occurrence over the whole corpus once."""
+        for tid in sorted(new_tids):
+            self._backfill(tid)
+        self._refresh_terms(new_tids)
+        c = self.conn
+        old = {}
+        for eid in sorted(new_eids):
+            tid, norm = c.execute("SELECT term_id, norm FROM equivalents WHERE id = ?", (eid,)).fetchone()
+            if tid not in new_tids:
+                old.setdefault(tid, []).append((eid, norm))
+        for tid, eqs in old.items():
+            targets = self._term_targets(tid)
+            c.executemany("UPDATE equivalents SET cooc = ? WHERE id = ?",
+                          [(sum(mentions(norm, t) for t in targets), eid) for eid, norm in eqs])
+            self._rescore(tid)
 
     def _doc_term_ids(self, did: int) -> set[int]:
         rows = self.conn.execute(
@@ -522,24 +595,63 @@ class TermBase:
             " JOIN equivalents e ON e.id = d.equivalent_id WHERE d.document_id = ?", (did, did)).fetchall()
         return {r[0] for r in rows}
 
+    def _term_targets(self, tid: int, did: int | None = None) -> list[str]:
+        """Case-folded target texts of the beads a term occurs in (in one pair, or everywhere)."""
+        sql = "SELECT b.tgt_text FROM occurrences o JOIN beads b ON b.id = o.bead_id WHERE o.term_id = ?"
+        args: tuple = (tid,) if did is None else (tid, did)
+        return [r[0].casefold() for r in self.conn.execute(sql + ("" if did is None else " AND o.document_id = ?"),
+                                                          args)]
+
     def _refresh_terms(self, term_ids: Iterable[int]) -> None:
-        """Recompute the corpus numbers of these terms: df, total frequency, pooled equivalent scores."""
+        """Recount these terms over the whole corpus: df, frequency, beads, pooled equivalent scores.
+
+        For new terms and reviewers' edits; a pair's own changes go through `_apply_doc` (its size only).
+        """
         c = self.conn
         for tid in sorted(set(term_ids)):
             docs = {r[0] for r in c.execute(
                 "SELECT document_id FROM occurrences WHERE term_id = ? UNION SELECT d.document_id FROM"
                 " doc_equivalents d JOIN equivalents e ON e.id = d.equivalent_id WHERE e.term_id = ?", (tid, tid))}
             freq = c.execute("SELECT COALESCE(SUM(count), 0) FROM occurrences WHERE term_id = ?", (tid,)).fetchone()[0]
-            targets = [r[0].casefold() for r in c.execute(
-                "SELECT b.tgt_text FROM occurrences o JOIN beads b ON b.id = o.bead_id WHERE o.term_id = ?", (tid,))]
-            c.execute("UPDATE terms SET df = ?, freq = ? WHERE id = ?", (len(docs), freq, tid))
-            for eid, norm, origin in c.execute("SELECT id, norm, origin FROM equivalents WHERE term_id = ?",
-                                               (tid,)).fetchall():
+            targets = self._term_targets(tid)
+            c.execute("UPDATE terms SET df = ?, freq = ?, nbeads = ? WHERE id = ?", (len(docs), freq, len(targets), tid))
+            for eid, norm in c.execute("SELECT id, norm FROM equivalents WHERE term_id = ?", (tid,)).fetchall():
                 ssum, edf = c.execute("SELECT COALESCE(SUM(score), 0), COUNT(*) FROM doc_equivalents"
                                       " WHERE equivalent_id = ?", (eid,)).fetchone()
                 cooc = sum(mentions(norm, t) for t in targets)
-                score = 1.0 if origin == "manual" else pooled_score(ssum, len(docs), cooc, len(targets))
-                c.execute("UPDATE equivalents SET score = ?, df = ?, cooc = ? WHERE id = ?", (score, edf, cooc, eid))
+                c.execute("UPDATE equivalents SET score_sum = ?, df = ?, cooc = ? WHERE id = ?", (ssum, edf, cooc, eid))
+            self._rescore(tid)
+
+    def _apply_doc(self, did: int, term_ids: Iterable[int], sign: int) -> None:
+        """Add (+1) or take away (-1) one pair's share of these terms' running totals: call with -1
+        before changing a pair's beads or terms, +1 after. Costs the size of that pair only."""
+        c = self.conn
+        for tid in sorted(set(term_ids)):
+            freq = c.execute("SELECT COALESCE(SUM(count), 0) FROM occurrences WHERE term_id = ? AND document_id = ?",
+                             (tid, did)).fetchone()[0]
+            targets = self._term_targets(tid, did)
+            props = c.execute("SELECT x.equivalent_id, x.score FROM doc_equivalents x JOIN equivalents e"
+                              " ON e.id = x.equivalent_id WHERE x.document_id = ? AND e.term_id = ?",
+                              (did, tid)).fetchall()
+            present = 1 if targets or props else 0
+            c.execute("UPDATE terms SET df = df + ?, freq = freq + ?, nbeads = nbeads + ? WHERE id = ?",
+                      (sign * present, sign * freq, sign * len(targets), tid))
+            if targets:
+                c.executemany("UPDATE equivalents SET cooc = cooc + ? WHERE id = ?",
+                              [(sign * sum(mentions(norm, t) for t in targets), eid) for eid, norm in
+                               c.execute("SELECT id, norm FROM equivalents WHERE term_id = ?", (tid,)).fetchall()])
+            c.executemany("UPDATE equivalents SET score_sum = score_sum + ?, df = df + ? WHERE id = ?",
+                          [(sign * score, sign, eid) for eid, score in props])
+            self._rescore(tid)
+
+    def _rescore(self, tid: int) -> None:
+        """Pooled scores of a term's equivalents from the running totals (manual ones: 1.0)."""
+        c = self.conn
+        df, nbeads = c.execute("SELECT df, nbeads FROM terms WHERE id = ?", (tid,)).fetchone()
+        rows = c.execute("SELECT id, score_sum, cooc, origin FROM equivalents WHERE term_id = ?", (tid,)).fetchall()
+        c.executemany("UPDATE equivalents SET score = ? WHERE id = ?",
+                      [(1.0 if origin == "manual" else pooled_score(ssum, df, cooc, nbeads), eid)
+                       for eid, ssum, cooc, origin in rows])
 
     # reading
 

@@ -105,8 +105,10 @@ def test_second_pair_pools_and_shows_conflict(tb, seed_alignment):
     hit = {h["target_term"]: h for h in tb.lookup("核裁军")}
     assert hit["nuclear disarmament"]["document_frequency"] == 2
     row = {r["source_term"]: r for r in tb.glossary_rows(min_df=2, best_only=True)}
-    assert set(row) == {"核裁军", "裁军谈判会议"}
+    # df counts every pair a term occurs in; `documents`, the pairs whose extraction proposed it
+    assert set(row) == {"核裁军", "裁军谈判会议", "会员国", "不扩散核武器条约"}
     assert row["裁军谈判会议"]["documents"] == "A/RES/75/45 X/ALTERED"
+    assert row["会员国"]["documents"] == "A/RES/75/45" and row["会员国"]["document_frequency"] == 2
     conflicts = tb.conflicts()
     assert [c["source_term"] for c in conflicts] == ["核裁军"]
     assert {r["target_term"] for r in conflicts[0]["renderings"]} == {"nuclear disarmament", "atomic disarmament"}
@@ -187,3 +189,56 @@ def test_pure_helpers():
                              {"source_term": ""}])
     assert got == [GlossaryTerm("核裁军", (("nuclear disarmament", 0.7),)),
                    GlossaryTerm("秘书长", (("Secretary-General", 0.8), ("SG", 0.0)))]
+
+
+def _totals(tb) -> list[tuple]:
+    rows = tb.conn.execute("SELECT t.text, t.df, t.freq, t.nbeads, e.text, e.score, e.score_sum, e.df, e.cooc"
+                           " FROM terms t JOIN equivalents e ON e.term_id = t.id ORDER BY 1, 5").fetchall()
+    return [tuple(round(v, 9) if isinstance(v, float) else v for v in r) for r in rows]
+
+
+def test_running_totals_equal_a_full_recount(tb, seed_alignment):
+    """New pairs update running totals; a recount from scratch must give the same numbers."""
+    other = _altered(seed_alignment, "nuclear disarmament", "atomic disarmament")
+    for n, entries in enumerate(([GlossaryTerm("核裁军", (("atomic disarmament", 0.9), ("nuclear disarmament", 0.2))),
+                                  GlossaryTerm("秘书长", (("Secretary-General", 0.9),))], ENTRIES)):
+        doc = tb.add_document_pair(f"X/{n}", str(n), "x", unit="line", model="gold")
+        tb.add_alignment(doc, other)
+        tb.add_glossary(doc, entries)
+    incremental = _totals(tb)
+    with tb.transaction():
+        tb._refresh_terms(r[0] for r in tb.conn.execute("SELECT id FROM terms"))
+    assert _totals(tb) == incremental
+    assert {r[0] for r in incremental if r[1] == 3} == {"核裁军", "裁军谈判会议", "会员国", "不扩散核武器条约", "秘书长"}
+    # and after removing a pair and re-aligning another (a reviewer's edit)
+    tb.delete_document("X/0")
+    tb.add_alignment("X/1", dataclasses.replace(other, beads=other.beads[:20]))
+    after = _totals(tb)
+    with tb.transaction():
+        tb._refresh_terms(r[0] for r in tb.conn.execute("SELECT id FROM terms"))
+    assert _totals(tb) == after != incremental
+
+
+def test_migration_from_version_1(tmp_path, seed_alignment):
+    """A version-1 file (before the running totals) opens as version 2 with its totals filled in."""
+    from termalign.termbase import MIGRATIONS, TermBase, _statements
+
+    path = tmp_path / "v1.sqlite3"
+    con = sqlite3.connect(path, isolation_level=None)
+    for stmt in _statements(MIGRATIONS[1]):
+        con.execute(stmt)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    con.execute("INSERT INTO documents (doc_id, content_hash, src_lang, tgt_lang, unit, model)"
+                " VALUES ('d', 'h', 'zh', 'en', 'line', 'gold')")
+    con.execute("INSERT INTO beads (document_id, idx, src_ids, tgt_ids, src_text, tgt_text)"
+                " VALUES (1, 0, '[0]', '[0]', '核裁军和核裁军', 'nuclear disarmament')")
+    con.execute("INSERT INTO terms (text, lang, df, freq) VALUES ('核裁军', 'zh', 1, 2)")
+    con.execute("INSERT INTO equivalents (term_id, text, norm, score, df, cooc)"
+                " VALUES (1, 'nuclear disarmament', 'nuclear disarmament', 0.9, 1, 1)")
+    con.execute("INSERT INTO doc_equivalents VALUES (1, 1, 0.9, 0)")
+    con.execute("INSERT INTO occurrences VALUES (1, 1, 1, 2)")
+    con.close()
+    with open_termbase(path) as tb:
+        assert isinstance(tb, TermBase) and tb.schema_version == SCHEMA_VERSION == 2
+        assert _totals(tb) == [("核裁军", 1, 2, 1, "nuclear disarmament", 0.9, 0.9, 1, 1)]
+        assert tb.lookup("核裁军")[0]["contexts"][0]["target"] == "nuclear disarmament"
