@@ -183,6 +183,15 @@ def to_simplified_aligned(text: str) -> str:
     return "".join(to_simplified(ch) if len(to_simplified(ch)) == 1 else ch for ch in text)
 
 
+def matching_text(text: str, lang: str) -> str:
+    """The form of `text` to embed and look up in dictionaries: traditional Chinese made
+    simplified (same length, so offsets and segment boundaries hold); anything else as is.
+    Outputs keep the original text."""
+    if is_cjk_lang(lang) and lang.split("-")[0].lower() == "zh" and is_traditional(text):
+        return to_simplified_aligned(text)
+    return text
+
+
 def traditional_share(text: str) -> float:
     """Share of Han characters that OpenCC would change: near 0 for simplified text."""
     han = [ch for ch in text if is_han(ch)]

@@ -451,8 +451,9 @@ def pdf_lines(p: Path) -> list[Line]:
     quiet.setLevel(max(level, logging.ERROR))
     try:
         pages = extract_pages(str(p), laparams=LAParams())
-        for pno, page in enumerate(tqdm(pages, desc=f"reading {p.name}", unit="page", leave=False,
-                                        disable=not log.isEnabledFor(logging.INFO))):
+        bar = tqdm(pages, desc=f"reading {p.name}", unit="page", leave=False,
+                   disable=None if log.isEnabledFor(logging.WARNING) else True)  # None: on a terminal only
+        for pno, page in enumerate(bar):
             found: list[_PdfLine] = []
             stack = list(page)
             while stack:
