@@ -91,6 +91,7 @@ def test_translator_session_on_the_seed_pair(server, page, tmp_path):
     page.wait_for_selector("#jobbar progress", timeout=10_000)
     shot(page, "1-documents-aligning")
     page.wait_for_selector("#doc-table tbody tr[data-id]", timeout=600_000)
+    page.wait_for_selector("#docs-msg:has-text('Done: align A/RES/75/45')")
     row = page.inner_text("#doc-table tbody tr[data-id]")
     assert "A/RES/75/45" in row and "paragraph" in row
     shot(page, "2-documents")

@@ -109,9 +109,14 @@ async function watchJobs() {
     el("span", {}, `${j.title}: ${j.stage} (${j.elapsed} s)`),
     el("progress", { max: 1, value: j.progress }))),
     ...recent.map((j) => el("div", { class: "job err" }, `${j.title} failed: ${j.message}`)));
-  if (live.length) jobTimer = setTimeout(watchJobs, 700);
-  else if (watchJobs.had) { watchJobs.had = false; route(); }
-  if (live.length) watchJobs.had = true;
+  if (live.length) { jobTimer = setTimeout(watchJobs, 700); watchJobs.had = true; return; }
+  if (watchJobs.had) {
+    watchJobs.had = false;
+    const last = jobs[jobs.length - 1];
+    if (last && last.state === "done") say("#docs-msg", `Done: ${last.title} (${last.result.beads} pairs, ${last.result.terms} terms, ${last.elapsed} s)`, true);
+    else if (last) say("#docs-msg", `${last.title} failed: ${last.message}`);
+    route();
+  }
 }
 
 // --- bitext ---------------------------------------------------------------------------------
