@@ -146,9 +146,13 @@ def ngrams(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = 
                 break
             text += wj
             if fj == "v" and j > i:
-                if _ok_end(wj, fj) and len(wj) > 1 and nominal(wj) and tokens[j - 1][1] in _NOUNISH:
-                    yield i, j + 1, text  # a verbal noun as head: 消极安全保证, 非政府组织
-                break
+                # a verb that is also a noun, after a noun, can head or sit inside a name:
+                # 消极安全保证, 非政府组织, 裁军审议委员会; any other verb makes a clause
+                if not (len(wj) > 1 and nominal(wj) and tokens[j - 1][1] in _NOUNISH):
+                    break
+                if _ok_end(wj, fj):
+                    yield i, j + 1, text
+                continue
             if j > i and _bad_inner(wj, fj):
                 break
             if len(text) > MAX_CHARS:

@@ -48,7 +48,8 @@ class Cedict:
 
     def nominal(self, word: str) -> bool:
         """Has a reading that is not "to ...": 保证 (guarantee) and 组织 (organization) can head a term, 缔结 cannot."""
-        return any(not x.startswith(("to ", "CL:", "variant", "see ", "old variant")) for x in self._raw.get(word, ()))
+        return any(not _NOISE.sub("", x).strip().startswith(("to ", "variant", "see ", "old variant")) and
+                   not x.startswith("CL:") for x in self._raw.get(word, ()))
 
     def stems(self, word: str) -> frozenset[str]:
         return frozenset().union(*self.definitions(word)) if word in self._raw else frozenset()

@@ -120,15 +120,22 @@ def _part_coverage(word: str, defs: tuple[frozenset[str], ...], en_stems: set[st
     return max(best, 0.5) if best > 0 else 0.0
 
 
-def dictionary_score(g: ZhGloss, en_words: Sequence[str]) -> tuple[float, float, float]:
-    """(share of Chinese characters translated, share of English words explained, their F1)."""
+def dictionary_score(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] = ()) -> tuple[float, float, float]:
+    """(share of Chinese characters translated, share of English words explained, their F1).
+
+    `en_words` are the lemmas ("arm race"); `surface`, the same words as written ("arms race"):
+    a word is explained when either form meets the dictionary.
+    """
     content = en_content_words(en_words)
     if not content or not g.parts:
         return 0.0, 0.0, 0.0
-    en_stems = {stem(w) for w in content}
+    forms = en_content_words(surface) if surface else content
+    if len(forms) != len(content):
+        forms = content
+    en_stems = {stem(w) for w in content} | {stem(w) for w in forms}
     total = sum(len(w) for w, _ in g.parts)
     part_cov = [_part_coverage(w, defs, en_stems, g.sub) for w, defs in g.parts]
-    explained = [stem(w) in g.stems for w in content]
+    explained = [stem(w) in g.stems or stem(f) in g.stems for w, f in zip(content, forms)]
     # Words left over on both sides probably translate each other (大规模 / "mass"): half credit
     # for as many leftovers as the other side has.
     zh_left = sorted((len(w) for (w, _), c in zip(g.parts, part_cov) if c == 0), reverse=True)
@@ -160,7 +167,7 @@ def identical_score(zh: str, en: str) -> float:
 
 def score_pair(z: Candidate, g: ZhGloss, e: Candidate, w: Weights = Weights()) -> Pair:
     words = e.key.split()  # lower case, nouns singular: "parties" meets CEDICT's "party"
-    zc, ec, f1 = dictionary_score(g, words)
+    zc, ec, f1 = dictionary_score(g, words, e.words)
     ev = {
         "dictionary": f1,
         "zh_coverage": zc,

@@ -56,7 +56,7 @@ def dominated(cands: dict[str, Candidate], sep: str = "") -> set[str]:
     """
     out: set[str] = set()
     for k, c in cands.items():
-        if c.freq < 2:
+        if c.freq < 2 or is_coordination(c):  # 联合国系统 is a term though always beside 民间社会 here
             continue
         parts = list(k) if not sep else k.split(sep)
         n = len(parts)
@@ -83,14 +83,58 @@ def termhood(c: Candidate, indep: float, doc_tokens: int, lang: str = "zh") -> f
     th = spec * math.log2(2 + indep)
     if c.title:
         return th * 1.3
-    if any(w in ("和", "与", "及", "and") for w in c.words[1:-1]):
+    if is_coordination(c):
         th *= 0.25
     return th
 
 
+def is_coordination(c: Candidate) -> bool:
+    """Two terms joined (会员国和观察员国, Member States and observer States); not two modifiers
+    sharing a head (general and complete disarmament: an adjective before "and")."""
+    return any(w in ("和", "与", "及", "and") and not (len(c.tags) == len(c.words) and c.tags[i - 1] == "A")
+               for i, w in enumerate(c.words[1:-1], 1))
+
+
+def coordinated_entries(best: dict[str, Pair], zh: dict[str, Candidate]) -> set[str]:
+    """Coordinations one of whose sides is an entry of its own (联合国系统和民间社会): two terms, not one."""
+    out = set()
+    for k in best:
+        c = zh[k]
+        if not is_coordination(c):
+            continue
+        cut = next(i for i, w in enumerate(c.words) if i and w in ("和", "与", "及"))
+        left, right = "".join(c.words[:cut]), "".join(c.words[cut + 1:])
+        if left in best or right in best:
+            out.add(k)
+    return out
+
+
+# Abstract nouns that head general phrases, not terms ("central role", "highest priority",
+# "contribution of States"): a phrase with such a head and only everyday words around it is
+# general language. (The usual "general noun" stop list of term extractors.)
+GENERAL_HEADS = frozenset("""
+role contribution priority level effort importance necessity relevance need context way means aspect field
+progress view element regard possibility option resolve goal objective aim support concern consideration
+participation basis manner extent case time part number type kind form issue matter question situation result
+purpose fact point step respect interest attention account conclusion improvement development establishment
+commencement adoption implementation fulfilment compliance violation contravention threat use availability
+commemoration promotion activity arrangement resource service
+""".split())
+
+
 def general_equivalent(text: str, lang: str = "en") -> bool:
-    """A single everyday English word (progress, threat, peace): the pair is general language."""
-    return " " not in text and "-" not in text and general_zipf(text.lower(), lang) >= GENERAL_ZIPF_EN
+    """General language on the English side: one everyday word (progress, peace), or a phrase whose
+    head is an abstract noun with only everyday words around it (central role, highest priority)."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z-]*", _head(text)) if w.lower() not in ("of", "the", "a", "an")]
+    if not words:
+        return False
+    head = words[-1].lower()
+    head = head[:-1] if head.endswith("s") and head[:-1] in GENERAL_HEADS else head
+    if len(text.split()) == 1:
+        return "-" not in text and (head in GENERAL_HEADS or general_zipf(text.lower(), lang) >= GENERAL_ZIPF_EN)
+    others = [w for w in re.findall(r"[A-Za-z][A-Za-z-]*", text) if w.lower() not in
+              ("of", "the", "a", "an", "on", "for", "at", "in", "and") and w.lower() != words[-1].lower()]
+    return head in GENERAL_HEADS and all(general_zipf(w.lower(), lang) >= 4.0 for w in others)
 
 
 def is_general(c: Candidate, lang: str = "zh") -> bool:
@@ -172,7 +216,8 @@ def fragment_pairs(best: dict[str, Pair], zh: dict[str, Candidate], en: dict[str
     out: set[str] = set()
     for zk, p in best.items():
         for zk2, p2 in best.items():
-            if zk2 != zk and zk in zk2 and zh[zk].units == zh[zk2].units and zh[zk].freq == zh[zk2].freq \
+            if zk2 != zk and zk in zk2 and not is_coordination(zh[zk2]) and zh[zk].units == zh[zk2].units \
+                    and zh[zk].freq == zh[zk2].freq \
                     and p.en != p2.en and f" {p.en} " in f" {p2.en} " and en[p.en].freq == en[p2.en].freq:
                 out.add(zk)
                 break
