@@ -757,19 +757,34 @@ class TermBase:
         return out
 
     def conflicts(self, *, min_docs: int = 2) -> list[dict]:
-        """Chinese terms rendered differently across pairs: [{source_term, renderings: [{target_term, documents}]}].
+        """Source terms rendered differently across pairs: [{source_term, renderings: [{target_term, documents}]}].
 
-        A pair's rendering is the extractor's best non-rejected equivalent there. Renderings that
-        only nest (disarmament / nuclear disarmament) are one rendering, not a conflict.
+        A pair's rendering of a term is the extractor's best non-rejected equivalent there; where
+        the extractor listed none, the known equivalent its aligned target text shows most, or
+        UNKNOWN_RENDERING when it shows none of them. Renderings that only nest (disarmament /
+        nuclear disarmament) count as one.
         """
-        rows = self.conn.execute(
-            "SELECT t.text, d.doc_id, e.text, e.norm FROM doc_equivalents x"
-            " JOIN equivalents e ON e.id = x.equivalent_id JOIN terms t ON t.id = e.term_id"
-            " JOIN documents d ON d.id = x.document_id WHERE e.status != 'rejected'"
-            " ORDER BY t.text, d.doc_id, x.rank, x.score DESC").fetchall()
-        best: dict[str, dict[str, tuple[str, str]]] = {}
-        for term, doc, text, norm in rows:
+        c = self.conn
+        best: dict[str, dict[str, tuple[str, str | None]]] = {}
+        for term, doc, text, norm in c.execute(
+                "SELECT t.text, d.doc_id, e.text, e.norm FROM doc_equivalents x"
+                " JOIN equivalents e ON e.id = x.equivalent_id JOIN terms t ON t.id = e.term_id"
+                " JOIN documents d ON d.id = x.document_id WHERE e.status != 'rejected' AND t.df >= ?"
+                " ORDER BY t.text, d.doc_id, x.rank, x.score DESC", (min_docs,)):
             best.setdefault(term, {}).setdefault(doc, (text, norm))
+        for tid, term in c.execute("SELECT id, text FROM terms WHERE df >= ?", (min_docs,)).fetchall():
+            known = c.execute("SELECT text, norm FROM equivalents WHERE term_id = ? AND status != 'rejected'"
+                              " ORDER BY score DESC, text", (tid,)).fetchall()
+            if not known:
+                continue
+            targets: dict[str, list[str]] = {}
+            for doc, tgt in c.execute("SELECT d.doc_id, b.tgt_text FROM occurrences o JOIN beads b ON b.id = o.bead_id"
+                                      " JOIN documents d ON d.id = o.document_id WHERE o.term_id = ?", (tid,)):
+                targets.setdefault(doc, []).append(tgt.casefold())
+            per_doc = best.setdefault(term, {})
+            for doc, texts in targets.items():
+                if doc not in per_doc:
+                    per_doc[doc] = shown_rendering(known, texts)
         return find_conflicts(best, min_docs)
 
     def bitexts(self) -> Iterator[tuple[str, str, str, str, str, float]]:
@@ -788,17 +803,30 @@ class TermBase:
         return out
 
 
-def find_conflicts(best: dict[str, dict[str, tuple[str, str]]], min_docs: int = 2) -> list[dict]:
-    """Pure part of `conflicts`: best[term][doc] = (text, norm) → terms with ≥2 non-nested renderings."""
+UNKNOWN_RENDERING = "(none of the known equivalents)"
+
+
+def shown_rendering(known: Sequence[tuple[str, str]], targets: Sequence[str]) -> tuple[str, str | None]:
+    """Which known (text, norm) equivalent the (case-folded) target texts show most; none → UNKNOWN."""
+    counts = [sum(mentions(norm, t) for t in targets) for _, norm in known]
+    if not counts or max(counts) == 0:
+        return UNKNOWN_RENDERING, None
+    text, norm = known[counts.index(max(counts))]  # ties: the first, i.e. the best scored
+    return text, norm
+
+
+def find_conflicts(best: dict[str, dict[str, tuple[str, str | None]]], min_docs: int = 2) -> list[dict]:
+    """Pure part of `conflicts`: best[term][doc] = (text, norm or None) → terms with ≥2 non-nested renderings."""
     out = []
     for term in sorted(best):
         per_doc = best[term]
         if len(per_doc) < min_docs:
             continue
-        groups: dict[str, tuple[str, list[str]]] = {}
+        groups: dict[str | None, tuple[str, list[str]]] = {}
         for doc in sorted(per_doc):
             text, norm = per_doc[doc]
-            key = next((k for k in groups if k in norm or norm in k), norm)
+            key = norm if norm is None else next((k for k in groups if k is not None and (k in norm or norm in k)),
+                                                 norm)
             groups.setdefault(key, (text, []))[1].append(doc)
         if len(groups) >= 2:
             rend = sorted(({"target_term": t, "documents": docs} for t, docs in groups.values()),

@@ -248,7 +248,9 @@ def test_conflicts_on_a_changed_equivalent(env, tmp_path, capsys):
     conflicts = {c["source_term"]: c for c in json.loads(capsys.readouterr().out)}
     assert "核裁军" in conflicts
     rend = {r["target_term"].lower(): r["documents"] for r in conflicts["核裁军"]["renderings"]}
-    assert rend.get("nuclear disarmament") == ["A/RES/75/45"] and rend.get("atomic disarmament") == ["X/CHANGED"]
+    assert rend.pop("nuclear disarmament") == ["A/RES/75/45"] and list(rend.values()) == [["X/CHANGED"]]
+    # only what the change touched: terms holding 核裁军 (the conference, the high-level meeting)
+    assert all("核裁军" in term for term in conflicts), sorted(conflicts)
 
 
 def _extractor_missing() -> bool:

@@ -9,8 +9,8 @@ import pytest
 
 from align.model import Bead
 from termalign.errors import UserError
-from termalign.termbase import (SCHEMA_VERSION, GlossaryTerm, as_glossary_terms, content_hash, find_conflicts,
-                                open_termbase, pooled_score)
+from termalign.termbase import (SCHEMA_VERSION, UNKNOWN_RENDERING, GlossaryTerm, as_glossary_terms, content_hash,
+                                find_conflicts, open_termbase, pooled_score, shown_rendering)
 
 from conftest import SEED_EN, SEED_ZH
 
@@ -184,6 +184,14 @@ def test_pure_helpers():
     best = {"核裁军": {"a": ("nuclear disarmament", "nuclear disarmament"), "b": ("disarmament", "disarmament")},
             "会员国": {"a": ("Member States", "member states"), "b": ("Member Countries", "member countries")}}
     assert [c["source_term"] for c in find_conflicts(best)] == ["会员国"]
+    best["会员国"]["b"] = (UNKNOWN_RENDERING, None)
+    best["会员国"]["c"] = ("Member State", "member state")
+    assert find_conflicts(best)[0]["renderings"] == [{"target_term": "Member States", "documents": ["a", "c"]},
+                                                     {"target_term": UNKNOWN_RENDERING, "documents": ["b"]}]
+    known = [("nuclear disarmament", "nuclear disarmament"), ("disarmament", "disarmament")]
+    assert shown_rendering(known, ["general and complete disarmament"]) == known[1]
+    assert shown_rendering(known, ["on nuclear disarmament"]) == known[0], "a tie goes to the better scored"
+    assert shown_rendering(known, ["atomic weapons"]) == (UNKNOWN_RENDERING, None)
     got = as_glossary_terms([{"source_term": "核裁军", "target_term": "nuclear disarmament", "score": 0.7},
                              {"source": "秘书长", "equivalents": [("Secretary-General", 0.8), "SG"]},
                              {"source_term": ""}])
