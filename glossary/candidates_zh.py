@@ -111,6 +111,8 @@ def _ok_end(word: str, flag: str) -> bool:
         return False
     if word == "日":  # 国际日 (jieba calls it a numeral)
         return True
+    if len(word) > 1 and word.endswith("于"):  # 致力于, 关于: a verb or preposition with its 于
+        return False
     return flag not in _BAD_END_POS and bool(_HAN.search(word))
 
 

@@ -18,7 +18,9 @@ from .ranking import coordinated_entries, dominated, fragment_pairs, general_equ
 
 log = logging.getLogger(__name__)
 
-TERMHOOD_EXP = 0.5  # how much termhood (vs pairing confidence) orders the list
+# The list is ordered by confidence ** CONFIDENCE_EXP * (termhood / best termhood) ** TERMHOOD_EXP.
+CONFIDENCE_EXP = 2.0
+TERMHOOD_EXP = 0.5
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     entries = [_entry(zh[k], pairs[k], en, th[k], by_id, options) for k in best if k not in losers]
     top_th = max((e.termhood for e in entries), default=1.0) or 1.0
     for e in entries:
-        e.score = round(e.equivalents[0].score * (e.termhood / top_th) ** TERMHOOD_EXP
+        e.score = round(e.equivalents[0].score ** CONFIDENCE_EXP * (e.termhood / top_th) ** TERMHOOD_EXP
                         * (0.4 if general_equivalent(e.target_term) else 1.0), 4)
     entries.sort(key=lambda e: (-e.score, e.source_term))
     if options.top:

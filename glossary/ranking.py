@@ -19,7 +19,7 @@ from .pairing import Pair
 # Single words this common in general Chinese are not terms on their own (zipf scale).
 GENERAL_ZIPF = 5.3
 UNSEEN_ZIPF = 1.5
-GENERAL_ZIPF_EN = 4.5
+GENERAL_ZIPF_EN = 4.0
 
 
 @lru_cache(maxsize=65536)
@@ -118,7 +118,7 @@ progress view element regard possibility option resolve goal objective aim suppo
 participation basis manner extent case time part number type kind form issue matter question situation result
 purpose fact point step respect interest attention account conclusion improvement development establishment
 commencement adoption implementation fulfilment compliance violation contravention threat use availability
-commemoration promotion activity arrangement resource service
+commemoration promotion activity arrangement resource service conference meeting
 """.split())
 
 
@@ -134,7 +134,7 @@ def general_equivalent(text: str, lang: str = "en") -> bool:
         return "-" not in text and (head in GENERAL_HEADS or general_zipf(text.lower(), lang) >= GENERAL_ZIPF_EN)
     others = [w for w in re.findall(r"[A-Za-z][A-Za-z-]*", text) if w.lower() not in
               ("of", "the", "a", "an", "on", "for", "at", "in", "and") and w.lower() != words[-1].lower()]
-    return head in GENERAL_HEADS and all(general_zipf(w.lower(), lang) >= 4.0 for w in others)
+    return head in GENERAL_HEADS and all("-" not in w and general_zipf(w.lower(), lang) >= 4.0 for w in others)
 
 
 def is_general(c: Candidate, lang: str = "zh") -> bool:
