@@ -65,11 +65,11 @@ def test_every_segment_stays_in_exactly_one_bead_after_any_edit_sequence():
 def test_spans_prefer_longer_terms_and_respect_word_edges():
     spans = find_spans("核武器国家和无核武器区", [("核武器", "nuclear weapons"), ("核武器国家", "nuclear-weapon States"),
                                            ("无核武器区", "nuclear-weapon-free zone")])
-    assert [(s.start, s.end, s.term) for s in spans] == [(0, 5, "核武器国家"), (6, 11, "无核武器区")]
+    assert [(s["start"], s["end"], s["term"]) for s in spans] == [(0, 5, "核武器国家"), (6, 11, "无核武器区")]
     en = find_spans("Nuclear disarmament, not nuclear-disarmament-ish or disarmaments", [("nuclear disarmament", "核裁军"),
                                                                                          ("disarmament", "裁军")])
-    assert [(s.start, s.end, s.gloss) for s in en] == [(0, 19, "核裁军")]
-    assert find_spans("a <script> b", [("<script>", "x")])[0].start == 2  # regex characters are literal
+    assert [(s["start"], s["end"], s["gloss"]) for s in en] == [(0, 19, "核裁军")]
+    assert find_spans("a <script> b", [("<script>", "x")])[0]["start"] == 2  # regex characters are literal
 
 
 def test_similarity_grid_pools_long_documents_and_keeps_the_diagonal():

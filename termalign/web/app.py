@@ -115,7 +115,7 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
 
     @app.get("/api/jobs")
     def jobs():
-        return jsonify([j.as_dict() for j in wb.jobs.all() if j.title != "call"])
+        return jsonify([j.as_dict() for j in wb.jobs.all()])
 
     @app.get("/api/jobs/<int:job_id>")
     def job(job_id: int):

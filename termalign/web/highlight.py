@@ -8,19 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from typing import Iterable
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    term: str
-    gloss: str
-
-    def as_dict(self) -> dict:
-        return {"start": self.start, "end": self.end, "term": self.term, "gloss": self.gloss}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -32,20 +20,30 @@ def _pattern(term: str) -> re.Pattern:
     return re.compile(esc)
 
 
-def find_spans(text: str, terms: Iterable[tuple[str, str]]) -> list[Span]:
-    """Non-overlapping occurrences of `terms` ((term, gloss) pairs) in `text`, longest term first."""
-    taken: list[Span] = []
-    for term, gloss in sorted({t for t in terms if t[0].strip()}, key=lambda t: (-len(t[0]), t[0])):
-        for m in _pattern(term).finditer(text):
-            if all(m.end() <= s.start or m.start() >= s.end for s in taken):
-                taken.append(Span(m.start(), m.end(), term, gloss))
-    return sorted(taken, key=lambda s: s.start)
+class Marker:
+    """Finds a fixed set of terms in many texts: patterns compiled and ordered once per request."""
+
+    def __init__(self, terms: Iterable[tuple[str, str]]) -> None:
+        uniq = sorted({t for t in terms if t[0].strip()}, key=lambda t: (-len(t[0]), t[0]))
+        self._pats = [(_pattern(term), term, gloss) for term, gloss in uniq]
+
+    def spans(self, text: str) -> list[dict]:
+        """Non-overlapping occurrences, longest term first, as JSON-ready dicts in text order."""
+        taken: list[tuple[int, int, str, str]] = []
+        for pat, term, gloss in self._pats:
+            for m in pat.finditer(text):
+                a, b = m.span()
+                if all(b <= s or a >= e for s, e, _, _ in taken):
+                    taken.append((a, b, term, gloss))
+        taken.sort()
+        return [{"start": a, "end": b, "term": t, "gloss": g} for a, b, t, g in taken]
+
+
+def find_spans(text: str, terms: Iterable[tuple[str, str]]) -> list[dict]:
+    """Spans of `terms` ((term, gloss) pairs) in one text; see Marker for many texts."""
+    return Marker(terms).spans(text)
 
 
 def term_spans(text: str, term: str, gloss: str = "") -> list[dict]:
     """Spans of one term in a context (keyword in context), `gloss` shown on hover."""
-    return [s.as_dict() for s in find_spans(text, [(term, gloss)])]
-
-
-def contains(text: str, term: str) -> bool:
-    return bool(term.strip()) and _pattern(term).search(text) is not None
+    return find_spans(text, [(term, gloss)])

@@ -18,7 +18,7 @@ from align.model import Alignment, Bead
 from align.segment import strip_markup
 from termalign.termbase import TermBase, open_termbase
 
-from .highlight import find_spans, term_spans
+from .highlight import Marker, term_spans
 
 LOW_SCORE = 0.0  # beads scoring below this (the aligner's margin over its alternatives), or one-sided, are marked
 SORTS = {"score": lambda r: (-r["score"], r["source_term"]),
@@ -133,15 +133,14 @@ class Store:
         with self._lock:
             al = self.tb.get_alignment(doc_id)
             glosses = self._glosses()
-        src_terms = [(s, t) for s, t, _ in glosses]
-        tgt_terms = [(t, s) for s, t, _ in glosses]
+        src_marks = Marker((s, t) for s, t, _ in glosses)
+        tgt_marks = Marker((t, s) for s, t, _ in glosses)
         beads = []
         for i, b in enumerate(al.beads):
             src, tgt = clean(al.src_text(b)), clean(al.tgt_text(b))
             beads.append({"index": i, "src": list(b.src), "tgt": list(b.tgt), "score": round(float(b.score), 4),
                           "low": is_low(b), "source": src, "target": tgt,
-                          "source_spans": [s.as_dict() for s in find_spans(src, src_terms)],
-                          "target_spans": [s.as_dict() for s in find_spans(tgt, tgt_terms)]})
+                          "source_spans": src_marks.spans(src), "target_spans": tgt_marks.spans(tgt)})
         return {"id": doc_id, "unit": al.meta.get("unit"), "model": al.model, "n_src": len(al.src),
                 "n_tgt": len(al.tgt), "low_threshold": LOW_SCORE, "beads": beads}
 
@@ -212,11 +211,10 @@ class Store:
             ids = {d.doc_id: d.id for d in self.tb.documents()}
             glosses = self._glosses()
         qf = q.casefold()
-        src_marks = [(q, "")] + [(s, t) for s, t, _ in glosses if t.casefold() == qf]
-        tgt_marks = [(q, "")] + [(t, s) for s, t, _ in glosses if s.casefold() == qf]
+        src_marks = Marker([(q, "")] + [(s, t) for s, t, _ in glosses if t.casefold() == qf])
+        tgt_marks = Marker([(q, "")] + [(t, s) for s, t, _ in glosses if s.casefold() == qf])
         for r in rows:
             r["doc_id"], r["doc"] = ids.get(r["document"]), r["document"]
             r["source"], r["target"] = clean(r["source"]), clean(r["target"])
-            r["source_spans"] = [s.as_dict() for s in find_spans(r["source"], src_marks)]
-            r["target_spans"] = [s.as_dict() for s in find_spans(r["target"], tgt_marks)]
+            r["source_spans"], r["target_spans"] = src_marks.spans(r["source"]), tgt_marks.spans(r["target"])
         return rows
