@@ -14,13 +14,11 @@ import csv
 import io
 import json
 import os
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 from termalign import __version__
 from termalign.errors import UserError
-from termalign.fileio import atomic_write
 
 from .model import Entry, Equivalent, Glossary
 
@@ -169,20 +167,11 @@ def guess_format(path: str | os.PathLike | None, fmt: str | None = None) -> str:
 
 def write_glossary(g: Glossary, out: str | os.PathLike | None, fmt: str) -> None:
     """Write `g` as `fmt` to `out` atomically, or to stdout when `out` is None or "-"."""
-    data = render(g, fmt)
-    if out is None or str(out) == "-":
-        if fmt == "xlsx":
-            raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
-        stream = getattr(sys.stdout, "buffer", None)
-        if stream is None:
-            sys.stdout.write(data.decode("utf-8"))
-        else:
-            sys.stdout.flush()
-            stream.write(data)
-            stream.flush()
-        return
-    with atomic_write(out, "wb") as fh:
-        fh.write(data)
+    from align.export import _emit  # the one stdout-or-atomic-file writer
+
+    if fmt == "xlsx" and (out is None or str(out) == "-"):
+        raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
+    _emit(render(g, fmt), out)
 
 
 # --- reading back --------------------------------------------------------------------------------
