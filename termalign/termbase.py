@@ -41,7 +41,7 @@ from termalign.errors import UserError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATUSES = ("candidate", "approved", "rejected")
 
 _V1 = """
@@ -147,8 +147,15 @@ UPDATE equivalents SET score_sum = (SELECT COALESCE(SUM(score), 0) FROM doc_equi
                                     WHERE d.equivalent_id = equivalents.id);
 """
 
+# v3: how many pairs proposed any equivalent of a term (the denominator of the pooled score).
+_V3 = """
+ALTER TABLE terms ADD COLUMN pdocs INTEGER NOT NULL DEFAULT 0;
+UPDATE terms SET pdocs = (SELECT COUNT(DISTINCT x.document_id) FROM doc_equivalents x
+                          JOIN equivalents e ON e.id = x.equivalent_id WHERE e.term_id = terms.id);
+"""
+
 # MIGRATIONS[v] turns a version v-1 file into version v. Append, never edit a shipped one.
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
 
 
 def default_termbase_path() -> Path:
@@ -270,13 +277,14 @@ def find_terms(text: str, vocab: dict[str, int] | set[str], lengths: Sequence[in
     return found
 
 
-def pooled_score(doc_score_sum: float, df: int, cooc: int, n_beads: int) -> float:
-    """An equivalent's corpus score: the extractor's mean score over every pair the term occurs in
-    (0 where it proposed something else), times how consistently the equivalent shows up in the
-    target side of the term's beads (half weight). More pairs, steadier numbers."""
-    if df <= 0:
+def pooled_score(doc_score_sum: float, pdocs: int, cooc: int, n_beads: int) -> float:
+    """An equivalent's corpus score: the extractor's mean score over the `pdocs` pairs where it
+    proposed any equivalent of the term (0 where it proposed another), times how consistently the
+    equivalent shows up in the target side of all the term's beads, in every pair (half weight).
+    More pairs, steadier numbers."""
+    if pdocs <= 0:
         return 0.0
-    mean = doc_score_sum / df
+    mean = doc_score_sum / pdocs
     ratio = cooc / n_beads if n_beads else 0.0
     return round(mean * (0.5 + 0.5 * ratio), 6)
 
@@ -613,8 +621,11 @@ class TermBase:
                 "SELECT document_id FROM occurrences WHERE term_id = ? UNION SELECT d.document_id FROM"
                 " doc_equivalents d JOIN equivalents e ON e.id = d.equivalent_id WHERE e.term_id = ?", (tid, tid))}
             freq = c.execute("SELECT COALESCE(SUM(count), 0) FROM occurrences WHERE term_id = ?", (tid,)).fetchone()[0]
+            pdocs = c.execute("SELECT COUNT(DISTINCT x.document_id) FROM doc_equivalents x JOIN equivalents e"
+                              " ON e.id = x.equivalent_id WHERE e.term_id = ?", (tid,)).fetchone()[0]
             targets = self._term_targets(tid)
-            c.execute("UPDATE terms SET df = ?, freq = ?, nbeads = ? WHERE id = ?", (len(docs), freq, len(targets), tid))
+            c.execute("UPDATE terms SET df = ?, freq = ?, nbeads = ?, pdocs = ? WHERE id = ?",
+                      (len(docs), freq, len(targets), pdocs, tid))
             for eid, norm in c.execute("SELECT id, norm FROM equivalents WHERE term_id = ?", (tid,)).fetchall():
                 ssum, edf = c.execute("SELECT COALESCE(SUM(score), 0), COUNT(*) FROM doc_equivalents"
                                       " WHERE equivalent_id = ?", (eid,)).fetchone()
@@ -634,8 +645,8 @@ class TermBase:
                               " ON e.id = x.equivalent_id WHERE x.document_id = ? AND e.term_id = ?",
                               (did, tid)).fetchall()
             present = 1 if targets or props else 0
-            c.execute("UPDATE terms SET df = df + ?, freq = freq + ?, nbeads = nbeads + ? WHERE id = ?",
-                      (sign * present, sign * freq, sign * len(targets), tid))
+            c.execute("UPDATE terms SET df = df + ?, freq = freq + ?, nbeads = nbeads + ?, pdocs = pdocs + ?"
+                      " WHERE id = ?", (sign * present, sign * freq, sign * len(targets), sign * bool(props), tid))
             if targets:
                 c.executemany("UPDATE equivalents SET cooc = cooc + ? WHERE id = ?",
                               [(sign * sum(mentions(norm, t) for t in targets), eid) for eid, norm in
@@ -647,10 +658,10 @@ class TermBase:
     def _rescore(self, tid: int) -> None:
         """Pooled scores of a term's equivalents from the running totals (manual ones: 1.0)."""
         c = self.conn
-        df, nbeads = c.execute("SELECT df, nbeads FROM terms WHERE id = ?", (tid,)).fetchone()
+        pdocs, nbeads = c.execute("SELECT pdocs, nbeads FROM terms WHERE id = ?", (tid,)).fetchone()
         rows = c.execute("SELECT id, score_sum, cooc, origin FROM equivalents WHERE term_id = ?", (tid,)).fetchall()
         c.executemany("UPDATE equivalents SET score = ? WHERE id = ?",
-                      [(1.0 if origin == "manual" else pooled_score(ssum, df, cooc, nbeads), eid)
+                      [(1.0 if origin == "manual" else pooled_score(ssum, pdocs, cooc, nbeads), eid)
                        for eid, ssum, cooc, origin in rows])
 
     # reading

@@ -200,8 +200,8 @@ def test_pure_helpers():
 
 
 def _totals(tb) -> list[tuple]:
-    rows = tb.conn.execute("SELECT t.text, t.df, t.freq, t.nbeads, e.text, e.score, e.score_sum, e.df, e.cooc"
-                           " FROM terms t JOIN equivalents e ON e.term_id = t.id ORDER BY 1, 5").fetchall()
+    rows = tb.conn.execute("SELECT t.text, t.df, t.freq, t.nbeads, t.pdocs, e.text, e.score, e.score_sum, e.df, e.cooc"
+                           " FROM terms t JOIN equivalents e ON e.term_id = t.id ORDER BY 1, 6").fetchall()
     return [tuple(round(v, 9) if isinstance(v, float) else v for v in r) for r in rows]
 
 
@@ -228,7 +228,7 @@ def test_running_totals_equal_a_full_recount(tb, seed_alignment):
 
 
 def test_migration_from_version_1(tmp_path, seed_alignment):
-    """A version-1 file (before the running totals) opens as version 2 with its totals filled in."""
+    """A version-1 file (before the running totals) opens at the current version with its totals filled in."""
     from termalign.termbase import MIGRATIONS, TermBase, _statements
 
     path = tmp_path / "v1.sqlite3"
@@ -247,6 +247,20 @@ def test_migration_from_version_1(tmp_path, seed_alignment):
     con.execute("INSERT INTO occurrences VALUES (1, 1, 1, 2)")
     con.close()
     with open_termbase(path) as tb:
-        assert isinstance(tb, TermBase) and tb.schema_version == SCHEMA_VERSION == 2
-        assert _totals(tb) == [("核裁军", 1, 2, 1, "nuclear disarmament", 0.9, 0.9, 1, 1)]
+        assert isinstance(tb, TermBase) and tb.schema_version == SCHEMA_VERSION == 3
+        assert _totals(tb) == [("核裁军", 1, 2, 1, 1, "nuclear disarmament", 0.9, 0.9, 1, 1)]
         assert tb.lookup("核裁军")[0]["contexts"][0]["target"] == "nuclear disarmament"
+
+
+def test_pooled_score_over_the_pairs_that_proposed_the_term(tb, seed_alignment):
+    """A second pair where the extractor skipped 核裁军 but the text agrees keeps its score; a pair
+    whose English says otherwise lowers it (co-occurrence)."""
+    before = tb.lookup("核裁军")[0]["score"]
+    doc = tb.add_document_pair("again", "x", "y", unit="line", model="gold")
+    tb.add_alignment(doc, seed_alignment)
+    tb.add_glossary(doc, ENTRIES[1:])
+    hit = tb.lookup("核裁军")[0]
+    assert hit["document_frequency"] == 2 and hit["score"] == before
+    doc = tb.add_document_pair("altered", "x", "z", unit="line", model="gold")
+    tb.add_alignment(doc, _altered(seed_alignment, "nuclear disarmament", "atomic disarmament"))
+    assert tb.lookup("核裁军")[0]["score"] < before

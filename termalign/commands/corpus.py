@@ -74,6 +74,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_arg(e)
     e.set_defaults(func=run_export)
 
+    k = cs.add_parser("lookup", help="a term's pooled equivalents across the corpus, with contexts")
+    k.add_argument("query", help="Chinese or English; exact matches first, then partial ones")
+    k.add_argument("--contexts", type=int, default=0, metavar="N", help="show N bilingual contexts per equivalent")
+    k.add_argument("--limit", type=int, default=20)
+    k.add_argument("--json", action="store_true", help="one JSON list, the shape of the workbench's /api/lookup")
+    add_db_arg(k)
+    k.set_defaults(func=run_lookup)
+
     r = cs.add_parser("remove", help="remove a pair (its reviewed terms stay)")
     r.add_argument("doc_id", metavar="SYMBOL")
     add_db_arg(r)
@@ -138,6 +146,22 @@ def run_export(args: argparse.Namespace) -> int:
             what = "glossary rows"
     print(f"wrote {n} {what} to {args.output}", file=sys.stderr)
     return 0
+
+
+def run_lookup(args: argparse.Namespace) -> int:
+    with open_db(args, create=False) as tb:
+        hits = tb.lookup(args.query, limit=args.limit, contexts=args.contexts)
+    if args.json:
+        print(json.dumps(hits, ensure_ascii=False))
+        return 0
+    for h in hits:
+        print(f"{h['source_term']}\t{h['target_term']}\tscore {h['score']:.3f}\tfreq {h['frequency']}"
+              f"\tpairs {h['document_frequency']}\t{h['status']}")
+        for ctx in h["contexts"]:
+            print(f"    [{ctx['document']}] {ctx['source']}\n    {' ' * (len(ctx['document']) + 2)} {ctx['target']}")
+    if not hits:
+        print(f"no entry for {args.query!r}", file=sys.stderr)
+    return 0 if hits else 1
 
 
 def run_remove(args: argparse.Namespace) -> int:
