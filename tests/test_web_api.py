@@ -269,6 +269,9 @@ def test_no_path_traversal_through_urls(client, path):
 def test_no_path_traversal_through_picked_files(client):
     files = client.get("/api/files").json
     assert "seed/A_RES_75_45.zh.txt" in files and all(".." not in f for f in files)
+    r = client.post("/api/documents", data={"src_file": "seed/A_RES_75_45.zh.txt", "tgt_file": "seed/A_RES_75_45.en.txt",
+                                            "name": "A/RES/75/45"}, headers=H)
+    assert r.status_code == 400 and "already loaded" in r.json["error"]  # never silently replaces a reviewed pair
     for bad in ["../../../../etc/passwd", "/etc/passwd", "seed/../../service.py", "docs/../../app.py"]:
         r = client.post("/api/documents", data={"src_file": bad, "tgt_file": "seed/A_RES_75_45.en.txt"}, headers=H)
         assert r.status_code == 400 and "no such file to pick" in r.json["error"]

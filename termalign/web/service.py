@@ -113,7 +113,9 @@ class Workbench:
         finally:
             for p in cleanup or []:
                 p.unlink(missing_ok=True)
-        name = name.strip()[:200] or f"{shown[0]} / {shown[1]}"
+        name = " ".join(name.split())[:200] or f"{shown[0]} / {shown[1]}"
+        if any(d["name"] == name for d in self.store.documents()):
+            raise UserError(f"a document named {name!r} is already loaded: delete it first or choose another name")
 
         def work(report: Report) -> dict:
             out = self._process(report, name, texts[0], texts[1], unit)
