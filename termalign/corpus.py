@@ -459,59 +459,43 @@ def export_tmx(tb: TermBase, path: str | os.PathLike | None, langs: str | None =
 
 GLOSSARY_COLUMNS = ("source_term", "target_term", "score", "frequency", "document_frequency", "status", "type",
                     "documents", "source_example", "target_example")
+GLOSSARY_FORMATS = ("csv", "tbx", "tbx3", "xlsx", "omegat", "jsonl")
+
+
+def corpus_glossary(rows: list[dict], src_lang: str, tgt_lang: str):
+    """Term base rows (best equivalent first per term) as a glossary.model.Glossary, for its writers."""
+    from glossary.model import Entry, Equivalent, Glossary
+
+    entries: dict[str, Entry] = {}
+    for r in rows:
+        e = entries.get(r["source_term"])
+        if e is None:
+            e = entries[r["source_term"]] = Entry(
+                r["source_term"], [], r["score"], source_frequency=r["frequency"], type=r["type"] or "concept",
+                source_example=r["source_example"], target_example=r["target_example"])
+        e.equivalents.append(Equivalent(r["target_term"], r["score"], r["cooccurrences"]))
+    return Glossary(list(entries.values()), src_lang, tgt_lang, meta={"content": "termalign corpus term base"})
 
 
 def export_glossary(tb: TermBase, path: str | os.PathLike, fmt: str, *, min_df: int = 1,
                     approved_only: bool = False, langs: str | None = None) -> int:
-    """The corpus glossary as CSV (UTF-8 with BOM) or TBX-Basic; returns the number of rows."""
-    from termalign.fileio import atomic_write
-
+    """The corpus glossary: CSV (UTF-8 with BOM, one row per equivalent, with document frequency and
+    review status) or any glossary.export format; returns the number of rows."""
     rows = tb.glossary_rows(min_df=min_df, approved_only=approved_only)
     if fmt == "csv":
         import csv
+
+        from termalign.fileio import atomic_write
 
         with atomic_write(path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.DictWriter(fh, GLOSSARY_COLUMNS, extrasaction="ignore")
             w.writeheader()
             w.writerows(rows)
-    elif fmt == "tbx":
+    elif fmt in GLOSSARY_FORMATS:
+        from glossary.export import write_glossary
+
         s, t = _one_language_pair(tb, langs)
-        with atomic_write(path, "wb") as fh:
-            fh.write(tbx_bytes(rows, s, t))
+        write_glossary(corpus_glossary(rows, s, t), path, fmt)
     else:
-        raise UserError(f"unknown glossary format {fmt!r} (csv or tbx)")
+        raise UserError(f"unknown glossary format {fmt!r} (choose from {', '.join(GLOSSARY_FORMATS)})")
     return len(rows)
-
-
-def tbx_bytes(rows: list[dict], src_lang: str, tgt_lang: str) -> bytes:
-    """TBX-Basic (martif/termEntry/langSet/tig), one termEntry per source term, its equivalents in
-    order; the form memoQ and MultiTerm import."""
-    from lxml import etree
-
-    XML = "{http://www.w3.org/XML/1998/namespace}lang"
-    root = etree.Element("martif", type="TBX-Basic", nsmap=None)
-    root.set(XML, src_lang)
-    fd = etree.SubElement(etree.SubElement(root, "martifHeader"), "fileDesc")
-    etree.SubElement(etree.SubElement(fd, "sourceDesc"), "p").text = "termalign corpus term base"
-    body = etree.SubElement(etree.SubElement(root, "text"), "body")
-    entries: dict[str, Any] = {}
-    for r in rows:
-        entry = entries.get(r["source_term"])
-        if entry is None:
-            entry = etree.SubElement(body, "termEntry", id=f"t{len(entries) + 1}")
-            entries[r["source_term"]] = entry
-            if r.get("type"):
-                etree.SubElement(entry, "descrip", type="subjectField").text = r["type"]
-            ls = etree.SubElement(entry, "langSet")
-            ls.set(XML, src_lang)
-            etree.SubElement(etree.SubElement(ls, "tig"), "term").text = r["source_term"]
-            tl = etree.SubElement(entry, "langSet")
-            tl.set(XML, tgt_lang)
-        tl = entry.findall("langSet")[-1]
-        tig = etree.SubElement(tl, "tig")
-        etree.SubElement(tig, "term").text = r["target_term"]
-        status = {"approved": "preferredTerm-admn-sts", "rejected": "deprecatedTerm-admn-sts"}.get(
-            r["status"], "admittedTerm-admn-sts")
-        etree.SubElement(tig, "termNote", type="administrativeStatus").text = status
-        etree.SubElement(tig, "descrip", type="context").text = r["target_example"] or ""
-    return etree.tostring(etree.ElementTree(root), xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -739,8 +739,9 @@ class TermBase:
                       best_only: bool = False) -> list[dict]:
         """The corpus glossary, best equivalents first: what the CSV/TBX exports and the workbench list.
 
-        Row keys: source_term, target_term, score, frequency, document_frequency, status, origin, type,
-        source_example, target_example, documents (doc_ids proposing this equivalent).
+        Row keys: source_term, target_term, score, frequency, document_frequency, cooccurrences (beads
+        of the term whose target shows this equivalent), status, origin, type, source_example,
+        target_example, documents (doc_ids whose extraction proposed this equivalent).
         """
         where = ["t.df >= ?"]
         args: list[Any] = [min_df]
@@ -749,20 +750,21 @@ class TermBase:
         elif not include_rejected:
             where.append("e.status != 'rejected'")
         rows = self.conn.execute(
-            "SELECT t.id, t.text, e.text, e.score, t.freq, t.df, e.status, e.origin, t.type, e.norm,"
+            "SELECT t.id, t.text, e.text, e.score, t.freq, t.df, e.status, e.origin, t.type, e.norm, e.cooc,"
             " (SELECT group_concat(doc_id, ' ') FROM (SELECT d.doc_id FROM doc_equivalents x JOIN documents d"
             "   ON d.id = x.document_id WHERE x.equivalent_id = e.id ORDER BY d.doc_id))"
             " FROM equivalents e JOIN terms t ON t.id = e.term_id WHERE " + " AND ".join(where) +
             " ORDER BY t.df DESC, t.freq DESC, t.text, e.status != 'approved', e.score DESC, e.text", args).fetchall()
         out: list[dict] = []
         seen: set[int] = set()
-        for tid, src, tgt, score, freq, df, status, origin, type_, norm, docs in rows:
+        for tid, src, tgt, score, freq, df, status, origin, type_, norm, cooc, docs in rows:
             if best_only and tid in seen:
                 continue
             seen.add(tid)
             ex = self._contexts(tid, norm, 1)
             out.append({"source_term": src, "target_term": tgt, "score": score, "frequency": freq,
-                        "document_frequency": df, "status": status, "origin": origin, "type": type_ or "",
+                        "document_frequency": df, "cooccurrences": cooc, "status": status, "origin": origin,
+                        "type": type_ or "",
                         "source_example": ex[0]["source"] if ex else "", "target_example": ex[0]["target"] if ex else "",
                         "documents": docs or ""})
         return out

@@ -230,6 +230,14 @@ def test_glossary_export_csv_and_tbx(local_db, tmp_path):
     root = etree.parse(str(tbx_path)).getroot()
     terms = [t.text for t in root.iter("term")]
     assert root.get("type") == "TBX-Basic" and {"核裁军", "nuclear disarmament", "汪淼", "Wang Miao"} <= set(terms)
+    # the glossary package reads its own formats back
+    from glossary.export import read_glossary
+
+    back = {e.source_term: e for e in read_glossary(tbx_path)}
+    assert back["核裁军"].equivalents[0].term == "nuclear disarmament"
+    xlsx = tmp_path / "g.xlsx"
+    assert main(["corpus", "export", str(xlsx), "--db", str(db), "--langs", "zh-en", "--min-df", "1"]) == 0
+    assert "汪淼" in set(pd.read_excel(xlsx)["source_term"])
 
 
 def test_conflicts_on_a_changed_equivalent(env, tmp_path, capsys):

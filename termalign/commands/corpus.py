@@ -7,6 +7,11 @@ import json
 import sys
 
 
+EXPORT_FORMATS = ("tmx", "csv", "tbx", "tbx3", "xlsx", "omegat", "jsonl")
+_EXTENSIONS = {".tmx": "tmx", ".csv": "csv", ".tbx": "tbx", ".xlsx": "xlsx", ".jsonl": "jsonl", ".txt": "omegat",
+               ".utf8": "omegat"}
+
+
 def add_db_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="FILE", default=None,
                    help="term base file (default: $TERMALIGN_DB, else termbase.sqlite3 in the user data dir)")
@@ -64,10 +69,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=run_conflicts)
 
-    e = cs.add_parser("export", help="TMX of all bitexts, or CSV/TBX of the glossary")
+    e = cs.add_parser("export", help="TMX of all bitexts, or the glossary as CSV/TBX/XLSX/OmegaT/JSONL")
     e.add_argument("output", help="output file")
-    e.add_argument("--format", choices=("tmx", "csv", "tbx"), default=None,
-                   help="tmx: aligned pairs; csv, tbx: the glossary (default: from the extension)")
+    e.add_argument("--format", choices=EXPORT_FORMATS, default=None,
+                   help="tmx: the aligned pairs; the others: the glossary (default: from the extension)")
     e.add_argument("--min-df", type=int, default=1, help="glossary: terms found in at least N pairs")
     e.add_argument("--approved-only", action="store_true", help="glossary: only equivalents a reviewer approved")
     e.add_argument("--langs", default=None, metavar="SRC-TGT", help="language pair, when the base holds several")
@@ -127,14 +132,15 @@ def run_conflicts(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from termalign.commands.align import guess_format
+    from pathlib import Path
+
     from termalign.corpus import export_glossary, export_tmx
     from termalign.errors import UserError
     from termalign.fileio import check_output_path
 
-    fmt = guess_format(args.output, args.format, ("tmx", "csv", "tbx"), "")
+    fmt = args.format or _EXTENSIONS.get(Path(args.output).suffix.lower())
     if not fmt:
-        raise UserError(f"{args.output}: say --format tmx, csv or tbx")
+        raise UserError(f"{args.output}: say which format with --format ({', '.join(EXPORT_FORMATS)})")
     check_output_path(args.output)
     with open_db(args, create=False) as tb:
         if fmt == "tmx":
