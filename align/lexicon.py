@@ -34,12 +34,32 @@ _STOP = frozenset(
 )
 
 
+_PUNCT = {"?": "?", "？": "?", "!": "!", "！": "!", "“": "q", "「": "q", "『": "q", "\"": "q", "‘": "q", "'": "q",
+          "《": "t", "(": "(", "（": "(", ":": ":", "：": ":", ";": ";", "；": ";", "…": "…"}
+
+
+def punctuation_features(text: str) -> list[str]:
+    """Questions, exclamations, quotations and titles survive translation: count them.
+
+    An apostrophe inside a word (don't, Trinket's) is not a quotation mark.
+    """
+    out = []
+    for k, ch in enumerate(text):
+        kind = _PUNCT.get(ch)
+        if kind is None or (ch == "'" and 0 < k < len(text) - 1 and text[k - 1].isalpha() and text[k + 1].isalpha()):
+            continue
+        if kind == "q" and ch in "\"'" and k > 0 and not text[k - 1].isspace() and text[k - 1] not in "([—-":
+            continue  # a closing straight quote: count each quotation once
+        out.append("%" + kind)
+    return out
+
+
 def stem(word: str) -> str:
     return word.lower()[:5]
 
 
 def _features_alpha(text: str) -> list[str]:
-    feats = ["#" + n.replace(",", "") for n in _NUM.findall(text)]
+    feats = ["#" + n.replace(",", "") for n in _NUM.findall(text)] + punctuation_features(text)
     for w in _WORD.findall(text):
         if len(w) > 1 and w.lower() not in _STOP:
             feats.append(stem(w))
@@ -83,7 +103,7 @@ def _features_zh(text: str, dictionary: ZhEnDictionary | None) -> list[str]:
 
     jieba.setLogLevel(logging.WARNING)
 
-    feats = ["#" + n.replace(",", "") for n in _NUM.findall(text)]
+    feats = ["#" + n.replace(",", "") for n in _NUM.findall(text)] + punctuation_features(text)
     feats += [stem(w) for w in _LATIN.findall(text) if len(w) > 1]
     if dictionary is None:
         return feats

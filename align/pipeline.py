@@ -15,6 +15,7 @@ import numpy as np
 
 from .aligner import AlignConfig, align
 from .embed import Embedder
+from .langcheck import matching_text
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
 from .scoring import ScoreWeights, VectorScorer
@@ -35,8 +36,9 @@ def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, s
     """Beads over two segment lists (ids index the lists)."""
     timing = timing if timing is not None else Timing()
     fn_beads, src_rest, tgt_rest = pair_footnotes(src, tgt)
-    s_txt = [src[i].text for i in src_rest]
-    t_txt = [tgt[j].text for j in tgt_rest]
+    # Traditional Chinese is matched in simplified form (the segments keep the original characters)
+    s_txt = [matching_text(src[i].text, src_lang) for i in src_rest]
+    t_txt = [matching_text(tgt[j].text, tgt_lang) for j in tgt_rest]
     t0 = time.perf_counter()
     vecs = embedder.embed(s_txt + t_txt, desc="embedding") if s_txt or t_txt else np.zeros((0, 1))
     timing.embed_s += time.perf_counter() - t0

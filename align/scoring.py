@@ -55,6 +55,9 @@ class VectorScorer:
         self._P_tlex = _prefix(tgt_lex) if tgt_lex is not None else None
         self._set_background(np.zeros(self.n_src), np.zeros(self.n_tgt))
         self.len_mu, self.len_sigma = float(np.log(self.tl.sum() / self.sl.sum())), 0.5
+        # Embeddings of real concatenations, where computed: {a: (n + 1, d) array, rows by span end, NaN if absent}
+        self.src_spans: dict[int, np.ndarray] = {}
+        self.tgt_spans: dict[int, np.ndarray] = {}
 
     def _set_background(self, bg_src: np.ndarray, bg_tgt: np.ndarray) -> None:
         self.bg_src, self.bg_tgt = bg_src, bg_tgt
@@ -96,8 +99,8 @@ class VectorScorer:
         if a == 0 or b == 0:
             return np.full(len(i_end), self.w.skip * (a + b))
         i0, j0 = i_end - a, j_end - b
-        vs = self._P_sv[i_end] - self._P_sv[i0]
-        vt = self._P_tv[j_end] - self._P_tv[j0]
+        vs = _override(self._P_sv[i_end] - self._P_sv[i0], self.src_spans.get(a), i_end)
+        vt = _override(self._P_tv[j_end] - self._P_tv[j0], self.tgt_spans.get(b), j_end)
         cos = np.einsum("kd,kd->k", vs, vt) / np.maximum(
             np.linalg.norm(vs, axis=1) * np.linalg.norm(vt, axis=1), 1e-9)
         ls = self._P_sl[i_end] - self._P_sl[i0]
@@ -132,4 +135,17 @@ def _topk_mean(idx: np.ndarray, sims: np.ndarray, n: int, k: int) -> np.ndarray:
     for r in range(n):
         top = sims_s[starts[r]:min(ends[r], starts[r] + k)]
         out[r] = top.mean() if len(top) else 0.0
+    return out
+
+
+def _override(approx: np.ndarray, exact: np.ndarray | None, ends: np.ndarray) -> np.ndarray:
+    """Use the embedding of the real concatenation where one was computed (rows not NaN)."""
+    if exact is None:
+        return approx
+    ex = exact[ends]
+    have = ~np.isnan(ex[:, 0])
+    if not have.any():
+        return approx
+    out = approx / np.maximum(np.linalg.norm(approx, axis=1, keepdims=True), 1e-9)
+    out[have] = ex[have]
     return out

@@ -53,13 +53,18 @@ def guess_format(output: str | None, fmt: str | None, choices: tuple[str, ...], 
 def load_pair(args: argparse.Namespace):
     """Read both inputs and align them: what `align` and `glossary` share."""
     from align.embed import make_embedder
+    from align.langcheck import alignment_warning, check_pair
     from align.pipeline import align_documents
     from align.readers import read_document
 
     src_text = read_document(args.src, args.encoding)
     tgt_text = read_document(args.tgt, args.encoding)
+    pair = check_pair(src_text, tgt_text, args.src_lang, args.tgt_lang, args.src, args.tgt)
     embedder = make_embedder(args.model, args.cache, args.no_cache, progress=not getattr(args, "quiet", False))
-    alignment = align_documents(src_text, tgt_text, embedder, args.unit, args.src_lang, args.tgt_lang)
+    alignment = align_documents(pair.src_text, pair.tgt_text, embedder, args.unit, args.src_lang, args.tgt_lang)
+    warning = alignment_warning(alignment)
+    if warning:
+        log.warning("%s and %s: %s", pair.src_name, pair.tgt_name, warning)
     alignment.meta["embedder"] = embedder  # reused by the glossary (same model, same cache)
     log.info("%d beads (%d + %d segments), embedding %.1fs, alignment %.1fs", len(alignment.beads),
              len(alignment.src), len(alignment.tgt), alignment.meta["embed_seconds"], alignment.meta["align_seconds"])
