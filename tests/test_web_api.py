@@ -175,6 +175,9 @@ def test_glossary_review_persists_across_restart(app, client, tmp_path_factory, 
         ("核裁军", "nuclear disarmament"), ("秘书长", "UN Secretary-General"), ("裁军事务厅", "Office for Disarmament Affairs")}
     assert [r["source_term"] for r in approved] == sorted(r["source_term"] for r in approved)
     assert [r["source_term"] for r in client.get("/api/glossary?status=rejected").json] == ["民间社会"]
+    in_seed = client.get(f"/api/glossary?doc={client.get('/api/documents').json[0]['id']}").json
+    assert ("核裁军", "nuclear disarmament") in {(r["source_term"], r["target_term"]) for r in in_seed}
+    assert "裁军事务厅" not in {r["source_term"] for r in in_seed}  # added by hand, in no document
     by_score = [r["score"] for r in client.get("/api/glossary?sort=score").json]
     assert by_score == sorted(by_score, reverse=True)
     # a second server over the same file sees the review

@@ -258,7 +258,12 @@ function mapHit(ev) {
 // --- glossary -------------------------------------------------------------------------------
 
 async function showGlossary() {
+  await loadDocs();
+  const docSel = $("#g-doc"), keep = docSel.value;
+  docSel.replaceChildren(el("option", { value: "" }, "all documents"),
+    ...state.docs.map((d) => el("option", { value: d.id, selected: String(d.id) === keep }, d.name)));
   const q = new URLSearchParams({ status: $("#g-status").value, q: $("#g-filter").value, sort: $("#g-sort").value });
+  if (docSel.value) q.set("doc", docSel.value);
   state.terms = await api(`/api/glossary?${q}`);
   $("#g-count").textContent = `${state.terms.length} terms`;
   $("#g-export").href = `/api/glossary/export?format=${$("#g-format").value}`;
@@ -330,7 +335,7 @@ window.addEventListener("DOMContentLoaded", () => {
   $("#pick-form").addEventListener("submit", submitPair);
   $("#add-term").addEventListener("submit", addTerm);
   $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); showSearch(); });
-  for (const id of ["#g-status", "#g-sort", "#g-format"]) $(id).addEventListener("change", showGlossary);
+  for (const id of ["#g-doc", "#g-status", "#g-sort", "#g-format"]) $(id).addEventListener("change", showGlossary);
   $("#g-filter").addEventListener("input", () => { clearTimeout(showGlossary.t); showGlossary.t = setTimeout(showGlossary, 250); });
   for (const sel of document.querySelectorAll(".doc-select")) sel.addEventListener("change", (e) => {
     state.doc = Number(e.target.value); location.hash = `${location.hash.slice(1).split("/")[0]}/${state.doc}`;
