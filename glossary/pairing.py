@@ -217,13 +217,13 @@ class Embeds(Protocol):
 
 
 def add_embedding(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: dict[str, Candidate],
-                  embedder: Embeds | None, keys: Sequence[str] | None = None, margin: float = 0.1,
+                  embedder: Embeds | None, keys: Sequence[str] | None = None, margin: float = 0.05,
                   weights: Weights = Weights(), top_n: int = 3) -> int:
     """Settle near ties with the encoder: cosine of the Chinese term with each English candidate.
 
     Only terms in `keys` (default: all) whose best two candidates score within `margin` are
-    embedded, with their `top_n` candidates (the encoder is the slow part); the rest of a
-    re-scored term's candidates count as 0.1 below the best cosine. The cosine counts relative to the best candidate's
+    embedded, with those of their `top_n` candidates that are within `margin` of the best (the
+    encoder is the slow part); a re-scored term's other candidates count as 0.1 below the best cosine. The cosine counts relative to the best candidate's
     (this encoder puts every pair in 0.75-0.95; a right pair is typically 0.03-0.05 above the
     rest): 1 for the best, 0 at 0.1 below it. Pairs not embedded keep their order and are
     scored as if the encoder agreed, so scores stay comparable with and without an encoder.
@@ -234,11 +234,12 @@ def add_embedding(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: di
             if len(pairs[k]) > 1 and pairs[k][0].score - pairs[k][1].score < margin] if embedder else []
     cos: dict[tuple[str, str], float] = {}
     if todo:
-        texts = sorted({zh[k].text for k in todo} | {en[p.en].text for k in todo for p in pairs[k][:top_n]})
+        near = {k: [p for p in pairs[k][:top_n] if pairs[k][0].score - p.score < margin] for k in todo}
+        texts = sorted({zh[k].text for k in todo} | {en[p.en].text for k in todo for p in near[k]})
         vecs = embedder.embed(texts, desc="embedding terms")
         row = {t: i for i, t in enumerate(texts)}
         for k in todo:
-            for p in pairs[k][:top_n]:
+            for p in near[k]:
                 cos[(k, p.en)] = float(vecs[row[en[p.en].text]] @ vecs[row[zh[k].text]])
     for k, ps in pairs.items():
         top = max((cos[(k, p.en)] for p in ps if (k, p.en) in cos), default=None)
