@@ -60,13 +60,26 @@ class Pair:
     evidence: dict[str, float] = field(default_factory=dict)
 
 
-def cut_words(term: str, entries: Dictionary, max_len: int = 8) -> list[str]:
-    """Longest-match cut of `term` into dictionary words (unknown characters stand alone)."""
+def cut_words(term: str, entries: Dictionary, max_len: int = 8, words: Sequence[str] = ()) -> list[str]:
+    """Longest-match cut of `term` into dictionary words (unknown characters stand alone).
+
+    With the term's jieba `words`, a dictionary word either lies inside one of them or starts
+    and ends on their boundaries (国家元首和政府首脑 is never cut as ...和政...).
+    """
+    bounds: set[int] = set()
+    if words and "".join(words) == term:
+        pos = 0
+        for w in words:
+            bounds.add(pos)
+            pos += len(w)
+        bounds.add(pos)
     out: list[str] = []
     i = 0
     while i < len(term):
         for k in range(min(max_len, len(term) - i), 0, -1):
-            if k == 1 or term[i:i + k] in entries:
+            crosses = bounds and any(b in bounds for b in range(i + 1, i + k)) \
+                and not (i in bounds and i + k in bounds)
+            if k == 1 or term[i:i + k] in entries and not crosses:
                 out.append(term[i:i + k])
                 i += k
                 break
@@ -83,8 +96,8 @@ class ZhGloss:
     n_words: int = 1  # words in a cut of at most 4 characters a word: what the English length is held to
 
 
-def zh_gloss(term: str, dictionary: Dictionary) -> ZhGloss:
-    parts = tuple((w, dictionary.definitions(w)) for w in cut_words(term, dictionary)
+def zh_gloss(term: str, dictionary: Dictionary, words: Sequence[str] = ()) -> ZhGloss:
+    parts = tuple((w, dictionary.definitions(w)) for w in cut_words(term, dictionary, words=words)
                   if w not in ZH_FUNCTION and not w.isspace())
     every: set[str] = set()
     for i in range(len(term)):  # every dictionary word inside the term, not only the cut
@@ -96,7 +109,8 @@ def zh_gloss(term: str, dictionary: Dictionary) -> ZhGloss:
         if len(w) > 1:
             fine = cut_words(w, dictionary, max_len=len(w) - 1)
             sub[w] = tuple((x, dictionary.definitions(x)) for x in fine)
-    n_words = len([w for w in cut_words(term, dictionary, max_len=4) if w not in ZH_FUNCTION and not w.isspace()])
+    n_words = len([w for w in cut_words(term, dictionary, max_len=4, words=words)
+                   if w not in ZH_FUNCTION and not w.isspace()])
     return ZhGloss(parts, frozenset(every), sub, max(1, n_words))
 
 
@@ -205,7 +219,7 @@ def pair_candidates(zh: dict[str, Candidate], en: dict[str, Candidate], dictiona
             for ek in by_unit.get(u, ()):
                 seen[ek] = seen.get(ek, 0) + 1
         need = max(1, (len(z.units) + 1) // 2)
-        g = zh_gloss(z.text, dictionary)
+        g = zh_gloss(z.text, dictionary, z.words)
         pairs = [score_pair(z, g, en[ek], weights) for ek, n in seen.items() if n >= need]
         pairs.sort(key=_rank)
         out[zk] = pairs[:top_k]

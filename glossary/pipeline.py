@@ -14,7 +14,7 @@ from .candidates_en import en_candidates
 from .candidates_zh import zh_candidates
 from .model import Candidate, Entry, Equivalent, Glossary, Unit
 from .pairing import Embeds, Pair, Weights, add_embedding, pair_candidates
-from .ranking import coordinated_entries, dominated, fragment_pairs, general_equivalent, independent_frequency, is_general, never_head, resolve_nested, term_type, termhood
+from .ranking import coordinated_entries, dominated, fragment_pairs, general_equivalent, independent_frequency, is_coordination, is_general, never_head, resolve_nested, term_type, termhood, two_terms
 
 log = logging.getLogger(__name__)
 
@@ -66,15 +66,17 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     # a pair needs the dictionary's word, or the same places more than once: one co-occurrence is chance
     for k, ps in pairs.items():
         pairs[k] = [p for p in ps if (p.evidence.get("dictionary", 0) > 0 or zh[k].freq > 1)
-                    and p.evidence.get("length", 1) >= 0.5]  # 全面 is not "comprehensive convention on ..."
+                    and p.evidence.get("length", 1) >= 0.5  # 全面 is not "comprehensive convention on ..."
+                    and (not is_coordination(zh[k]) or "and" in en[p.en].words)]  # X和Y needs an "and"
     best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf}
-    losers = resolve_nested(best) | fragment_pairs(best, zh, en) | coordinated_entries(best, zh)
+    losers = resolve_nested(best) | fragment_pairs(best, zh, en) | coordinated_entries(best, zh, en)
     by_id = {u.id: u for u in units}
     entries = [_entry(zh[k], pairs[k], en, th[k], by_id, options) for k in best if k not in losers]
     top_th = max((e.termhood for e in entries), default=1.0) or 1.0
     for e in entries:
         e.score = round(e.equivalents[0].score ** CONFIDENCE_EXP * (e.termhood / top_th) ** TERMHOOD_EXP
-                        * (0.4 if general_equivalent(e.target_term) else 1.0), 4)
+                        * (0.4 if general_equivalent(e.target_term) else 1.0)
+                        * (0.25 if two_terms(e.source_term, best[e.source_term], zh, en) else 1.0), 4)
     entries.sort(key=lambda e: (-e.score, e.source_term))
     if options.top:
         entries = entries[: options.top]

@@ -71,36 +71,45 @@ def dominated(cands: dict[str, Candidate], sep: str = "") -> set[str]:
 
 
 def termhood(c: Candidate, indep: float, doc_tokens: int, lang: str = "zh") -> float:
-    """log-ratio of document to general frequency (0..1), times log frequency on its own.
-
-    Halved for a coordination (会员国和观察员国: two terms, not one) and for a Chinese
-    candidate that opens on a verb (消除大规模毁灭性武器), unless it is a title.
-    """
+    """log-ratio of document to general frequency (0..1), times log frequency on its own (x1.3 for a title)."""
     p_doc = max(indep, 0.5) / max(doc_tokens, 1)
     zipf = max(general_zipf(c.text, lang), UNSEEN_ZIPF)
     p_gen = 10 ** (zipf - 9)
     spec = min(1.0, max(0.0, math.log10(p_doc / p_gen) / 4))
     th = spec * math.log2(2 + indep)
-    if c.title:
-        return th * 1.3
-    if is_coordination(c):
-        th *= 0.25
-    return th
+    return th * 1.3 if c.title else th
 
 
 def is_coordination(c: Candidate) -> bool:
-    """Two terms joined (会员国和观察员国, Member States and observer States); not two modifiers
-    sharing a head (general and complete disarmament: an adjective before "and")."""
+    """Words joined by a conjunction (会员国和观察员国), except two modifiers sharing a head
+    (general and complete disarmament: an adjective before "and")."""
     return any(w in ("和", "与", "及", "and") and not (len(c.tags) == len(c.words) and c.tags[i - 1] == "A")
                for i, w in enumerate(c.words[1:-1], 1))
 
 
-def coordinated_entries(best: dict[str, Pair], zh: dict[str, Candidate]) -> set[str]:
-    """Coordinations one of whose sides is an entry of its own (联合国系统和民间社会): two terms, not one."""
+def en_coordination(c: Candidate) -> bool:
+    """Two English terms joined ("Member States and observer States"): "and" after a noun, before
+    any preposition. In "heads of State and Government" or "centres for peace and disarmament"
+    the "and" sits inside a prepositional phrase of one term."""
+    for i, (w, t) in enumerate(zip(c.words, c.tags)):
+        if t == "P":
+            return False
+        if w == "and" and i and c.tags[i - 1] == "N":
+            return True
+    return False
+
+
+def two_terms(zk: str, p: Pair, zh: dict[str, Candidate], en: dict[str, Candidate]) -> bool:
+    """A Chinese coordination whose English is a coordination too: two terms side by side, not one."""
+    return is_coordination(zh[zk]) and en_coordination(en[p.en])
+
+
+def coordinated_entries(best: dict[str, Pair], zh: dict[str, Candidate], en: dict[str, Candidate]) -> set[str]:
+    """Coordinations of two terms one of which is an entry of its own (联合国系统和民间社会)."""
     out = set()
-    for k in best:
+    for k, p in best.items():
         c = zh[k]
-        if not is_coordination(c):
+        if not two_terms(k, p, zh, en):
             continue
         cut = next(i for i, w in enumerate(c.words) if i and w in ("和", "与", "及"))
         left, right = "".join(c.words[:cut]), "".join(c.words[cut + 1:])
@@ -216,7 +225,7 @@ def fragment_pairs(best: dict[str, Pair], zh: dict[str, Candidate], en: dict[str
     out: set[str] = set()
     for zk, p in best.items():
         for zk2, p2 in best.items():
-            if zk2 != zk and zk in zk2 and not is_coordination(zh[zk2]) and zh[zk].units == zh[zk2].units \
+            if zk2 != zk and zk in zk2 and not two_terms(zk2, p2, zh, en) and zh[zk].units == zh[zk2].units \
                     and zh[zk].freq == zh[zk2].freq \
                     and p.en != p2.en and f" {p.en} " in f" {p2.en} " and en[p.en].freq == en[p2.en].freq:
                 out.add(zk)
