@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -287,12 +288,15 @@ def test_no_path_traversal_through_picked_files(client):
     ({"src": (b"MZ\x90\x00", "tool.exe"), "tgt": (b"Hello.", "b.txt")}, "unsupported file type"),
     ({"src": (b"x" * 60_000, "big.txt"), "tgt": (b"Hello.", "b.txt")}, "too large"),
     ({"src": (b"hello", "a.txt")}, "upload both"),
+    ({"src": (b"hello", "a.txt"), "tgt": (b"Hello.", "b.txt"), "unit": "word"}, "unknown unit"),
 ])
 def test_bad_uploads_get_a_clear_message(client, files, msg):
-    data = {k: (io.BytesIO(v[0]), v[1]) for k, v in files.items()}
+    data = {k: v if isinstance(v, str) else (io.BytesIO(v[0]), v[1]) for k, v in files.items()}
+    temps = set(Path(tempfile.gettempdir()).glob("termalign-upload-*"))
     r = client.post("/api/documents", data=data, headers=H, content_type="multipart/form-data")
     assert r.status_code in (400, 413) and msg in r.json["error"], r.json
     assert "termalign-upload" not in r.json["error"]  # the user's file name, not our temp file
+    assert set(Path(tempfile.gettempdir()).glob("termalign-upload-*")) <= temps  # temp copies removed
 
 
 def test_uploaded_pair_with_markup_is_data_not_html(app, client):
@@ -305,6 +309,9 @@ def test_uploaded_pair_with_markup_is_data_not_html(app, client):
     job = app.extensions["workbench"].jobs.wait(r.json["id"], 300)
     assert job.state == "done", job.as_dict()
     doc = job.result["doc_id"]
+    listed = client.get(f"/api/jobs/{job.id}").json
+    assert listed["state"] == "done" and listed["result"]["doc_id"] == doc and listed["progress"] == 1.0
+    assert listed in client.get("/api/jobs").json
     b = client.get(f"/api/documents/{doc}/bitext")
     assert b.headers["Content-Type"].startswith("application/json")
     assert any("<script>alert('x')</script>" in x["source"] for x in b.json["beads"])

@@ -22,7 +22,7 @@ from termalign import __version__
 from termalign.errors import UserError
 
 from . import edit
-from .service import UNITS, Settings, Workbench
+from .service import Settings, Workbench
 
 log = logging.getLogger(__name__)
 
@@ -108,10 +108,6 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
                 raise UserError(f"no such file to pick: {missing[0]!r} (see /api/files)")
             job = wb.submit_files(name, listing[picked[0]], listing[picked[1]], unit)
         return jsonify(job.as_dict()), 202
-
-    @app.get("/api/units")
-    def units():
-        return jsonify(list(UNITS))
 
     @app.get("/api/jobs")
     def jobs():

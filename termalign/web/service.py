@@ -98,13 +98,13 @@ class Workbench:
 
         `shown` are the names to use in messages (an upload's own name, not its temp file).
         """
-        if unit not in UNITS:
-            raise UserError(f"unknown unit {unit!r}: expected one of {', '.join(UNITS)}")
         from align.readers import read_document
 
         shown = shown or (src.name, tgt.name)
         texts = []
         try:
+            if unit not in UNITS:
+                raise UserError(f"unknown unit {unit!r}: expected one of {', '.join(UNITS)}")
             for path, label in zip((src, tgt), shown):
                 try:
                     texts.append(read_document(path))
