@@ -9,12 +9,13 @@ starting with its superscript marker, placed after the paragraph that was runnin
 footnote was met (so a page break inside a paragraph does not split it).
 
 A paragraph ends where a blank line (or extra vertical space) says so, or — in text with no
-such signal, and at every page break — where a line stops short: where the next line's first
+such signal, and at every page break — before an indented first line, or where a line stops
+short: where the next line's first
 word would have fitted on it, the wrapping program would have put it there. Lines are joined
 with no space between Chinese characters, and a line-end hyphen is kept unless the joined word
-is a more common word than the hyphenated one, or a known word whose halves are not both
-words (wordfreq decides: "disarma-/ment" and "fulfil-/ment" are re-joined, "nuclear-/weapon-free"
-and "non-/governmental" keep their hyphen).
+spelled that way elsewhere in the document, else when word frequencies (wordfreq) say so:
+"disarma-/ment", "fulfil-/ment" and "under-/taken" are re-joined, "nuclear-/weapon-free",
+"non-/governmental" and "well-/being" keep their hyphen.
 
 Nothing is lost silently: what was dropped (page furniture, removed hyphens) is returned in
 `Reflowed.removed`.
@@ -50,6 +51,7 @@ class Line:
     full: float = 0.0
     gap_before: bool = False  # a blank line / extra vertical space before this line
     small: bool | None = None  # set in a smaller type than the body (None: unknown)
+    indent: bool = False  # a first line set in from the margin (paragraph indentation)
 
 
 @dataclass
@@ -120,7 +122,7 @@ def lines_from_text(text: str) -> list[Line]:
 
     `full` is left 0: `reflow_lines` measures it once page furniture is out.
     """
-    raw: list[tuple[int, str, bool]] = []
+    raw: list[tuple[int, str, bool, int]] = []
     for page, chunk in enumerate(text.split("\f")):
         gap = False
         for ln in _LINE_BREAKS.split(chunk):
@@ -128,14 +130,30 @@ def lines_from_text(text: str) -> list[Line]:
             if not s:
                 gap = True
                 continue
-            raw.append((page, s, gap))
+            lead = ln[: len(ln) - len(ln.lstrip())]
+            raw.append((page, s, gap, display_width(lead.replace("\t", "    "))))
             gap = False
+    indented = _first_line_indents([lead for *_, lead in raw])
     out = []
-    for page, s, gap in raw:
+    for k, (page, s, gap, lead) in enumerate(raw):
         fw = first_word(s)
         sep = 0 if fw and is_wide(fw[0]) else 1
-        out.append(Line(s, page, display_width(s), display_width(fw) + sep, 0.0, gap))
+        out.append(Line(s, page, lead + display_width(s), display_width(fw) + sep, 0.0, gap, None, k in indented))
     return out
+
+
+def _first_line_indents(leads: list[int]) -> set[int]:
+    """Lines set in from the usual margin, when the text indents first lines (Chinese "　　",
+    spaces): at least half the indented lines are followed by a line at the margin. With a
+    hanging indent (continuation lines set in) indented lines come in runs and do not count."""
+    if len(leads) < 3:
+        return set()
+    base = Counter(leads).most_common(1)[0][0]
+    ins = [k for k, w in enumerate(leads) if w >= base + 2]
+    if len(ins) < 2 or len(ins) > 0.6 * len(leads):
+        return set()
+    then_margin = sum(1 for k in ins if k + 1 < len(leads) and leads[k + 1] < base + 2)
+    return set(ins) if then_margin >= 0.5 * len(ins) else set()
 
 
 def measure(widths: list[float]) -> float:
@@ -265,13 +283,17 @@ _CLAUSE_END = re.compile(rf"[,.;:，；。：][”’\"')\]」』）]*[{SUPERSCR
 _PARA_START = re.compile(
     r"(?:\d{1,3}\.|\([a-z]{1,4}\)|\d+/\d+\.)\s|[A-Z][a-z]+(?:ing|ed|ful)\b|\d+(?:st|nd|rd|th)\s"
     r"|(?:回顾|重申|欢迎|强调|深信|承认|注意到|意识到|确认|铭记|深为|关切|吁请|促请|敦促|决定|鼓励|赞赏|认识到|考虑到|忆及"
-    r"|回顧|重申|歡迎|強調|承認|注意到|意識到|確認|銘記|關切|籲請|促請|決定|鼓勵|讚賞|認識到|考慮到|憶及)")
+    r"|表示|同样|呼吁|希望|赞扬|感谢|申明|宣布|邀请"
+    r"|回顧|歡迎|強調|承認|意識到|確認|銘記|關切|籲請|促請|決定|鼓勵|讚賞|認識到|考慮到|憶及|同樣|呼籲|讚揚|感謝|宣佈)")
+_SENTENCE_END = re.compile(rf"[。.][”’\"')\]」』）]*[{SUPERSCRIPTS}]*$")
 
 
 def clause_ends(a: Line, b: Line) -> bool:
     """A line that ends a clause followed by one that starts like a UN paragraph ("13.
     Requests", "(a)", "Recalling", "Convinced", "Mindful", "回顾", "重申"): with no blank
     lines, the only sign of a paragraph whose last line happens to be full."""
+    if _SENTENCE_END.search(a.text) and b.text[:1].isdigit():  # "…的分项。" / "2020 年 12 月 7 日…"
+        return True
     return bool(_CLAUSE_END.search(a.text)) and bool(_PARA_START.match(b.text))
 
 
@@ -282,19 +304,51 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-def join_pair(acc: str, nxt: str, removed: list[str]) -> str:
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+@dataclass
+class Vocabulary:
+    """The words of a document, and the hyphenated pairs in it ("nuclear-weapon-free" gives
+    "nuclear-weapon" and "weapon-free"): how the document itself spells a word decides first."""
+
+    words: set[str] = field(default_factory=set)
+    pairs: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, texts: list[str]) -> "Vocabulary":
+        v = cls()
+        for t in texts:
+            for w in _WORD.findall(t.lower()):
+                parts = w.split("-")
+                v.words.update(parts if len(parts) > 1 else [w])
+                v.pairs.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
+        return v
+
+
+def keep_hyphen(left: str, right: str, vocab: Vocabulary | None = None) -> bool:
+    """Whether "left-" at a line end and "right" on the next line form a hyphenated word."""
+    l, r = left.lower(), right.lower().split("-")[0]
+    if vocab is not None:
+        hyphenated, closed = f"{l}-{r}" in vocab.pairs, f"{l}{r}" in vocab.words
+        if hyphenated != closed:
+            return hyphenated
+    joined = _zipf(l + right.lower())
+    if joined >= 3.6 or joined > _zipf(f"{l}-{right.lower()}"):
+        return False  # undertaken, cooperation, disarmament
+    return not (joined >= 2.5 and min(_zipf(l), _zipf(r)) < 3.5)  # fulfil-ment, re-affirming
+
+
+def join_pair(acc: str, nxt: str, removed: list[str], vocab: Vocabulary | None = None) -> str:
     """`acc` and the next line of the same paragraph, joined (see the module docstring)."""
     if not acc:
         return nxt
     if acc.endswith("-") and len(acc) >= 2 and acc[-2].isalpha() and nxt[:1].isalpha():
         left = re.search(r"([^\W\d_]+)-$", acc)
         right = re.match(r"[\w\-]+", nxt)
-        if left and right and nxt[0].islower():
-            l, r = left.group(1).lower(), right.group(0).lower()
-            joined = _zipf(l + r)
-            if joined > _zipf(f"{l}-{r}") or (joined >= 2.5 and min(_zipf(l), _zipf(r)) < 3.5):
-                removed.append("-")
-                return acc[:-1] + nxt
+        if left and right and nxt[0].islower() and not keep_hyphen(left.group(1), right.group(0), vocab):
+            removed.append("-")
+            return acc[:-1] + nxt
         return acc + nxt
     if _is_cjk_boundary(acc[-1]) or _is_cjk_boundary(nxt[0]):
         return acc + nxt
@@ -315,9 +369,12 @@ def reflow_lines(lines: list[Line]) -> Reflowed:
         kept.append((ln, bool(brk)))
         prev = i
     if any(ln.full <= 0 for ln, _ in kept):
-        full = measure([ln.width for ln, _ in kept])
+        # closing punctuation may hang past the margin: such lines do not set the measure
+        full = measure([ln.width for ln, _ in kept if ln.text[-1] not in _CLOSING]
+                       or [ln.width for ln, _ in kept])
         kept = [(ln if ln.full > 0 else replace(ln, full=full), brk) for ln, brk in kept]
     blank_mode = _uses_blank_lines(kept)
+    vocab = Vocabulary.of([ln.text if not ln.text.endswith("-") else ln.text[:-1] for ln, _ in kept])
     know_size = any(ln.small is not None for ln, _ in kept)
 
     blocks: list[str] = []
@@ -351,22 +408,22 @@ def reflow_lines(lines: list[Line]) -> Reflowed:
             continue
         if note is not None and note_last is not None and not brk and not ln.gap_before and (
                 (ln.small if know_size else not ends_short(note_last, ln))):
-            note, note_last = join_pair(note, ln.text, removed), ln
+            note, note_last = join_pair(note, ln.text, removed, vocab), ln
             continue
         end_note()
         if last is None:
             para, last = ln.text, ln
             continue
-        crossing = brk or bool(notes)
+        crossing = brk
         if crossing or not blank_mode:
-            new = (ln.gap_before and not crossing) or ends_short(last, ln) or clause_ends(last, ln)
+            new = (ln.gap_before and not crossing) or ln.indent or ends_short(last, ln) or clause_ends(last, ln)
         else:
             new = ln.gap_before
         if new:
             end_para()
             para = ln.text
         else:
-            para = join_pair(para, ln.text, removed)
+            para = join_pair(para, ln.text, removed, vocab)
         last = ln
     end_para()
     text = "\n\n".join(blocks) + ("\n" if blocks else "")

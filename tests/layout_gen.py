@@ -42,13 +42,13 @@ def wrap_cjk(text: str, width: float, measure: Callable[[str], float]) -> list[s
     tokens = re.findall(rf"[!-~]+|[{re.escape(''.join(_CLOSING))}]+|\s+|.", text)
     lines, cur = [], ""
     for tok in tokens:
-        if cur and measure(cur + tok) > width and not (tok[0] in _CLOSING) and not tok.isspace():
-            lines.append(cur.strip())
+        if cur.strip() and measure(cur + tok) > width and not (tok[0] in _CLOSING) and not tok.isspace():
+            lines.append(cur.rstrip())
             cur = tok.lstrip()
         else:
             cur += tok
     if cur.strip():
-        lines.append(cur.strip())
+        lines.append(cur.rstrip())
     return lines
 
 
@@ -92,15 +92,16 @@ class Page:
 
 
 def paginate(blocks: list[tuple[str, str]], lang: str, width: float, lines_per_page: int,
-             measure: Callable[[str], float], note_width: float | None = None) -> list[Page]:
-    """Lay the paragraphs out on pages with masthead, headers, footers and footnotes."""
+             measure: Callable[[str], float], note_width: float | None = None, indent: str = "") -> list[Page]:
+    """Lay the paragraphs out on pages with masthead, headers, footers and footnotes
+    (`indent`: what first lines of Chinese paragraphs start with, e.g. two ideographic spaces)."""
     wrap = wrap_cjk if lang == "zh" else wrap_en
     pages = [Page(header=list(MASTHEAD[lang]))]
     for kind, text in blocks:
         if kind == "footnote":
             pages[-1].notes.extend(wrap(text, note_width or width, measure))
             continue
-        for k, line in enumerate(wrap(text, width, measure)):
+        for k, line in enumerate(wrap(indent + text if lang == "zh" else text, width, measure)):
             page = pages[-1]
             if len(page.body) + len(page.notes) >= lines_per_page:
                 pages.append(Page(header=[SYMBOL, TITLE[lang]]))
@@ -127,10 +128,11 @@ def pages_text(pages: list[Page], form_feeds: bool = False, blank_lines: bool = 
     return ("\n\f" if form_feeds else "\n").join(out) + "\n"
 
 
-def raw_text(clean: str, lang: str, width: int = 0, lines_per_page: int = 38, **kw) -> str:
+def raw_text(clean: str, lang: str, width: int = 0, lines_per_page: int = 38, indent: str = "", **kw) -> str:
     """A clean seed text as PDF extraction gives it, wrapped at `width` display columns."""
     width = width or (70 if lang == "zh" else 84)
-    return pages_text(paginate(clean_blocks(clean, lang), lang, width, lines_per_page, display_width), **kw)
+    return pages_text(paginate(clean_blocks(clean, lang), lang, width, lines_per_page, display_width,
+                               indent=indent), **kw)
 
 
 # --- DOCX -------------------------------------------------------------------------------
