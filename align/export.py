@@ -78,7 +78,6 @@ def tmx_bytes(pairs: list[tuple[str, str, dict[str, str]]], srclang: str, tgtlan
 
     Built with translate-toolkit (so its reader agrees with us); the header is ours.
     """
-    from lxml import etree
     from translate.storage import tmx
 
     store = tmx.tmxfile(sourcelanguage=srclang, targetlanguage=tgtlang)
@@ -86,10 +85,7 @@ def tmx_bytes(pairs: list[tuple[str, str, dict[str, str]]], srclang: str, tgtlan
         unit = store.addsourceunit(src, srclang)
         unit.settarget(tgt, tgtlang, append=True)
         for i, (k, v) in enumerate(props.items()):
-            prop = etree.Element(unit.namespaced("prop"))
-            prop.set("type", k if k.startswith("x-") else f"x-{k}")
-            prop.text = str(v)
-            unit.xmlelement.insert(i, prop)  # the DTD wants <prop> before <tuv>
+            unit.xmlelement.insert(i, _prop(k, v))  # the DTD wants <prop> before <tuv>
     store.addheader()
     header = store.document.getroot().find(store.namespaced("header"))
     header.attrib.update({
@@ -97,11 +93,17 @@ def tmx_bytes(pairs: list[tuple[str, str, dict[str, str]]], srclang: str, tgtlan
         "o-tmf": "termalign", "adminlang": "en", "srclang": srclang, "datatype": "plaintext",
         "creationdate": datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
     })
-    for k, v in (header_props or {}).items():
-        prop = etree.SubElement(header, "prop")
-        prop.set("type", k if k.startswith("x-") else f"x-{k}")
-        prop.text = str(v)
+    header.extend(_prop(k, v) for k, v in (header_props or {}).items())
     return bytes(store)
+
+
+def _prop(kind: str, value: object):
+    """A TMX <prop>; user-defined types must start with "x-"."""
+    from lxml import etree
+
+    prop = etree.Element("prop", type=kind if kind.startswith("x-") else f"x-{kind}")
+    prop.text = str(value)
+    return prop
 
 
 def _tmx(al: Alignment) -> bytes:
