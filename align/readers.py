@@ -30,7 +30,7 @@ from pathlib import Path
 
 from termalign.errors import UserError
 
-from .reflow import Line, first_word, is_furniture_text, measure, looks_like_layout_text, reflow_lines
+from .reflow import Line, first_line_indents, first_word, is_furniture_text, measure, looks_like_layout_text, reflow_lines
 from .reflow import reflow as reflow_text
 from .segment import SUPERSCRIPTS
 
@@ -537,9 +537,12 @@ def _measure_pdf(rows: list[_PdfLine]) -> list[Line]:
     for r, s in zip(rows, sizes):
         if s >= 0.9 * body:
             floor[r.page] = min(floor.get(r.page, r.y0), r.y0)
+    # first-line indents, in half-ems from the left margin (body lines only)
+    leads = [round((r.x0 - left) / (0.5 * body)) if body and s >= 0.9 * body else 0 for r, s in zip(rows, sizes)]
+    indented = first_line_indents(leads)
     out: list[Line] = []
     prev: _PdfLine | None = None
-    for r, s in zip(rows, sizes):
+    for k, (r, s) in enumerate(zip(rows, sizes)):
         text = _line_text(r.chars, s)
         if not text:
             continue
@@ -549,7 +552,8 @@ def _measure_pdf(rows: list[_PdfLine]) -> list[Line]:
             text = num.group(1).translate(_TO_SUP) + " " + text[num.end():]  # a footnote numbered in plain digits
         gap = (prev is not None and prev.page == r.page and pitch > 0
                and (prev.y0 - r.y0) > 1.4 * pitch)
-        out.append(Line(text, r.page, r.x1 - left, _first_word_width(r.chars, text, s), full, gap, small))
+        out.append(Line(text, r.page, r.x1 - left, _first_word_width(r.chars, text, s), full, gap, small,
+                        k in indented))
         prev = r
     return out
 

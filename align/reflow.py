@@ -133,7 +133,7 @@ def lines_from_text(text: str) -> list[Line]:
             lead = ln[: len(ln) - len(ln.lstrip())]
             raw.append((page, s, gap, display_width(lead.replace("\t", "    "))))
             gap = False
-    indented = _first_line_indents([lead for *_, lead in raw])
+    indented = first_line_indents([lead for *_, lead in raw])
     out = []
     for k, (page, s, gap, lead) in enumerate(raw):
         fw = first_word(s)
@@ -142,7 +142,7 @@ def lines_from_text(text: str) -> list[Line]:
     return out
 
 
-def _first_line_indents(leads: list[int]) -> set[int]:
+def first_line_indents(leads: list[int]) -> set[int]:
     """Lines set in from the usual margin, when the text indents first lines (Chinese "　　",
     spaces): at least half the indented lines are followed by a line at the margin. With a
     hanging indent (continuation lines set in) indented lines come in runs and do not count."""

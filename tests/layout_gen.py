@@ -208,7 +208,7 @@ def _add_part(path: Path, name: str, xml: str, content_type: str, reltype: str) 
 BODY, NOTE = 11.0, 8.5
 
 
-def write_pdf(clean: str, lang: str, path: Path, paragraph_space: bool = False) -> Path:
+def write_pdf(clean: str, lang: str, path: Path, paragraph_space: bool = False, indent: bool = False) -> Path:
     """A PDF of the clean text laid out like an ODS document (see the module docstring).
 
     Chinese uses the PDF standard CID font STSong-Light (no font file needed: text extractors
@@ -238,7 +238,8 @@ def write_pdf(clean: str, lang: str, path: Path, paragraph_space: bool = False) 
 
     left, width = 72.0, 440.0
     blocks = clean_blocks(clean, lang)
-    pages = paginate(blocks, lang, width, 33 if paragraph_space else 40, measure_at(BODY), note_width=width)
+    pages = paginate(blocks, lang, width, 33 if paragraph_space else 40, measure_at(BODY), note_width=width,
+                     indent="\u3000\u3000" if indent else "")
     # footnotes are wrapped at the body size above; re-wrap them at their own size
     c = canvas.Canvas(str(path), pagesize=A4)
     top = A4[1] - 72
@@ -258,7 +259,8 @@ def write_pdf(clean: str, lang: str, path: Path, paragraph_space: bool = False) 
         for line, first in page.body:
             if paragraph_space and first:
                 y -= 8
-            draw(left, y, line, BODY)
+            lead = line[: len(line) - len(line.lstrip("\u3000"))]  # first-line indent: set in, not drawn
+            draw(left + measure_at(BODY)(lead), y, line[len(lead):], BODY)
             y -= 14
         y = 72 + 14 + 11 * len(page.notes)
         for line in page.notes:

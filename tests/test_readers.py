@@ -116,11 +116,13 @@ def test_docx_paragraphs_and_footnotes(tmp_path, lang):
         assert any(ref in segs[j].text for j in range(max(0, k - 4), k) if segs[j].kind == "text")
 
 
-@pytest.mark.parametrize("lang,spaced", [("zh", False), ("zh", True), ("en", True)])
-def test_pdf_paragraphs_match_clean(tmp_path, lang, spaced):
+@pytest.mark.parametrize("lang,spaced,indent", [("zh", False, False), ("zh", True, False), ("zh", False, True),
+                                                ("en", True, False)])
+def test_pdf_paragraphs_match_clean(tmp_path, lang, spaced, indent):
     """Masthead, running headers/footers, job numbers and page numbers go; wrapped lines are
-    joined; the small raised digits become ¹²³ and footnotes stay footnotes."""
-    p = write_pdf(CLEAN[lang], lang, tmp_path / f"seed.{lang}.pdf", paragraph_space=spaced)
+    joined; the small raised digits become ¹²³ and footnotes stay footnotes. Paragraph ends come
+    from the geometry: space between paragraphs, an indented first line, a short last line."""
+    p = write_pdf(CLEAN[lang], lang, tmp_path / f"seed.{lang}.pdf", paragraph_space=spaced, indent=indent)
     doc = read(p)
     assert doc.format == "pdf" and doc.reflowed
     assert paragraphs(doc.text, lang) == expected(lang)
