@@ -13,7 +13,7 @@ from glossary.cedict import load_cedict
 from glossary.model import Candidate, Unit
 from glossary.pairing import add_embedding, cut_words, dictionary_score, pair_candidates, zh_gloss
 from glossary.pipeline import extract_glossary, units_from_alignment
-from glossary.ranking import term_type
+from glossary.ranking import en_coordination, general_equivalent, term_type
 
 from conftest import DATA
 
@@ -127,6 +127,25 @@ def test_pairing_hand_made_segments(hand_pairs, zh_term, en_term):
     best = pairs[zh_term][0]
     assert en_c[best.en].text == en_term
     assert best.evidence["association"] > 0 and 0 <= best.score <= 1
+
+
+def test_cut_respects_jieba_words():
+    d = load_cedict()
+    assert "和政" not in cut_words("国家元首和政府首脑", d, words=("国家元首", "和", "政府首脑"))
+
+
+def test_general_language_equivalents():
+    for general in ("central role", "highest priority", "contribution of States", "progress", "necessity"):
+        assert general_equivalent(general), general
+    for term in ("civil society", "legal obligations", "high-level meeting", "nuclear disarmament", "academia",
+                 "Member States", "field of disarmament"):
+        assert not general_equivalent(term), term
+
+
+def test_coordination_of_two_terms_versus_one_term_with_and(en):
+    assert en_coordination(en["member state and observer state"])
+    assert not en_coordination(en["head of state and government"])  # "and" inside the prepositional phrase
+    assert not en_coordination(en["general and complete disarmament"])  # two modifiers, one head
 
 
 def test_dictionary_evidence_prefers_the_whole_translation():
