@@ -77,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
     units = units_from_alignment(alignment)
     if not units:
         raise UserError("the alignment has no aligned pairs with text on both sides")
-    embedder = None if args.no_embed else make_embedder(args.model, args.cache, args.no_cache,
-                                                          progress=not args.quiet)
+    embedder = None
+    if not args.no_embed:  # the aligner's own embedder when it ran (same model, same cache)
+        embedder = alignment.meta.get("embedder") or make_embedder(args.model, args.cache, args.no_cache,
+                                                                   progress=not args.quiet)
     opts = Options(top=args.top, min_freq=args.min_freq)
     if args.min_confidence is not None:
         opts = Options(top=args.top, min_freq=args.min_freq, min_conf=args.min_confidence)
