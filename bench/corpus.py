@@ -58,7 +58,9 @@ def run_config(lines, unit: str, executor: str, workers: int, work: Path) -> dic
     out = {"executor": executor, "workers": workers, "pairs": len(rep.done), "failed": rep.failed,
            "seconds": round(wall, 2), "pairs_per_minute": round(len(rep.done) / wall * 60, 2),
            "tokens_embedded": rep.tokens, "tokens_per_second": round(rep.tokens / wall, 1),
-           "segments": rep.segments, "worker_peak_rss_mb": rep.worker_peak_rss_mb,
+           "segments": rep.segments, "worker_peak_rss_mb": rep.worker_peak_rss_mb, "per_pair": rep.pairs,
+           "seconds_in_workers": {k: round(sum(x[k] for x in rep.pairs), 1)
+                                  for k in ("embed_seconds", "align_seconds", "other_seconds")},
            "termbase": stats, "db": str(db), "load_average": os.getloadavg()}
     print(f"{executor}:{workers}  {out['pairs']} pairs in {wall:.1f}s = {out['pairs_per_minute']:.2f} pairs/min, "
           f"{out['tokens_per_second']:.0f} tokens/s, peak RSS/worker "

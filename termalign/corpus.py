@@ -103,11 +103,12 @@ class BatchReport:
     segments: int = 0
     seconds: float = 0.0
     worker_peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    pairs: list[dict] = field(default_factory=list)  # per stored pair: where its seconds went
 
     def as_dict(self) -> dict:
         return {"done": len(self.done), "skipped": len(self.skipped), "failed": [list(f) for f in self.failed],
                 "tokens_embedded": self.tokens, "segments": self.segments, "seconds": round(self.seconds, 3),
-                "worker_peak_rss_mb": self.worker_peak_rss_mb}
+                "worker_peak_rss_mb": self.worker_peak_rss_mb, "pairs": self.pairs}
 
 
 # --- manifest and ids (pure) ------------------------------------------------------------------
@@ -268,7 +269,7 @@ class Planner:
                 src = read_document(ml.src, s.encoding)
                 tgt = read_document(ml.tgt, s.encoding)
             except UserError as e:
-                self._fail(where, str(e))
+                self.fail(where, str(e))
                 on_skip()
                 continue
             digest = content_hash(src, tgt, unit=s.unit, model=s.model, src_lang=s.src_lang, tgt_lang=s.tgt_lang)
@@ -298,7 +299,7 @@ class Planner:
                 return cand
         raise UserError(f"{ml.src}: too many documents named {base!r}")
 
-    def _fail(self, where: str, why: str) -> None:
+    def fail(self, where: str, why: str) -> None:
         log.warning("%s: skipped (%s)", where, why)
         self.report.failed.append((where, why))
 
@@ -384,7 +385,7 @@ def run_batch(tb: TermBase, lines: list[ManifestLine], settings: Settings, *, ex
     planner = Planner(tb, settings, threads)
     report = planner.report
     for where, why in bad_lines:
-        planner._fail(where, why)
+        planner.fail(where, why)
     t0 = time.perf_counter()
     with tqdm(total=len(lines), unit="pair", desc="batch", disable=not progress, dynamic_ncols=True) as bar:
         jobs = planner.jobs(lines, on_skip=bar.update)
@@ -410,6 +411,12 @@ def _record(tb: TermBase, res: PairResult, report: BatchReport) -> None:
     if res.glossary_note:
         log.info("%s: %s", res.doc_id, res.glossary_note)
     report.done.append(res.doc_id)
+    meta = res.alignment.meta if res.alignment else {}
+    embed_s, align_s = meta.get("embed_seconds", 0.0), meta.get("align_seconds", 0.0)
+    report.pairs.append({"doc_id": res.doc_id, "worker": res.worker, "tokens_embedded": res.tokens,
+                         "segments": res.segments, "seconds": round(res.seconds, 3), "embed_seconds": round(embed_s, 3),
+                         "align_seconds": round(align_s, 3),
+                         "other_seconds": round(res.seconds - embed_s - align_s, 3)})
     report.tokens += res.tokens
     report.segments += res.segments
     report.worker_peak_rss_mb[res.worker] = max(report.worker_peak_rss_mb.get(res.worker, 0.0),
