@@ -307,24 +307,60 @@ class Planner:
 # --- executors --------------------------------------------------------------------------------
 
 
-def _windowed(jobs: Iterator[PairJob], submit: Callable[[PairJob], Any], wait_first: Callable[[set], set],
+def _windowed(jobs: Iterator[PairJob], submit: Callable[[PairJob], Any], wait_first: Callable[[set], Iterable],
               window: int) -> Iterator[PairResult]:
-    """Keep `window` jobs in flight; yield each result as it completes (any order)."""
-    pending: set = set()
+    """Keep `window` jobs in flight; yield each result as it completes (any order). A job whose
+    worker died (or that could not be sent) comes back as a failed result: the batch goes on."""
+    pending: dict[Any, PairJob] = {}
     exhausted = False
     while True:
         while not exhausted and len(pending) < window:
             job = next(jobs, None)
             if job is None:
                 exhausted = True
-            else:
-                pending.add(submit(job))
+                continue
+            try:
+                pending[submit(job)] = job
+            except Exception as e:
+                yield _lost(job, e)
         if not pending:
             return
-        done = wait_first(pending)
-        for fut in done:
-            pending.discard(fut)
-            yield fut.result()
+        for fut in list(wait_first(set(pending))):
+            job = pending.pop(fut)
+            try:
+                yield fut.result()
+            except Exception as e:
+                yield _lost(job, e)
+
+
+def _lost(job: PairJob, e: BaseException) -> PairResult:
+    return PairResult(job.doc_id, job.src_path, job.tgt_path, job.digest, job.settings,
+                      error=f"worker lost ({type(e).__name__}: {e})")
+
+
+class _Pool:
+    """A spawned process pool that replaces itself when a worker dies (a broken pool refuses all work)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool = self._new()
+
+    def _new(self):
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"))
+
+    def submit(self, job: PairJob):
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self.pool.submit(process_pair, job)
+        except BrokenProcessPool:
+            log.warning("a worker process died: starting a new pool")
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new()
+            return self.pool.submit(process_pair, job)
 
 
 def run_local(jobs: Iterator[PairJob], workers: int) -> Iterator[PairResult]:
@@ -334,15 +370,15 @@ def run_local(jobs: Iterator[PairJob], workers: int) -> Iterator[PairResult]:
             yield process_pair(job)
         return
     import concurrent.futures as cf
-    import multiprocessing as mp
 
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-        try:
-            yield from _windowed(jobs, lambda j: pool.submit(process_pair, j),
-                                 lambda fs: cf.wait(fs, return_when=cf.FIRST_COMPLETED).done, 2 * workers)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    pool = _Pool(workers)
+    try:
+        yield from _windowed(jobs, pool.submit, lambda fs: cf.wait(fs, return_when=cf.FIRST_COMPLETED).done,
+                             2 * workers)
+    except BaseException:
+        pool.pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.pool.shutdown(wait=True)
 
 
 def run_dask(jobs: Iterator[PairJob], workers: int, scheduler: str | None = None) -> Iterator[PairResult]:

@@ -291,3 +291,28 @@ def test_planner_ids_are_stable_and_distinct(tmp_path):
     with open_termbase(tmp_path / "tb.sqlite3") as tb:
         jobs = list(Planner(tb, Settings(unit="line")).jobs(good))
         assert [j.doc_id for j in jobs] == ["doc", "doc~2"], "the repeated line is skipped as a duplicate"
+
+
+def test_a_lost_worker_fails_its_pair_only():
+    """A future that raises (a worker killed, a pool broken) is one failed pair; the others go on."""
+    import concurrent.futures as cf
+    from concurrent.futures.process import BrokenProcessPool
+
+    from termalign.corpus import PairJob, PairResult, _windowed
+
+    jobs = [PairJob(f"d{i}", "s", "t", "甲", "a", f"h{i}", Settings()) for i in range(5)]
+
+    def submit(job):
+        if job.doc_id == "d3":
+            raise RuntimeError("pool is broken")
+        fut = cf.Future()
+        if job.doc_id == "d1":
+            fut.set_exception(BrokenProcessPool("worker died"))
+        else:
+            fut.set_result(PairResult(job.doc_id, "s", "t", job.digest, job.settings))
+        return fut
+
+    out = list(_windowed(iter(jobs), submit, lambda fs: fs, window=2))
+    assert sorted(r.doc_id for r in out) == ["d0", "d1", "d2", "d3", "d4"]
+    assert {r.doc_id: bool(r.error) for r in out} == {"d0": False, "d1": True, "d2": False, "d3": True, "d4": False}
+    assert "BrokenProcessPool" in next(r.error for r in out if r.doc_id == "d1")
