@@ -6,6 +6,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from translate.storage import tmx
 
@@ -173,3 +175,36 @@ def test_read_alignment_rejects_bad_files(tmp_path, name, content, message):
 def test_read_alignment_missing_file(tmp_path):
     with pytest.raises(UserError, match="no such file"):
         read_alignment(tmp_path / "gone.jsonl")
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\t\"'*,;\\"), max_size=30)
+
+
+@st.composite
+def alignments(draw) -> Alignment:
+    """Random texts (stripped, as segmenters make them) and a random partition of both sides into
+    beads of 0-3 segments each."""
+    src = [Segment(t.strip()) for t in draw(st.lists(_text, max_size=8))]
+    tgt = [Segment(t.strip()) for t in draw(st.lists(_text, max_size=8))]
+    beads, i, j = [], 0, 0
+    while i < len(src) or j < len(tgt):
+        a = draw(st.integers(0 if j < len(tgt) else 1, min(3, len(src) - i)))
+        b = draw(st.integers(0 if a else 1, min(3, len(tgt) - j)))
+        beads.append(Bead(tuple(range(i, i + a)), tuple(range(j, j + b)), draw(st.floats(-1, 1))))
+        i, j = i + a, j + b
+    return Alignment(src, tgt, beads, "zh", "en")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(al=alignments(), fmt=st.sampled_from(["jsonl", "tsv", "csv"]))
+def test_any_alignment_round_trips(tmp_path, al, fmt):
+    out = tmp_path / f"a.{fmt}"
+    write_alignment(al, out, fmt)
+    back = read_alignment(out)
+    assert [b.key() for b in back.beads] == [b.key() for b in al.beads]
+    assert [b.score for b in back.beads] == [round(b.score, 4) for b in al.beads]
+    for side in ("src_text", "tgt_text"):
+        assert [strip_markup(getattr(back, side)(b)) for b in back.beads] == \
+            [strip_markup(getattr(al, side)(b)) for b in al.beads]
+    if fmt == "jsonl":
+        assert [s.text for s in back.tgt] == [strip_markup(s.text) for s in al.tgt]
