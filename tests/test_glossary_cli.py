@@ -92,4 +92,6 @@ def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, cli_env):
     assert r.returncode == 2 and "past the end" in r.stderr and "Traceback" not in r.stderr
     r = termalign("glossary", SEED_ZH, SEED_EN, "--alignment", SEED_GOLD, "--format", "xlsx", env=cli_env)
     assert r.returncode == 2 and "-o FILE.xlsx" in r.stderr
+    r = termalign("glossary", SEED_EN, SEED_ZH, "--src-lang", "en", "--tgt-lang", "zh", "-o", out, env=cli_env)
+    assert r.returncode == 2 and "Chinese source and an English target" in r.stderr
     assert not out.exists()

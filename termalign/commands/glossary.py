@@ -61,6 +61,7 @@ def load_alignment(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from align.embed import make_embedder
+    from align.model import is_cjk_lang
     from glossary.export import guess_format, write_glossary
     from glossary.pipeline import Options, extract_glossary, units_from_alignment
     from termalign.errors import UserError
@@ -73,6 +74,11 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
     if args.top is not None and args.top < 1:
         raise UserError(f"--top {args.top}: give a positive number of entries")
+    if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
+        raise UserError(f"--min-confidence {args.min_confidence}: give a number from 0 to 1")
+    if not is_cjk_lang(args.src_lang) or args.tgt_lang.split("-")[0].lower() != "en":
+        raise UserError(f"glossary extraction is for a Chinese source and an English target, "
+                        f"not {args.src_lang} -> {args.tgt_lang}")
     alignment = load_alignment(args)
     units = units_from_alignment(alignment)
     if not units:
