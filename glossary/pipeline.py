@@ -14,7 +14,8 @@ from .candidates_en import en_candidates
 from .candidates_zh import zh_candidates
 from .model import Candidate, Entry, Equivalent, Glossary, Unit
 from .pairing import Embeds, Pair, Weights, add_embedding, pair_candidates
-from .ranking import coordinated_entries, dominated, fragment_pairs, general_equivalent, independent_frequency, is_coordination, is_general, never_head, resolve_nested, term_type, termhood, two_terms
+from .ranking import (coordinated_entries, dominated, fragment_pairs, general_equivalent, independent_frequency,
+                      is_coordination, is_general, never_head, resolve_nested, term_type, termhood, two_terms)
 
 log = logging.getLogger(__name__)
 
@@ -63,20 +64,14 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     n_embedded = add_embedding(pairs, zh, en, embedder, hopeful, weights=options.weights)
     t_pair = time.perf_counter()
 
-    # a pair needs the dictionary's word, or the same places more than once: one co-occurrence is chance
-    for k, ps in pairs.items():
-        pairs[k] = [p for p in ps if (p.evidence.get("dictionary", 0) > 0 or zh[k].freq > 1)
-                    and p.evidence.get("length", 1) >= 0.5  # 全面 is not "comprehensive convention on ..."
-                    and (not is_coordination(zh[k]) or "and" in en[p.en].words)]  # X和Y needs an "and"
+    pairs = {k: [p for p in ps if _plausible(p, zh[k], en[p.en])] for k, ps in pairs.items()}
     best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf}
     losers = resolve_nested(best) | fragment_pairs(best, zh, en) | coordinated_entries(best, zh, en)
     by_id = {u.id: u for u in units}
     entries = [_entry(zh[k], pairs[k], en, th[k], by_id, options) for k in best if k not in losers]
     top_th = max((e.termhood for e in entries), default=1.0) or 1.0
     for e in entries:
-        e.score = round(e.equivalents[0].score ** CONFIDENCE_EXP * (e.termhood / top_th) ** TERMHOOD_EXP
-                        * (0.4 if general_equivalent(e.target_term) else 1.0)
-                        * (0.25 if two_terms(e.source_term, best[e.source_term], zh, en) else 1.0), 4)
+        e.score = _rank_score(e, top_th, two_terms(e.source_term, best[e.source_term], zh, en))
     entries.sort(key=lambda e: (-e.score, e.source_term))
     if options.top:
         entries = entries[: options.top]
@@ -86,6 +81,23 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     log.info("glossary: %d entries from %d Chinese / %d English candidates in %.1fs", len(entries), len(zh),
              len(en), meta["seconds_total"])
     return Glossary(entries, meta=meta)
+
+
+def _plausible(p: Pair, z: Candidate, e: Candidate) -> bool:
+    """Pairs the evidence cannot carry: no dictionary word and a single co-occurrence (chance), a
+    one-word term against a much longer phrase (全面 / "comprehensive convention on nuclear
+    weapons"), a Chinese coordination (X和Y) against English without "and"."""
+    return (p.evidence.get("dictionary", 0) > 0 or z.freq > 1) and p.evidence.get("length", 1) >= 0.5 \
+        and (not is_coordination(z) or "and" in e.words)
+
+
+def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool) -> float:
+    """Confidence squared times relative termhood; general-language pairs and coordinations of two
+    terms sink (they stay in the list, below the terms)."""
+    s = e.equivalents[0].score ** CONFIDENCE_EXP * (e.termhood / top_termhood) ** TERMHOOD_EXP
+    s *= 0.4 if general_equivalent(e.target_term) else 1.0
+    s *= 0.25 if two_terms_side_by_side else 1.0
+    return round(s, 4)
 
 
 def _entry(z: Candidate, pairs: list[Pair], en: dict[str, Candidate], th: float, units: dict[int, Unit],
