@@ -60,11 +60,14 @@ def run_config(lines, unit: str, executor: str, workers: int, work: Path) -> dic
            "tokens_embedded": rep.tokens, "tokens_per_second": round(rep.tokens / wall, 1),
            "segments": rep.segments, "worker_peak_rss_mb": rep.worker_peak_rss_mb, "per_pair": rep.pairs,
            "seconds_in_workers": {k: round(sum(x[k] for x in rep.pairs), 1)
-                                  for k in ("embed_seconds", "align_seconds", "other_seconds")},
+                                  for k in ("seconds", "cpu_seconds", "embed_seconds", "align_seconds",
+                                            "other_seconds")},
+           "tokens_per_cpu_second": round(rep.tokens / max(sum(x["cpu_seconds"] for x in rep.pairs), 1e-9), 1),
            "termbase": stats, "db": str(db), "load_average": os.getloadavg()}
     print(f"{executor}:{workers}  {out['pairs']} pairs in {wall:.1f}s = {out['pairs_per_minute']:.2f} pairs/min, "
           f"{out['tokens_per_second']:.0f} tokens/s, peak RSS/worker "
-          f"{max(rep.worker_peak_rss_mb.values(), default=0):.0f} MB  (load {os.getloadavg()[0]:.1f})", flush=True)
+          f"{max(rep.worker_peak_rss_mb.values(), default=0):.0f} MB, {out['tokens_per_cpu_second']:.0f} tokens per "
+          f"CPU-second  (load {os.getloadavg()[0]:.1f})", flush=True)
     return out
 
 

@@ -90,6 +90,7 @@ class PairResult:
     tokens: int = 0
     segments: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # all threads of the worker: the work itself, whatever else runs on the machine
     peak_rss_mb: float = 0.0
     worker: str = ""
 
@@ -203,7 +204,7 @@ def process_pair(job: PairJob) -> PairResult:
     """Align and extract one pair. Never raises: an error comes back in the result."""
     from align.pipeline import align_documents
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     s = job.settings
     res = PairResult(job.doc_id, job.src_path, job.tgt_path, job.digest, s, worker=f"{socket.gethostname()}:{os.getpid()}")
     try:
@@ -226,6 +227,7 @@ def process_pair(job: PairJob) -> PairResult:
         log.debug("pair %s failed", job.doc_id, exc_info=True)
         res.error = f"{type(e).__name__}: {e}"
     res.seconds = time.perf_counter() - t0
+    res.cpu_seconds = time.process_time() - c0
     res.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return res
 
@@ -450,7 +452,8 @@ def _record(tb: TermBase, res: PairResult, report: BatchReport) -> None:
     meta = res.alignment.meta if res.alignment else {}
     embed_s, align_s = meta.get("embed_seconds", 0.0), meta.get("align_seconds", 0.0)
     report.pairs.append({"doc_id": res.doc_id, "worker": res.worker, "tokens_embedded": res.tokens,
-                         "segments": res.segments, "seconds": round(res.seconds, 3), "embed_seconds": round(embed_s, 3),
+                         "segments": res.segments, "seconds": round(res.seconds, 3),
+                         "cpu_seconds": round(res.cpu_seconds, 3), "embed_seconds": round(embed_s, 3),
                          "align_seconds": round(align_s, 3),
                          "other_seconds": round(res.seconds - embed_s - align_s, 3)})
     report.tokens += res.tokens
