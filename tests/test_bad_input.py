@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SEED_EN, SEED_ZH
+from conftest import SEED_EN, SEED_ZH
 
 BIG_MB = 50
 
@@ -78,12 +78,6 @@ LANG_CASES = {
 }
 
 
-def _align_checks_language() -> bool:
-    """Whether `termalign align` runs align.langcheck.check_pair (the lead wires it in load_pair)."""
-    src = REPO / "termalign" / "commands" / "align.py"
-    return src.is_file() and "check_pair" in src.read_text(encoding="utf-8")
-
-
 def _run_case(tmp_path: Path, cli_env: dict, case: tuple, existing: bool) -> tuple[subprocess.CompletedProcess, Path]:
     side, make, extra, _ = case
     src, tgt = str(SEED_ZH), str(SEED_EN)
@@ -127,8 +121,6 @@ def test_bad_input_file(tmp_path, cli_env, name):
     _assert_clean_failure(r, tmp_path, bad.name, INPUT_CASES[name][3], existing)
 
 
-@pytest.mark.skipif(not _align_checks_language(),
-                    reason="termalign align does not call align.langcheck.check_pair yet (lead to wire in load_pair)")
 @pytest.mark.parametrize("name", sorted(LANG_CASES))
 def test_no_text_in_the_stated_language(tmp_path, cli_env, name):
     r, bad = _run_case(tmp_path, cli_env, LANG_CASES[name], existing=True)
@@ -192,3 +184,13 @@ def test_big_input_is_refused_before_reading(tmp_path):
     with pytest.raises(UserError, match=r"big\.txt: file is 50\.0 MB, over the 20 MB input limit"):
         read(p)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 20 * 1024  # KiB: far below 50 MB
+
+
+def test_swapped_inputs_are_swapped_back_with_a_warning(tmp_path, cli_env):
+    """English given first and Chinese second: aligned the right way round, with a warning."""
+    out = tmp_path / "aligned.tsv"
+    r = termalign("align", str(SEED_EN), str(SEED_ZH), "--unit", "line", "-o", str(out), env=cli_env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "swapping" in r.stderr and "Traceback" not in r.stderr
+    rows = [ln.split("\t") for ln in out.read_text(encoding="utf-8").splitlines()[1:]]
+    assert ["第七十五届会议", "Seventy-fifth session"] in [row[2:4] for row in rows]
