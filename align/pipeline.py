@@ -19,7 +19,7 @@ from .langcheck import matching_text
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
 from .scoring import ScoreWeights, VectorScorer
-from .segment import segment, sentences_of
+from .segment import continuation_flags, segment, sentences_of
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, s
     s_lex, t_lex = lexical_vectors(s_txt, t_txt, src_lang, tgt_lang)
     scorer = VectorScorer(sv.reshape(len(s_txt), -1), tv.reshape(len(t_txt), -1),
                           np.array([_length(t) for t in s_txt]), np.array([_length(t) for t in t_txt]),
-                          s_lex, t_lex, weights)
+                          s_lex, t_lex, weights, continuation_flags(s_txt), continuation_flags(t_txt))
     core = align(scorer, cfg)
     beads = [Bead(tuple(src_rest[i] for i in b.src), tuple(tgt_rest[j] for j in b.tgt), b.score) for b in core]
     timing.align_s += time.perf_counter() - t0

@@ -26,6 +26,7 @@ class ScoreWeights:
     merge: float = 0.03       # per extra segment in a bead
     skip: float = -0.1        # score of a 1-0 or 0-1 bead (per segment)
     size_weight: float = 0.0  # 1: a bead's score counts once per (a + b) / 2 pairs it stands for; 0: once
+    broken: float = 0.15      # cost of a bead boundary inside a sentence (a line that continues the previous one)
     length_mult: float = 0.0  # weight of the multiplicative length-ratio factor log2(1 + min/max)
 
 
@@ -41,8 +42,12 @@ class VectorScorer:
 
     def __init__(self, src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
                  src_lex: np.ndarray | None = None, tgt_lex: np.ndarray | None = None,
-                 weights: ScoreWeights = ScoreWeights()) -> None:
+                 weights: ScoreWeights = ScoreWeights(), src_cont: np.ndarray | None = None,
+                 tgt_cont: np.ndarray | None = None) -> None:
         self.n_src, self.n_tgt = len(src_vecs), len(tgt_vecs)
+        # cont[k]: segment k continues segment k - 1 (a bead should not start there); one spare row
+        self.s_cont = np.zeros(self.n_src + 1, bool) if src_cont is None else np.append(np.asarray(src_cont, bool), False)
+        self.t_cont = np.zeros(self.n_tgt + 1, bool) if tgt_cont is None else np.append(np.asarray(tgt_cont, bool), False)
         self.sv, self.tv = src_vecs.astype(np.float32), tgt_vecs.astype(np.float32)
         self.sl = np.maximum(np.asarray(src_len, dtype=np.float64), 1.0)
         self.tl = np.maximum(np.asarray(tgt_len, dtype=np.float64), 1.0)
@@ -96,9 +101,10 @@ class VectorScorer:
 
     # -- second pass ------------------------------------------------------------------
     def bead_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
-        if a == 0 or b == 0:
-            return np.full(len(i_end), self.w.skip * (a + b))
         i0, j0 = i_end - a, j_end - b
+        broken = self.w.broken * ((a > 0) * self.s_cont[i0] + (b > 0) * self.t_cont[j0])
+        if a == 0 or b == 0:
+            return self.w.skip * (a + b) - broken
         vs = _override(self._P_sv[i_end] - self._P_sv[i0], self.src_spans.get(a), i_end)
         vt = _override(self._P_tv[j_end] - self._P_tv[j0], self.tgt_spans.get(b), j_end)
         cos = np.einsum("kd,kd->k", vs, vt) / np.maximum(
@@ -120,7 +126,7 @@ class VectorScorer:
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         score = score - self.w.length * z * z - self.w.merge * (a + b - 2)
         # a bead stands for (a + b) / 2 pairs: without this the search would prefer many small beads
-        return score * (1 + self.w.size_weight * ((a + b) / 2 - 1))
+        return score * (1 + self.w.size_weight * ((a + b) / 2 - 1)) - broken
 
 
 def _topk_mean(idx: np.ndarray, sims: np.ndarray, n: int, k: int) -> np.ndarray:

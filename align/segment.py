@@ -35,6 +35,22 @@ def make_segment(text: str, para: int | None = None) -> Segment:
     return Segment(text=text.strip(), kind="footnote" if marker else "text", marker=marker, para=para)
 
 
+_SENTENCE_END = re.compile(r"[.!?;:。！？；：…\"'”’)）\]]\s*$")
+
+
+def continues_previous(prev: str, cur: str) -> bool:
+    """True when `cur` is the rest of a sentence `prev` left open (a line broken mid-sentence).
+
+    Only alphabetic scripts tell: the line starts in lower case after one with no final punctuation.
+    """
+    cur = strip_markup(cur)
+    return bool(cur) and cur[0].isalpha() and cur[0].islower() and not _SENTENCE_END.search(strip_markup(prev))
+
+
+def continuation_flags(texts: list[str]) -> list[bool]:
+    return [k > 0 and continues_previous(texts[k - 1], t) for k, t in enumerate(texts)]
+
+
 def split_lines(text: str) -> list[Segment]:
     """Every non-empty line is one segment (ids match the gold files of ../shared/data)."""
     return [make_segment(line) for line in text.splitlines() if line.strip()]
