@@ -57,8 +57,10 @@ def load_pair(args: argparse.Namespace):
     from align.pipeline import align_documents
     from align.readers import read_document
 
-    src_text = read_document(args.src, args.encoding)
-    tgt_text = read_document(args.tgt, args.encoding)
+    # line mode keeps lines as they are (ids must match the input's lines): no re-flow
+    reflow = False if args.unit == "line" else None
+    src_text = read_document(args.src, args.encoding, reflow=reflow)
+    tgt_text = read_document(args.tgt, args.encoding, reflow=reflow)
     pair = check_pair(src_text, tgt_text, args.src_lang, args.tgt_lang, args.src, args.tgt)
     embedder = make_embedder(args.model, args.cache, args.no_cache, progress=not getattr(args, "quiet", False))
     alignment = align_documents(pair.src_text, pair.tgt_text, embedder, args.unit, args.src_lang, args.tgt_lang)
