@@ -26,7 +26,8 @@ TERMHOOD_EXP = 0.5
 
 @dataclass(frozen=True)
 class Options:
-    top: int | None = None  # keep the best N entries (None: all above min_conf)
+    top: int | None = None  # keep the best N entries (None: all above min_score)
+    min_score: float = 0.2  # rank score an entry needs: below it sit general-language and weak pairs
     min_freq: int = 1  # occurrences of the Chinese term
     min_conf: float = 0.45  # pairing confidence an equivalent needs
     max_equivalents: int = 3
@@ -73,6 +74,7 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     for e in entries:
         e.score = _rank_score(e, top_th, two_terms(e.source_term, best[e.source_term], zh, en))
     entries.sort(key=lambda e: (-e.score, e.source_term))
+    entries = [e for e in entries if e.score >= options.min_score]
     if options.top:
         entries = entries[: options.top]
     meta = {"candidates_zh": len(zh), "candidates_en": len(en), "terms_embedded": n_embedded,

@@ -28,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-freq", type=int, default=1, metavar="N", help="occurrences a Chinese term needs (default 1)")
     p.add_argument("--min-confidence", type=float, default=None, metavar="X",
                    help="pairing confidence an equivalent needs (default 0.45)")
+    p.add_argument("--min-score", type=float, default=None, metavar="X",
+                   help="rank score an entry needs (default 0.2; 0 also lists general-language and weak pairs)")
     p.add_argument("--no-embed", action="store_true",
                    help="pair terms without the encoder (faster, a little less accurate on near ties)")
     add_model_args(p)
@@ -74,8 +76,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
     if args.top is not None and args.top < 1:
         raise UserError(f"--top {args.top}: give a positive number of entries")
-    if args.min_confidence is not None and not 0 <= args.min_confidence <= 1:
-        raise UserError(f"--min-confidence {args.min_confidence}: give a number from 0 to 1")
+    for name in ("min_confidence", "min_score"):
+        value = getattr(args, name)
+        if value is not None and not 0 <= value <= 1:
+            raise UserError(f"--{name.replace('_', '-')} {value}: give a number from 0 to 1")
     if not is_cjk_lang(args.src_lang) or args.tgt_lang.split("-")[0].lower() != "en":
         raise UserError(f"glossary extraction is for a Chinese source and an English target, "
                         f"not {args.src_lang} -> {args.tgt_lang}")
@@ -87,9 +91,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_embed:  # the aligner's own embedder when it ran (same model, same cache)
         embedder = alignment.meta.get("embedder") or make_embedder(args.model, args.cache, args.no_cache,
                                                                    progress=not args.quiet)
-    opts = Options(top=args.top, min_freq=args.min_freq)
-    if args.min_confidence is not None:
-        opts = Options(top=args.top, min_freq=args.min_freq, min_conf=args.min_confidence)
+    given = {"min_conf": args.min_confidence, "min_score": args.min_score}
+    opts = Options(top=args.top, min_freq=args.min_freq, **{k: v for k, v in given.items() if v is not None})
     g = extract_glossary(units, embedder, opts)
     write_glossary(g, args.output, fmt)
     if args.output:
