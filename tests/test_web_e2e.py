@@ -138,8 +138,13 @@ def test_translator_session_on_the_seed_pair(server, page, tmp_path):
     page.click("#tabs a[data-view=glossary]")
     page.wait_for_selector("#glossary tbody tr")
     page.fill("#g-filter", "核裁军")
+    page.wait_for_function("[...document.querySelectorAll('#glossary tbody tr[data-term]')]"
+                           ".every(r => r.dataset.term.includes('核裁军'))")  # the filtered list is shown
     target = page.locator("#glossary tbody tr[data-term='核裁军'][data-target='nuclear disarmament']")
     target.wait_for()
+    target.locator("td button.link").click()  # its contexts, fetched from the lookup API
+    page.wait_for_function("document.querySelectorAll('#glossary tr.ctx:not([hidden]) .kwic').length >= 5")
+    assert page.locator("#glossary tr.ctx:not([hidden]) .kwic mark.term").count() >= 10  # both languages marked
     target.locator("button.approve").click()
     page.wait_for_function("document.querySelector(\"#glossary tbody tr[data-term='核裁军'][data-target='nuclear disarmament'] td.status\").textContent === 'approved'")
     page.fill("#g-filter", "")

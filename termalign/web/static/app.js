@@ -258,13 +258,16 @@ function mapHit(ev) {
 // --- glossary -------------------------------------------------------------------------------
 
 async function showGlossary() {
+  const seq = (showGlossary.seq = (showGlossary.seq || 0) + 1); // a newer filter wins over a slower older answer
   await loadDocs();
   const docSel = $("#g-doc"), keep = docSel.value;
   docSel.replaceChildren(el("option", { value: "" }, "all documents"),
     ...state.docs.map((d) => el("option", { value: d.id, selected: String(d.id) === keep }, d.name)));
   const q = new URLSearchParams({ status: $("#g-status").value, q: $("#g-filter").value, sort: $("#g-sort").value });
   if (docSel.value) q.set("doc", docSel.value);
-  state.terms = await api(`/api/glossary?${q}`);
+  const terms = await api(`/api/glossary?${q}`);
+  if (seq !== showGlossary.seq) return;
+  state.terms = terms;
   $("#g-count").textContent = `${state.terms.length} terms`;
   $("#g-export").href = `/api/glossary/export?format=${$("#g-format").value}`;
   $("#glossary tbody").replaceChildren(...state.terms.flatMap(termRows));
@@ -273,14 +276,24 @@ async function showGlossary() {
 function termRows(t) {
   const input = el("input", { class: "eq", value: t.target_term, "aria-label": `equivalent of ${t.source_term}` });
   input.addEventListener("change", () => setTerm(t, { new_target: input.value }));
+  const kwic = (c) => el("div", { class: "kwic" }, el("p", { lang: "zh" }, withSpans(c.source, c.source_spans)),
+    el("p", { lang: "en" }, withSpans(c.target, c.target_spans)));
+  const contexts = el("div", { class: "contexts" },
+    t.source_example ? kwic({ source: t.source_example, source_spans: t.source_spans, target: t.target_example, target_spans: t.target_spans }) : "");
   const ctx = el("tr", { class: "ctx", hidden: true }, el("td", { colspan: 7 },
     el("div", { class: "meta" }, `type: ${t.type || "–"} · origin: ${t.origin} · documents: ${t.documents || "–"}`),
-    t.source_example ? el("div", { class: "kwic" },
-      el("p", { lang: "zh" }, withSpans(t.source_example, t.source_spans)),
-      el("p", { lang: "en" }, withSpans(t.target_example, t.target_spans))) : "",
-    el("a", { href: "#search", onclick: () => { $("#search-q").value = t.source_term; } }, "all contexts →")));
+    contexts,
+    el("a", { href: "#search", onclick: () => { $("#search-q").value = t.source_term; } }, "every bilingual context →")));
+  const expand = async () => {
+    ctx.hidden = !ctx.hidden;
+    if (ctx.hidden || contexts.dataset.loaded) return;
+    contexts.dataset.loaded = "1";
+    const hits = await api(`/api/lookup?q=${encodeURIComponent(t.source_term)}&contexts=10`);
+    const hit = hits.find((h) => h.source_term === t.source_term && h.target_term === t.target_term);
+    if (hit && hit.contexts.length) contexts.replaceChildren(...hit.contexts.map(kwic));
+  };
   const row = el("tr", { class: `st-${t.status}`, "data-term": t.source_term, "data-target": t.target_term },
-    el("td", { lang: "zh" }, el("button", { class: "link", title: "show the example", onclick: () => { ctx.hidden = !ctx.hidden; } }, t.source_term)),
+    el("td", { lang: "zh" }, el("button", { class: "link", title: "show its contexts", onclick: expand }, t.source_term)),
     el("td", {}, input),
     el("td", { class: "num" }, t.score.toFixed(2)),
     el("td", { class: "num" }, t.frequency),
@@ -317,7 +330,9 @@ async function addTerm(ev) {
 async function showSearch() {
   const q = $("#search-q").value.trim();
   if (!q) return;
+  const seq = (showSearch.seq = (showSearch.seq || 0) + 1);
   const r = await api(`/api/search?q=${encodeURIComponent(q)}`);
+  if (seq !== showSearch.seq) return;
   $("#search-time").textContent = `${r.contexts.length}${r.truncated ? " (first)" : ""} contexts, ${r.equivalents.length} entries, ${r.ms} ms`;
   $("#search-eq").replaceChildren(...(r.equivalents.length ? r.equivalents.map((e) => el("div", { class: `eqcard st-${e.status || "candidate"}` },
     el("b", { lang: "zh" }, e.source_term), " → ", el("b", {}, e.target_term),
