@@ -269,7 +269,6 @@ async function showGlossary() {
   if (seq !== showGlossary.seq) return;
   state.terms = terms;
   $("#g-count").textContent = `${state.terms.length} terms`;
-  $("#g-export").href = `/api/glossary/export?format=${$("#g-format").value}`;
   $("#glossary tbody").replaceChildren(...state.terms.flatMap(termRows));
 }
 
@@ -350,7 +349,10 @@ window.addEventListener("DOMContentLoaded", () => {
   $("#pick-form").addEventListener("submit", submitPair);
   $("#add-term").addEventListener("submit", addTerm);
   $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); showSearch(); });
-  for (const id of ["#g-doc", "#g-status", "#g-sort", "#g-format"]) $(id).addEventListener("change", showGlossary);
+  for (const id of ["#g-doc", "#g-status", "#g-sort"]) $(id).addEventListener("change", showGlossary);
+  const exportHref = () => { $("#g-export").href = `/api/glossary/export?format=${$("#g-format").value}`; };
+  $("#g-format").addEventListener("change", exportHref);
+  exportHref();
   $("#g-filter").addEventListener("input", () => { clearTimeout(showGlossary.t); showGlossary.t = setTimeout(showGlossary, 250); });
   for (const sel of document.querySelectorAll(".doc-select")) sel.addEventListener("change", (e) => {
     state.doc = Number(e.target.value); location.hash = `${location.hash.slice(1).split("/")[0]}/${state.doc}`;
