@@ -197,6 +197,7 @@ def test_glossary_review_persists_across_restart(app, client, tmp_path_factory, 
     ({"source_term": "核裁军", "target_term": "no such thing", "status": "approved"}, "no equivalent"),
     ({"source_term": "核裁军", "target_term": "nuclear disarmament", "new_target": "  "}, "cannot be empty"),
     ({"status": "approved"}, "say which entry"),
+    (["核裁军"], "JSON object"),
 ])
 def test_bad_glossary_changes_get_a_clear_400(client, body, msg):
     r = client.patch("/api/glossary", json=body, headers=H)

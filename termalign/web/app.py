@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException
 
 from termalign import __version__
 from termalign.errors import UserError
+from termalign.termbase import STATUSES
 
 from . import edit
 from .service import Settings, Workbench
@@ -74,6 +75,11 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         if request.path.startswith("/api/") or e.code in (403, 413):
             return jsonify(error=msg), e.code
         return e
+
+    @app.errorhandler(Exception)
+    def _bug(e: Exception):
+        log.exception("%s %s failed", request.method, request.path)
+        return jsonify(error=f"internal error ({type(e).__name__}): see the server log"), 500
 
     # --- page ------------------------------------------------------------------------------
 
@@ -141,9 +147,7 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
     @app.post("/api/documents/<int:doc_id>/beads")
     def edit_beads(doc_id: int):
         _doc(doc_id)
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            raise UserError("expected a JSON object such as {\"op\": \"merge\", \"index\": 3}")
+        body = _json_object('{"op": "merge", "index": 3}')
         al = wb.store.alignment(doc_id)
         wb.store.save_beads(doc_id, edit.apply(al.beads, str(body.get("op")), body))
         return jsonify(wb.store.bitext(doc_id))
@@ -170,11 +174,11 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         a = request.args
         return jsonify(wb.store.terms(status=a.get("status") or None, q=a.get("q") or None,
                                       sort=a.get("sort", "score"), doc_id=a.get("doc", type=int),
-                                      limit=min(a.get("limit", 2000, type=int), 10000)))
+                                      limit=max(1, min(a.get("limit", 2000, type=int), 10000))))
 
     @app.post("/api/glossary")
     def add_term():
-        body = request.get_json(silent=True) or {}
+        body = _json_object()
         src, tgt = str(body.get("source_term", "")).strip(), str(body.get("target_term", "")).strip()
         if not src or not tgt:
             raise UserError("a term needs both source_term and target_term")
@@ -183,13 +187,13 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
     @app.patch("/api/glossary")
     def change_term():
         """Approve/reject/reset one (term, equivalent) and/or edit the equivalent's text."""
-        body = request.get_json(silent=True) or {}
+        body = _json_object()
         src, tgt = str(body.get("source_term", "")), str(body.get("target_term", ""))
         status, new_target = body.get("status"), body.get("new_target")
         if not src or not tgt:
             raise UserError("say which entry: source_term and target_term")
-        if status is not None and status not in ("approved", "rejected", "candidate"):
-            raise UserError(f"unknown status {status!r}: expected approved, rejected or candidate")
+        if status is not None and status not in STATUSES:
+            raise UserError(f"unknown status {status!r}: expected one of {', '.join(STATUSES)}")
         if new_target is not None and not str(new_target).strip():
             raise UserError("the equivalent cannot be empty")
         return jsonify(wb.store.update_term(src, tgt, status, None if new_target is None else str(new_target).strip()))
@@ -227,6 +231,13 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         return jsonify(out)
 
     return app
+
+
+def _json_object(example: str = '{"source_term": "...", "target_term": "..."}') -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise UserError(f"expected a JSON object such as {example}")
+    return body
 
 
 def _hostname(host: str) -> str:
