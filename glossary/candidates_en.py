@@ -35,8 +35,11 @@ ADJ_TAGS = frozenset({"JJ", "JJR", "JJS"})
 START_STOP = frozenset("""
 many some all such other several any each certain various same own above-mentioned following present further more
 most much few no new possible necessary important particular relevant respective previous current whole total
-urgent early broad strong own
+urgent early broad strong own effective practical concrete significant major key serious
 """.split())
+# Ordinals open a phrase ("the first special session") but also names ("First Committee"):
+# only the lower-case ones are kept from the start of a candidate.
+ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
 # Nouns that are not terms on their own and never start one (abbreviations, deictic nouns).
 NOUN_STOP = frozenset("para paras vol no nos p pp art thereof therein ways way thereon january february march "
                       "april may june july august september october november december".split())
@@ -166,7 +169,8 @@ def _name_inside(words: list[Word], i: int) -> bool:
 def _starts(words: list[Word], a: int, b: int) -> Iterable[int]:
     for i in range(a, b):
         w = words[i]
-        if w.kind in "AN" and w.lower not in START_STOP and w.lower not in NOUN_STOP and not _name_inside(words, i):
+        if w.kind in "AN" and w.lower not in START_STOP and w.lower not in NOUN_STOP and not _name_inside(words, i) \
+                and not (w.text in ORDINALS):
             yield i
 
 

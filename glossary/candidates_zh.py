@@ -34,8 +34,8 @@ RESOLUTION_VERBS = frozenset("""
 EDGE_STOP = frozenset("""
 的 地 得 了 着 过 和 与 及 以及 或 或者 并 并且 而 而且 在 对 就 为 于 从 以 将 把 被 由 向 是 有 其 之 所 等 等等
 上 中 下 内 外 这 那 该 此 本 各 每 一 一项 一个 一次 一些 有些 许多 所有 任何 一切 各项 各种 上述 这些 那些 自己
-包括 根据 关于 通过 特别 尤其 即 如 应 可 能 会 要 也 都 又 还 更 更加 最 很 已 已经 尚未 仍 继续 进行 作出 提出
-采取 开展 举行 召开 进行谈判 到 派出 出席 方面 情况 问题 工作 内容 看法 意见 作用 目标 方式 手段 途径 措施 努力 必要 重要 有效
+包括 根据 关于 通过 尤其 即 如 应 可 能 会 要 也 都 又 还 更 更加 最 很 已 已经 尚未 仍 继续 进行 作出 提出
+采取 开展 举行 召开 进行谈判 到 派出 出席 方面 情况 问题 工作 内容 看法 意见 作用 目标 方式 手段 途径 努力 必要 重要 有效
 有关 相关 实现 推动 促进 加强 确保 提供 使用 包括在内 在内 为此 就此 以此 此外 同样 现有 新型 唯一 绝对 早日 及早 稍后
 """.split())
 
@@ -98,12 +98,14 @@ def _bad_inner(word: str, flag: str) -> bool:
                                      or flag in ("m", "mq") and bool(_NUMERAL.search(word)))
 
 
-def _ok_start(word: str, flag: str) -> bool:
+def _ok_start(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: False) -> bool:
     if word in EDGE_STOP or word in RESOLUTION_VERBS:
         return False
     if flag in ("m", "mq"):
         return bool(_ORDINAL.match(word))
-    return flag not in _BAD_EDGE_POS and flag != "v" and bool(_HAN.search(word))
+    if flag in ("v", "r"):  # 后续 (follow-up) and 多边 (multilateral) are tagged so, yet open names
+        return len(word) > 1 and nominal(word)
+    return flag not in _BAD_EDGE_POS and bool(_HAN.search(word))
 
 
 def _ok_end(word: str, flag: str) -> bool:
@@ -139,7 +141,7 @@ def ngrams(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = 
     n = len(tokens)
     for i in range(n):
         w, f, _ = tokens[i]
-        if _blocked(w, f) or not _ok_start(w, f) or _after_number(tokens, i):
+        if _blocked(w, f) or not _ok_start(w, f, nominal) or _after_number(tokens, i):
             continue
         text = ""
         for j in range(i, min(n, i + MAX_TOKENS)):
