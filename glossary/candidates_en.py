@@ -133,7 +133,7 @@ def words_of(doc) -> list[Word]:
             kind = "O"
         lemma = low[: len(low) - len(last.text)] + _singular(last) if kind == "N" else low
         prev = out[-1].text if out else ""
-        initial = not out or prev in (":", ".", ";") or doc.text[:first.idx].rstrip().endswith((":", "."))
+        initial = not out or prev in (":", ".", ";") or doc.text[:first.idx].rstrip().endswith((":", ".", '"', "("))
         out.append(Word(text, low, lemma, kind, first.idx, last.idx + len(last.text), initial))
         i = j + 1
     return out
