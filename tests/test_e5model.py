@@ -22,8 +22,6 @@ from termalign.errors import UserError
 
 from conftest import SEED_EN, SEED_GOLD, SEED_ZH
 
-pytest.importorskip("tokenizers", reason="tokenizers not installed (extra: st)")
-
 THREADS = 1  # the machine's cores are shared
 
 
@@ -58,6 +56,7 @@ def packed():
 
 @pytest.fixture(scope="module")
 def tokenizer(packed):
+    pytest.importorskip("tokenizers", reason="tokenizers not installed (extra: st)")
     from align.e5model import build_tokenizer
 
     return build_tokenizer(packed)
