@@ -84,6 +84,7 @@ def test_seed_pair_is_loaded_at_startup(client, seed_id):
 
 def test_bitext_covers_every_segment_once_and_marks_terms(client, seed_id):
     b = client.get(f"/api/documents/{seed_id}/bitext").json
+    assert b["unit"] == "paragraph"
     assert sorted(i for x in b["beads"] for i in x["src"]) == list(range(b["n_src"]))
     assert sorted(j for x in b["beads"] for j in x["tgt"]) == list(range(b["n_tgt"]))
     assert all(x["low"] == (not x["src"] or not x["tgt"] or x["score"] < b["low_threshold"]) for x in b["beads"])
@@ -118,6 +119,7 @@ def test_edits_merge_split_swap_unlink_persist_and_export(client, seed_id):
     assert tmx.status_code == 200 and "attachment" in tmx.headers["Content-Disposition"]
     from translate.storage import tmx as tmxmod
 
+    assert b'segtype="paragraph"' in tmx.data
     units = tmxmod.tmxfile(tmx.data).units
     assert any(merged[i]["source"] in u.source for u in units)
     split = client.post(url, json={"op": "split", "index": i}, headers=H).json["beads"]
@@ -343,7 +345,13 @@ def test_docx_upload_and_picking_from_the_docs_folder(tmp_path, cache_dir):
                                         "name": "docx pair"}, headers=H, content_type="multipart/form-data")
     picked = c.post("/api/documents", data={"src_file": "seed/A_RES_75_45.zh.txt", "tgt_file": "docs/pair.en.txt",
                                             "name": "picked"}, headers=H)
-    assert up.status_code == picked.status_code == 202
+    zh = "第一段讨论核裁军。大会欢迎民间社会的作用。\n\n第二段请秘书长提交报告。\n".encode()
+    en = (b"The first is on nuclear disarmament. The Assembly welcomes the role of civil society.\n\n"
+          b"The second requests the Secretary-General to report.\n")
+    sent = c.post("/api/documents", data={"src": (io.BytesIO(zh), "s.zh.txt"), "tgt": (io.BytesIO(en), "s.en.txt"),
+                                          "name": "sentences", "unit": "sentence"}, headers=H,
+                  content_type="multipart/form-data")
+    assert up.status_code == picked.status_code == sent.status_code == 202
     wait_all(app)
     docs = {d["name"]: d for d in c.get("/api/documents").json}
     bitext = c.get(f"/api/documents/{docs['docx pair']['id']}/bitext").json["beads"]
@@ -351,6 +359,10 @@ def test_docx_upload_and_picking_from_the_docs_folder(tmp_path, cache_dir):
         ("第一段讨论核裁军。", "The first is on nuclear disarmament."),
         ("第二段欢迎民间社会的作用。", "The second welcomes civil society.")]
     assert docs["picked"]["n_tgt"] == 2
+    sb = c.get(f"/api/documents/{docs['sentences']['id']}/bitext").json
+    assert sb["unit"] == "sentence" and [(x["src"], x["tgt"]) for x in sb["beads"]] == [([0], [0]), ([1], [1]), ([2], [2])]
+    heat = c.get(f"/api/documents/{docs['sentences']['id']}/heatmap").json
+    assert (heat["rows"], heat["cols"]) == (3, 3)
     app.extensions["workbench"].close()
 
 

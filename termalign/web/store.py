@@ -115,8 +115,12 @@ class Store:
     # --- alignment ---------------------------------------------------------------------
 
     def alignment(self, doc_id: int) -> Alignment:
+        """The stored pair, its unit in `meta` (exports name it: TMX segtype)."""
         with self._lock:
-            return self.tb.get_alignment(doc_id)
+            al = self.tb.get_alignment(doc_id)
+            row = self.tb.conn.execute("SELECT unit FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        al.meta.setdefault("unit", row[0] if row else None)
+        return al
 
     def save_beads(self, doc_id: int, beads: list[Bead]) -> None:
         """Store the reviewer's corrected beads (the term base re-indexes term occurrences)."""
@@ -136,8 +140,8 @@ class Store:
 
     def bitext(self, doc_id: int) -> dict:
         """Beads in order with their texts, scores, low-confidence flag and glossary spans on both sides."""
+        al = self.alignment(doc_id)
         with self._lock:
-            al = self.tb.get_alignment(doc_id)
             glosses = self._glosses()
         src_marks = Marker((s, t) for s, t, _ in glosses)
         tgt_marks = Marker((t, s) for s, t, _ in glosses)
