@@ -76,7 +76,7 @@ async function showDocs() {
     el("td", {}, d.n_low), el("td", {}, d.n_terms), el("td", {}, (d.created || "").slice(0, 16).replace("T", " ")),
     el("td", {}, el("a", { href: `#bitext/${d.id}` }, "bitext"), " · ", el("a", { href: `#map/${d.id}` }, "map"), " · ",
       el("button", { class: "link", onclick: () => removeDoc(d) }, "delete"))));
-  $("#doc-table tbody").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 8 }, "No documents yet: the seed pair is being aligned, or upload one below."))]));
+  $("#doc-table tbody").replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 8 }, "No documents yet: upload or pick a pair below (progress shows at the top)."))]));
   const files = await api("/api/files");
   for (const [name, guess] of [["src_file", ".zh."], ["tgt_file", ".en."]]) {
     const sel = $(`#pick-form select[name=${name}]`);
