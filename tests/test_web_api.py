@@ -88,7 +88,6 @@ def test_bitext_covers_every_segment_once_and_marks_terms(client, seed_id):
     assert sorted(i for x in b["beads"] for i in x["src"]) == list(range(b["n_src"]))
     assert sorted(j for x in b["beads"] for j in x["tgt"]) == list(range(b["n_tgt"]))
     assert all(x["low"] == (not x["src"] or not x["tgt"] or x["score"] < b["low_threshold"]) for x in b["beads"])
-    assert any(x["low"] for x in b["beads"])  # the unaligned session/meeting lines at least
     marked = [(x["source"][s["start"]:s["end"]], s["gloss"]) for x in b["beads"] for s in x["source_spans"]]
     assert ("核裁军", "nuclear disarmament") in marked
     tmarked = [x["target"][s["start"]:s["end"]].lower() for x in b["beads"] for s in x["target_spans"]]

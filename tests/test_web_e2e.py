@@ -101,7 +101,8 @@ def test_translator_session_on_the_seed_pair(server, page, tmp_path):
     page.wait_for_selector("#bitext tbody tr")
     n_rows = page.locator("#bitext tbody tr").count()
     assert n_rows > 30
-    assert page.locator("#bitext tbody tr.low").count() >= 1
+    low = page.locator("#bitext tbody tr.low").count()
+    assert f"{low} low-confidence" in page.inner_text("#bitext-stats")
     mark = page.locator("#bitext td.zh mark.term", has_text="核裁军").first
     assert "nuclear disarmament" in mark.get_attribute("title")
     assert page.locator("#bitext td.en mark.term", has_text="nuclear disarmament").count() >= 1
@@ -124,6 +125,13 @@ def test_translator_session_on_the_seed_pair(server, page, tmp_path):
     page.wait_for_function("t => document.querySelector('#bitext tbody tr:nth-child(5) td.en').innerText === t",
                            arg=en[0])
     assert [page.locator("#bitext tbody tr").nth(k).locator("td.en").inner_text() for k in (4, 5)] == en
+    # unlink (u): two one-sided rows, marked low; merge (m) puts them back together
+    page.keyboard.press("u")
+    page.wait_for_function(f"document.querySelectorAll('#bitext tbody tr').length === {n_rows + 1}")
+    assert page.locator("#bitext tbody tr.low").count() == low + 2
+    page.keyboard.press("m")
+    page.wait_for_function(f"document.querySelectorAll('#bitext tbody tr').length === {n_rows}")
+    assert page.locator("#bitext tbody tr.low").count() == low
     page.locator("#bitext tbody tr").nth(3).scroll_into_view_if_needed()
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "3-bitext")
