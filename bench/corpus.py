@@ -151,6 +151,8 @@ def main() -> int:
     ap.add_argument("--unit", default="line", choices=("line", "paragraph", "sentence"))
     ap.add_argument("--configs", default="local:1,local:2,dask:2", help="executor:workers, comma-separated")
     ap.add_argument("--scale", default="10,25,50,100,200", help="term base sizes (pairs) for the growth part")
+    ap.add_argument("--growth-from", type=Path, default=None, metavar="DB",
+                    help="skip the throughput part: grow from the pairs of this term base (e.g. a previous run's)")
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "corpus.json")
     args = ap.parse_args()
 
@@ -158,11 +160,12 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="termalign-bench-corpus-"))
     print(f"{len(lines)} pairs, unit {args.unit}, {os.cpu_count()} CPUs, work dir {work}", flush=True)
     configs = []
-    for spec in args.configs.split(","):
+    for spec in ([] if args.growth_from else args.configs.split(",")):
         executor, _, workers = spec.partition(":")
         configs.append(run_config(lines, args.unit, executor, int(workers or 1), work))
+    source = args.growth_from or (Path(configs[0]["db"]) if configs and configs[0]["pairs"] else None)
     sizes = [int(x) for x in args.scale.split(",") if x]
-    rows = growth(Path(configs[0]["db"]), sizes, work) if sizes and configs and configs[0]["pairs"] else []
+    rows = growth(source, sizes, work) if sizes and source else []
     report = {"manifest": [ml.src for ml in lines], "unit": args.unit, "cpus": os.cpu_count(),
               "configs": configs, "growth": rows}
     args.out.parent.mkdir(parents=True, exist_ok=True)
