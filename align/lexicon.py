@@ -118,6 +118,52 @@ def _features_zh(text: str, dictionary: ZhEnDictionary | None) -> list[str]:
     return feats
 
 
+# --- names written in pinyin (Chen Qingyang = 陈清扬) ------------------------------------
+
+_PINYIN = re.compile(r"^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|"
+                     r"ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ui|ue|er|a|o|e|i|u|v))+$")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'][a-z]+)?\b")
+
+
+def pinyin_names(texts: list[str]) -> set[str]:
+    """Capitalised words of an English text that read as pinyin and are not common English."""
+    from wordfreq import zipf_frequency
+
+    out = set()
+    for t in texts:
+        for w in _CAPITALISED.findall(t):
+            if w.endswith("'s"):
+                w = w[:-2]
+            key = re.sub(r"[-']", "", w).lower()
+            if len(key) > 1 and _PINYIN.match(key) and zipf_frequency(w.lower(), "en") < 4.0:
+                out.add(key)
+    return out
+
+
+def _name_features_en(text: str, names: set[str]) -> list[str]:
+    keys = (re.sub(r"[-']", "", w[:-2] if w.endswith("'s") else w).lower() for w in _CAPITALISED.findall(text))
+    return ["py:" + k for k in keys if k in names]
+
+
+def _name_features_zh(text: str, names: set[str]) -> list[str]:
+    """Runs of 1-3 Han characters whose toneless pinyin is one of the English side's names."""
+    if not names:
+        return []
+    from pypinyin import lazy_pinyin
+
+    out = []
+    for run in re.findall(r"[\u4e00-\u9fff]+", text):
+        syl = lazy_pinyin(run)
+        if len(syl) != len(run):
+            continue
+        for k in range(len(syl)):
+            for n in (1, 2, 3):
+                key = "".join(syl[k:k + n])
+                if k + n <= len(syl) and key in names:
+                    out.append("py:" + key)
+    return out
+
+
 def segment_features(text: str, lang: str, dictionary: ZhEnDictionary | None) -> list[str]:
     """Features of one segment (see the module docstring)."""
     if is_cjk_lang(lang):
@@ -133,6 +179,15 @@ def lexical_vectors(src: list[str], tgt: list[str], src_lang: str, tgt_lang: str
         dictionary = default_dictionary()
     fs = [segment_features(t, src_lang, dictionary) for t in src]
     ft = [segment_features(t, tgt_lang, dictionary) for t in tgt]
+    if need_dict:
+        # Chinese names in the English text are written in pinyin: match them by sound
+        zh_side, en_side = (fs, ft) if is_cjk_lang(src_lang) else (ft, fs)
+        zh_txt, en_txt = (src, tgt) if is_cjk_lang(src_lang) else (tgt, src)
+        names = pinyin_names(en_txt)
+        for f, t in zip(zh_side, zh_txt):
+            f += _name_features_zh(t, names)
+        for f, t in zip(en_side, en_txt):
+            f += _name_features_en(t, names)
     df: Counter[str] = Counter()
     for f in fs + ft:
         df.update(set(f))

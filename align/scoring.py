@@ -23,15 +23,22 @@ class ScoreWeights:
     k: int = 4                # neighbours in the margin
     lexical: float = 0.25     # weight of lexical cosine
     length: float = 0.005     # per unit of squared z-score of the log length ratio
-    merge: float = 0.03       # per extra segment in a bead
+    merge: float = 0.06       # per extra segment in a bead
     skip: float = -0.1        # score of a 1-0 or 0-1 bead (per segment)
     size_weight: float = 0.0  # 1: a bead's score counts once per (a + b) / 2 pairs it stands for; 0: once
+    part: float = 0.5         # weight of the weakest merged part's own margin (when below zero)
     broken: float = 0.15      # cost of a bead boundary inside a sentence (a line that continues the previous one)
     length_mult: float = 0.0  # weight of the multiplicative length-ratio factor log2(1 + min/max)
 
 
 def _prefix(x: np.ndarray) -> np.ndarray:
-    return np.concatenate([np.zeros((1,) + x.shape[1:], dtype=np.float64), np.cumsum(x, axis=0, dtype=np.float64)])
+    """Prefix sums (row k = sum of rows < k): any span's sum in two lookups. float32 for vectors."""
+    dt = np.float64 if x.ndim == 1 else np.float32
+    return np.concatenate([np.zeros((1,) + x.shape[1:], dtype=dt), np.cumsum(x, axis=0, dtype=dt)])
+
+
+def _rownorm(x: np.ndarray) -> np.ndarray:
+    return np.sqrt(np.einsum("kd,kd->k", x, x))
 
 
 class VectorScorer:
@@ -64,13 +71,42 @@ class VectorScorer:
         self.src_spans: dict[int, np.ndarray] = {}
         self.tgt_spans: dict[int, np.ndarray] = {}
 
+    @staticmethod
+    def _weakest_part(a: int, i0: np.ndarray, vt: np.ndarray, sv: np.ndarray, bg_s: np.ndarray,
+                      b: int, j0: np.ndarray, vs: np.ndarray, tv: np.ndarray, bg_t: np.ndarray) -> np.ndarray:
+        """Margin of the least related segment of a merged side against the whole other side.
+
+        A sentence with no counterpart glued to a real pair barely moves the merged vector;
+        on its own it is plainly unrelated, and that is what keeps insertions out of beads.
+        """
+        worst = np.full(len(i0), np.inf)
+        for n, start, other, vecs, bg in ((a, i0, vt, sv, bg_s), (b, j0, vs, tv, bg_t)):
+            if n < 2:
+                continue
+            o = other / np.maximum(_rownorm(other), 1e-9)[:, None]
+            for k in range(n):
+                idx = start + k
+                worst = np.minimum(worst, np.einsum("kd,kd->k", vecs[idx], o) - bg[idx])
+        return worst
+
     def _set_background(self, bg_src: np.ndarray, bg_tgt: np.ndarray) -> None:
         self.bg_src, self.bg_tgt = bg_src, bg_tgt
         self._P_bgs, self._P_bgt = _prefix(bg_src * self.sl), _prefix(bg_tgt * self.tl)
 
     # -- first pass -------------------------------------------------------------------
     def pair_sims(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return np.einsum("kd,kd->k", self.sv[i], self.tv[j])
+        i, j = np.asarray(i), np.asarray(j)
+        if len(i) < 4 * max(self.n_src, 1):
+            return np.einsum("kd,kd->k", self.sv[i], self.tv[j])
+        # many cells (a band): one matrix-vector product per source row instead of gathering rows
+        out = np.empty(len(i), dtype=np.float32)
+        order = np.argsort(i, kind="stable")
+        bounds = np.searchsorted(i[order], np.arange(self.n_src + 1))
+        for r in range(self.n_src):
+            sel = order[bounds[r]:bounds[r + 1]]
+            if len(sel):
+                out[sel] = self.tv[j[sel]] @ self.sv[r]
+        return out
 
     def coarse(self, factor: int) -> "VectorScorer":
         def blocks(v: np.ndarray, ln: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,8 +143,7 @@ class VectorScorer:
             return self.w.skip * (a + b) - broken
         vs = _override(self._P_sv[i_end] - self._P_sv[i0], self.src_spans.get(a), i_end)
         vt = _override(self._P_tv[j_end] - self._P_tv[j0], self.tgt_spans.get(b), j_end)
-        cos = np.einsum("kd,kd->k", vs, vt) / np.maximum(
-            np.linalg.norm(vs, axis=1) * np.linalg.norm(vt, axis=1), 1e-9)
+        cos = np.einsum("kd,kd->k", vs, vt) / np.maximum(_rownorm(vs) * _rownorm(vt), 1e-9)
         ls = self._P_sl[i_end] - self._P_sl[i0]
         lt = self._P_tl[j_end] - self._P_tl[j0]
         bg = 0.5 * ((self._P_bgs[i_end] - self._P_bgs[i0]) / ls + (self._P_bgt[j_end] - self._P_bgt[j0]) / lt)
@@ -120,9 +155,12 @@ class VectorScorer:
         if self._P_slex is not None and self._P_tlex is not None and self.w.lexical:
             xs = self._P_slex[i_end] - self._P_slex[i0]
             xt = self._P_tlex[j_end] - self._P_tlex[j0]
-            den = np.linalg.norm(xs, axis=1) * np.linalg.norm(xt, axis=1)
+            den = _rownorm(xs) * _rownorm(xt)
             lex = np.where(den > 0, np.einsum("kd,kd->k", xs, xt) / np.maximum(den, 1e-9), 0.0)
             score = score + self.w.lexical * lex
+        if self.w.part and (a > 1 or b > 1):
+            score = score + self.w.part * np.minimum(self._weakest_part(a, i0, vt, self.sv, self.bg_src, b, j0, vs,
+                                                                        self.tv, self.bg_tgt), 0.0)
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         score = score - self.w.length * z * z - self.w.merge * (a + b - 2)
         # a bead stands for (a + b) / 2 pairs: without this the search would prefer many small beads
@@ -152,6 +190,6 @@ def _override(approx: np.ndarray, exact: np.ndarray | None, ends: np.ndarray) ->
     have = ~np.isnan(ex[:, 0])
     if not have.any():
         return approx
-    out = approx / np.maximum(np.linalg.norm(approx, axis=1, keepdims=True), 1e-9)
+    out = approx / np.maximum(_rownorm(approx), 1e-9)[:, None]
     out[have] = ex[have]
     return out
