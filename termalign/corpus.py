@@ -466,7 +466,8 @@ def add_pair(tb: TermBase, src: str, tgt: str, settings: Settings, doc_id: str |
     """`corpus add`: one pair through the same path as a batch; (doc_id, False) when already stored."""
     report = run_batch(tb, [ManifestLine(0, src, tgt, doc_id)], settings, progress=False)
     if report.failed:
-        raise UserError(f"{report.failed[0][0]}: {report.failed[0][1]}")
+        where, why = report.failed[0]
+        raise UserError(why if where.startswith("line ") else f"{where}: {why}")
     if report.skipped:
         return report.skipped[0], False
     return report.done[0], True

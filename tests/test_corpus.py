@@ -319,3 +319,20 @@ def test_a_lost_worker_fails_its_pair_only():
     assert sorted(r.doc_id for r in out) == ["d0", "d1", "d2", "d3", "d4"]
     assert {r.doc_id: bool(r.error) for r in out} == {"d0": False, "d1": True, "d2": False, "d3": True, "d4": False}
     assert "BrokenProcessPool" in next(r.error for r in out if r.doc_id == "d1")
+
+
+def test_bad_requests_exit_2_and_create_nothing(tmp_path, capsys):
+    db = tmp_path / "tb.sqlite3"
+    manifest = tmp_path / "m.tsv"
+    manifest.write_text(f"{SEED_ZH}\t{SEED_EN}\n", encoding="utf-8")
+    cases = [["corpus", "add", str(tmp_path / "missing.zh.txt"), str(SEED_EN), "--db", str(db)],
+             ["batch", str(manifest), "--workers", "0", "--db", str(db)],
+             ["batch", str(manifest), "--scheduler", "tcp://127.0.0.1:1", "--db", str(db)],
+             ["batch", str(tmp_path / "none.tsv"), "--db", str(db)],
+             ["corpus", "list", "--db", str(db)],
+             ["corpus", "export", str(tmp_path / "out.tbx"), "--db", str(db)]]
+    for argv in cases:
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith("termalign: error: "), (argv, err)
+    assert not db.exists() and not (tmp_path / "out.tbx").exists()

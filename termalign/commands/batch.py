@@ -38,7 +38,11 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         check_output_path(args.report)
     lines, bad = read_manifest(args.manifest)
-    workers = args.workers or (min(2, os.cpu_count() or 1) if args.executor == "dask" else 1)
+    workers = args.workers
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1) if args.executor == "dask" else 1
+    if workers < 1:
+        raise UserError("--workers must be at least 1")
     with open_db(args) as tb:
         report = run_batch(tb, lines, settings_from(args), executor=args.executor, workers=workers,
                            scheduler=args.scheduler, progress=not args.quiet, bad_lines=bad)

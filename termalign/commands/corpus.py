@@ -94,8 +94,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from termalign.corpus import add_pair
+    from pathlib import Path
 
+    from termalign.corpus import add_pair
+    from termalign.errors import UserError
+
+    for f in (args.src, args.tgt):  # before the term base is created
+        if not Path(f).is_file():
+            raise UserError(f"{f}: no such file")
     with open_db(args) as tb:
         doc_id, new = add_pair(tb, args.src, args.tgt, settings_from(args), args.doc_id)
         doc = tb.document(doc_id)
