@@ -5,7 +5,11 @@ A bead's score is its embedding similarity, corrected by
   sentence that resembles everything (a short reply, a heading) does not win by default;
 - lexical overlap (numbers, symbols, names, dictionary translations: align/lexicon.py);
 - a length-ratio penalty learnt from the document's own confident 1-1 pairs;
-- a small cost for each extra segment merged, and a fixed cost for leaving one unaligned.
+- a small cost for each extra segment merged, a check that every merged part relates to the
+  other side, and a fixed cost for leaving a segment unaligned;
+- a cost for a bead boundary inside a sentence broken over two lines.
+Scores are shifted, per document, so that its typical 1-1 pair scores at least 0: the
+balance against the skip cost then holds whatever the encoder's similarity scale.
 Merged beads are scored from length-weighted sums of the single vectors (prefix sums), so
 no extra text is embedded to consider them.
 """
@@ -21,14 +25,13 @@ import numpy as np
 class ScoreWeights:
     margin: float = 1.0       # weight of the neighbour margin
     k: int = 4                # neighbours in the margin
-    lexical: float = 0.25     # weight of lexical cosine
+    lexical: float = 0.4      # weight of lexical cosine
     length: float = 0.005     # per unit of squared z-score of the log length ratio
     merge: float = 0.06       # per extra segment in a bead
     skip: float = -0.1        # score of a 1-0 or 0-1 bead (per segment)
-    size_weight: float = 0.0  # 1: a bead's score counts once per (a + b) / 2 pairs it stands for; 0: once
     part: float = 0.5         # weight of the weakest merged part's own margin (when below zero)
+    calibrate: float | None = 0.0  # first-pass 1-1 pairs' median score is raised to at least this (None: off)
     broken: float = 0.15      # cost of a bead boundary inside a sentence (a line that continues the previous one)
-    length_mult: float = 0.0  # weight of the multiplicative length-ratio factor log2(1 + min/max)
 
 
 def _prefix(x: np.ndarray) -> np.ndarray:
@@ -67,9 +70,7 @@ class VectorScorer:
         self._P_tlex = _prefix(tgt_lex) if tgt_lex is not None else None
         self._set_background(np.zeros(self.n_src), np.zeros(self.n_tgt))
         self.len_mu, self.len_sigma = float(np.log(self.tl.sum() / self.sl.sum())), 0.5
-        # Embeddings of real concatenations, where computed: {a: (n + 1, d) array, rows by span end, NaN if absent}
-        self.src_spans: dict[int, np.ndarray] = {}
-        self.tgt_spans: dict[int, np.ndarray] = {}
+        self.offset = 0.0
 
     @staticmethod
     def _weakest_part(a: int, i0: np.ndarray, vt: np.ndarray, sv: np.ndarray, bg_s: np.ndarray,
@@ -125,6 +126,17 @@ class VectorScorer:
         """Neighbour margins from the first-pass band; the length ratio from its confident 1-1 steps."""
         self._set_background(_topk_mean(i, sims, self.n_src, self.w.k), _topk_mean(j, sims, self.n_tgt, self.w.k))
         steps = [(a1, b1) for (a0, b0), (a1, b1) in zip(path, path[1:]) if a1 - a0 == 1 and b1 - b0 == 1]
+        self._fit_length(steps)
+        if self.w.calibrate is not None and steps:
+            # Keep the document's typical pair on the same side of the skip cost whatever the
+            # encoder's similarity scale: without this a stricter margin can make skipping win everywhere.
+            typical = float(np.median(self.bead_scores(1, 1, np.array([a for a, _ in steps]),
+                                                       np.array([b for _, b in steps]))))
+            gap = self.w.calibrate - typical
+            self.offset = max(gap, 0.0)
+
+    def _fit_length(self, steps: list[tuple[int, int]]) -> None:
+        """The length ratio of translations, from the better half of the first pass's 1-1 steps."""
         if len(steps) >= 10:
             si = np.array([a - 1 for a, _ in steps])
             ti = np.array([b - 1 for _, b in steps])
@@ -141,17 +153,13 @@ class VectorScorer:
         broken = self.w.broken * ((a > 0) * self.s_cont[i0] + (b > 0) * self.t_cont[j0])
         if a == 0 or b == 0:
             return self.w.skip * (a + b) - broken
-        vs = _override(self._P_sv[i_end] - self._P_sv[i0], self.src_spans.get(a), i_end)
-        vt = _override(self._P_tv[j_end] - self._P_tv[j0], self.tgt_spans.get(b), j_end)
+        vs = self._P_sv[i_end] - self._P_sv[i0]
+        vt = self._P_tv[j_end] - self._P_tv[j0]
         cos = np.einsum("kd,kd->k", vs, vt) / np.maximum(_rownorm(vs) * _rownorm(vt), 1e-9)
         ls = self._P_sl[i_end] - self._P_sl[i0]
         lt = self._P_tl[j_end] - self._P_tl[j0]
         bg = 0.5 * ((self._P_bgs[i_end] - self._P_bgs[i0]) / ls + (self._P_bgt[j_end] - self._P_bgt[j0]) / lt)
-        if self.w.length_mult:
-            ratio = np.exp(np.log(lt / ls) - self.len_mu)
-            r = np.minimum(ratio, 1 / ratio)
-            cos = cos * (1 - self.w.length_mult + self.w.length_mult * np.log2(1 + r))
-        score = cos - self.w.margin * bg
+        score = cos - self.w.margin * bg + self.offset
         if self._P_slex is not None and self._P_tlex is not None and self.w.lexical:
             xs = self._P_slex[i_end] - self._P_slex[i0]
             xt = self._P_tlex[j_end] - self._P_tlex[j0]
@@ -164,7 +172,7 @@ class VectorScorer:
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         score = score - self.w.length * z * z - self.w.merge * (a + b - 2)
         # a bead stands for (a + b) / 2 pairs: without this the search would prefer many small beads
-        return score * (1 + self.w.size_weight * ((a + b) / 2 - 1)) - broken
+        return score - broken
 
 
 def _topk_mean(idx: np.ndarray, sims: np.ndarray, n: int, k: int) -> np.ndarray:
@@ -179,17 +187,4 @@ def _topk_mean(idx: np.ndarray, sims: np.ndarray, n: int, k: int) -> np.ndarray:
     for r in range(n):
         top = sims_s[starts[r]:min(ends[r], starts[r] + k)]
         out[r] = top.mean() if len(top) else 0.0
-    return out
-
-
-def _override(approx: np.ndarray, exact: np.ndarray | None, ends: np.ndarray) -> np.ndarray:
-    """Use the embedding of the real concatenation where one was computed (rows not NaN)."""
-    if exact is None:
-        return approx
-    ex = exact[ends]
-    have = ~np.isnan(ex[:, 0])
-    if not have.any():
-        return approx
-    out = approx / np.maximum(_rownorm(approx), 1e-9)[:, None]
-    out[have] = ex[have]
     return out
