@@ -31,7 +31,7 @@ class ScoreWeights:
     skip: float = -0.1        # score of a 1-0 or 0-1 bead (per segment)
     part: float = 0.5         # weight of the weakest merged part's own margin (when below zero)
     calibrate: float | None = 0.0  # first-pass 1-1 pairs' median score is raised to at least this (None: off)
-    broken: float = 0.15      # cost of a bead boundary inside a sentence (a line that continues the previous one)
+    broken: float = 0.3       # cost of a bead boundary inside a sentence (a line that continues the previous one)
 
 
 def _prefix(x: np.ndarray) -> np.ndarray:

@@ -1,0 +1,209 @@
+"""The aligner core on hand-made similarity matrices: no model, no text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from align.aligner import AlignConfig, Band, align, band_around, band_dp, bead_types, first_pass
+from align.model import Bead, Segment
+from align.pipeline import merge_footnote_beads, pair_footnotes
+from align.scoring import ScoreWeights, VectorScorer
+
+
+class MatrixScorer:
+    """A bead scores the mean similarity of its cells, less a cost per extra segment."""
+
+    def __init__(self, sim: np.ndarray, skip: float = -0.3, merge: float = 0.05) -> None:
+        self.sim = np.asarray(sim, dtype=float)
+        self.n_src, self.n_tgt = self.sim.shape
+        self.skip, self.merge = skip, merge
+        self.fitted = False
+
+    def pair_sims(self, i, j):
+        return self.sim[i, j]
+
+    def coarse(self, factor):
+        n, m = -(-self.n_src // factor), -(-self.n_tgt // factor)
+        out = np.zeros((n, m))
+        for a in range(n):
+            for b in range(m):
+                out[a, b] = self.sim[a * factor:(a + 1) * factor, b * factor:(b + 1) * factor].mean()
+        return MatrixScorer(out, self.skip, self.merge)
+
+    def fit(self, i, j, sims, path):
+        self.fitted = True
+
+    def bead_scores(self, a, b, i_end, j_end):
+        if a == 0 or b == 0:
+            return np.full(len(i_end), self.skip * (a + b))
+        out = np.array([self.sim[i - a:i, j - b:j].mean() for i, j in zip(i_end, j_end)])
+        return out - self.merge * (a + b - 2)
+
+
+def keys(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.src, b.tgt) for b in beads]
+
+
+def diagonal(n: int, noise: float = 0.1, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.eye(n) * 0.8 + rng.uniform(0, noise, (n, n))
+
+
+def test_one_to_one_diagonal():
+    beads = align(MatrixScorer(diagonal(12)))
+    assert keys(beads) == [((i,), (i,)) for i in range(12)]
+
+
+def test_one_to_two_and_two_to_one():
+    # source 3 is translated by targets 3 and 4; sources 6 and 7 by target 7
+    sim = np.full((9, 9), 0.05)
+    pairs = {0: [0], 1: [1], 2: [2], 3: [3, 4], 4: [5], 5: [6], 6: [7], 7: [7], 8: [8]}
+    for i, js in pairs.items():
+        for j in js:
+            sim[i, j] = 0.9
+    beads = keys(align(MatrixScorer(sim)))
+    assert ((3,), (3, 4)) in beads
+    assert ((6, 7), (7,)) in beads
+    assert ((0,), (0,)) in beads and ((8,), (8,)) in beads
+
+
+def test_insertion_and_deletion_become_empty_sides():
+    # target 4 has no source; source 8 has no target
+    sim = np.full((10, 10), 0.02)
+    tgt_of = [0, 1, 2, 3, 5, 6, 7, 8, None, 9]
+    for i, j in enumerate(tgt_of):
+        if j is not None:
+            sim[i, j] = 0.9
+    beads = keys(align(MatrixScorer(sim)))
+    assert ((), (4,)) in beads
+    assert ((8,), ()) in beads
+
+
+def test_four_to_one_is_possible():
+    sim = np.full((6, 3), 0.02)
+    sim[0, 0] = 0.9
+    sim[1:5, 1] = 0.9
+    sim[5, 2] = 0.9
+    beads = keys(align(MatrixScorer(sim, merge=0.01), AlignConfig(max_merge=4, max_total=5)))
+    assert ((1, 2, 3, 4), (1,)) in beads
+
+
+def test_swapped_last_lines_cross():
+    # the last two lines come in opposite orders (date / meeting in a UN resolution)
+    sim = diagonal(8, seed=3)
+    sim[6, 6] = sim[7, 7] = 0.1
+    sim[6, 7] = sim[7, 6] = 0.9
+    beads = keys(align(MatrixScorer(sim)))
+    assert ((6,), (7,)) in beads and ((7,), (6,)) in beads
+
+
+def test_every_segment_once():
+    rng = np.random.default_rng(7)
+    sim = rng.uniform(0, 1, (17, 23))
+    beads = align(MatrixScorer(sim))
+    src = sorted(i for b in beads for i in b.src)
+    tgt = sorted(j for b in beads for j in b.tgt)
+    assert src == list(range(17)) and tgt == list(range(23))
+
+
+def test_empty_sides():
+    assert keys(align(MatrixScorer(np.zeros((0, 3))))) == [((), (0,)), ((), (1,)), ((), (2,))]
+    assert keys(align(MatrixScorer(np.zeros((2, 0))))) == [((0,), ()), ((1,), ())]
+
+
+def test_long_documents_use_a_coarse_band_not_the_full_matrix():
+    n = 3000
+    scorer = MatrixScorer(np.zeros((1, 1)))  # replaced below: a sparse diagonal scorer
+    calls: list[int] = []
+
+    class Diagonal:
+        n_src = n_tgt = n
+
+        def pair_sims(self, i, j):
+            calls.append(len(i))
+            return np.where(np.asarray(i) == np.asarray(j), 0.9, 0.0)
+
+        def coarse(self, factor):
+            sc = Diagonal()
+            sc.n_src = sc.n_tgt = -(-n // factor)
+            return sc
+
+        def fit(self, *a):
+            pass
+
+        def bead_scores(self, a, b, i_end, j_end):
+            if a == 0 or b == 0:
+                return np.full(len(i_end), -0.3 * (a + b))
+            return np.where((i_end - j_end == 0) & (a == b), 0.9, 0.0) - 0.05 * (a + b - 2)
+
+    del scorer
+    path, band = first_pass(Diagonal(), AlignConfig(direct_cells=200_000))
+    assert path[-1] == (n, n)
+    cells = int((band.hi - band.lo).sum())
+    assert cells < n * n / 10, f"first pass looked at {cells} cells of {n * n}"
+    beads = align(Diagonal(), AlignConfig(direct_cells=200_000))
+    assert keys(beads) == [((i,), (i,)) for i in range(n)]
+    assert max(calls) < n * n / 10
+
+
+def test_band_dp_respects_the_band():
+    # a band that excludes the diagonal forces an off-diagonal path
+    n = 5
+    lo = np.array([0, 0, 0, 0, 0, 0])
+    hi = np.array([6, 6, 6, 6, 6, 6])
+    band = Band(lo, hi)
+    sim = diagonal(n)
+    beads = band_dp(n, n, band, bead_types(AlignConfig()), MatrixScorer(sim).bead_scores)
+    assert [(i0, i1, j0, j1) for i0, i1, j0, j1 in beads] == [(k, k + 1, k, k + 1) for k in range(n)]
+    narrow = band_around([(k, k) for k in range(51)], 50, 50, 2)
+    assert (narrow.hi - narrow.lo).max() <= 4 * 2 + 1  # a box of radius 2 around each path point
+    assert all(narrow.lo[k] <= k < narrow.hi[k] for k in range(51))
+
+
+def test_footnotes_pair_by_marker_wherever_they_sit():
+    src = [Segment("a"), Segment("b"), Segment("¹ Resolution 55/2.", "footnote", "1"), Segment("c"),
+           Segment("² A/75/96.", "footnote", "2")]
+    tgt = [Segment("A"), Segment("¹ 第 55/2 号决议。", "footnote", "1"), Segment("B"), Segment("C"),
+           Segment("² A/75/96。", "footnote", "2")]
+    fb, s_rest, t_rest = pair_footnotes(src, tgt)
+    assert keys(fb) == [((2,), (1,)), ((4,), (4,))]
+    assert s_rest == [0, 1, 3] and t_rest == [0, 2, 3]
+    body = [Bead((0,), (0,)), Bead((1,), (2,)), Bead((3,), (3,))]
+    merged = keys(merge_footnote_beads(body, fb))
+    assert merged == [((0,), (0,)), ((1,), (2,)), ((2,), (1,)), ((3,), (3,)), ((4,), (4,))]
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_vector_scorer_merges_a_split_translation():
+    """Real vectors: target 2 is the sum of source 2's two halves; lengths agree."""
+    rng = np.random.default_rng(1)
+    base = _unit(rng.normal(size=(8, 32)))
+    src = base.copy()
+    tgt = np.vstack([base[:2], _unit(base[2:3] + 0.3 * rng.normal(size=(1, 32))),
+                     _unit(base[2:3] + 0.3 * rng.normal(size=(1, 32))), base[3:]])
+    src_len = np.full(8, 20.0)
+    tgt_len = np.array([20, 20, 10, 10, 20, 20, 20, 20, 20], dtype=float)
+    beads = keys(align(VectorScorer(src.astype(np.float32), tgt.astype(np.float32), src_len, tgt_len)))
+    assert ((2,), (2, 3)) in beads
+    assert ((7,), (8,)) in beads
+
+
+@pytest.mark.parametrize("margin", [1.0, 2.0, 3.0])
+def test_vector_scorer_does_not_collapse_into_skips(margin):
+    """Whatever the margin weight, the typical pair stays above the skip cost (calibration)."""
+    rng = np.random.default_rng(2)
+    v = _unit(rng.normal(size=(20, 32))).astype(np.float32)
+    noisy = _unit(v + 0.25 * rng.normal(size=(20, 32))).astype(np.float32)
+    lens = np.full(20, 10.0)
+
+    def right(calibrate):
+        beads = align(VectorScorer(v, noisy, lens, lens, weights=ScoreWeights(margin=margin, calibrate=calibrate)))
+        return sum(1 for b in beads if b.src == b.tgt)
+
+    assert right(0.0) >= 18
+    if margin == 3.0:
+        assert right(None) < 5  # what calibration prevents: every pair scored below two skips
