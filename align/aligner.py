@@ -47,7 +47,7 @@ class Scorer(Protocol):
 class AlignConfig:
     max_merge: int = 4          # segments a side in one bead
     max_total: int = 5          # a + b at most (2-3, 1-4 … but not 4-4 unless raised)
-    radius: int = 8             # band half-width of the second pass, in segments
+    radius: int = 16            # band half-width of the second pass, in segments
     direct_cells: int = 2_000_000  # first pass without coarsening up to this many cells
     coarse_radius: int = 3      # band half-width (in blocks) when refining a coarse path
     swap_margin: float = 0.05   # crossed pairing must beat the straight one by this much
