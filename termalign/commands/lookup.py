@@ -11,8 +11,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("lookup", help="look a Chinese or English term up in glossary files",
                        description="Exact matches first, then partial ones, each with its equivalents and scores.")
     p.add_argument("query", help="a Chinese or English term (or a phrase that holds one)")
-    p.add_argument("--glossary", "-g", nargs="+", required=True, metavar="FILE",
-                   help="glossary files written by `termalign glossary` (.jsonl, .csv, .xlsx, .tmx, .tbx, .txt)")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--glossary", "-g", nargs="+", metavar="FILE",
+                     help="glossary files written by `termalign glossary` (.jsonl, .csv, .xlsx, .tmx, .tbx, .txt)")
+    src.add_argument("--db", metavar="FILE", help="a term base (`termalign corpus`, `termalign serve`) instead")
     p.add_argument("--contexts", action="store_true", help="show the bilingual example with the term highlighted")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N entries (default 20)")
     p.add_argument("--json", action="store_true", help="print the matching entries as JSON lines")
@@ -22,6 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from glossary.export import read_glossary
     from glossary.lookup import format_hits, search
+
+    if args.db:
+        from termalign.commands.corpus import run_lookup
+
+        # the term base answers with pooled equivalents across its documents
+        return run_lookup(argparse.Namespace(**{**vars(args), "contexts": 3 if args.contexts else 0}))
 
     entries = [(path, e) for path in args.glossary for e in read_glossary(path)]
     hits = search(entries, args.query, args.limit)
