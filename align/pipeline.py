@@ -49,7 +49,10 @@ def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, s
                           np.array([_length(t) for t in s_txt]), np.array([_length(t) for t in t_txt]),
                           s_lex, t_lex, weights, continuation_flags(s_txt), continuation_flags(t_txt))
     core = align(scorer, cfg)
-    beads = [Bead(tuple(src_rest[i] for i in b.src), tuple(tgt_rest[j] for j in b.tgt), b.score) for b in core]
+    # Reported scores leave out the per-document calibration, so they compare across documents
+    # (the "not a translation" warning and low-confidence marks rely on that).
+    beads = [Bead(tuple(src_rest[i] for i in b.src), tuple(tgt_rest[j] for j in b.tgt),
+                  b.score - scorer.offset if b.src and b.tgt else b.score) for b in core]
     timing.align_s += time.perf_counter() - t0
     return merge_footnote_beads(beads, fn_beads)
 
