@@ -15,7 +15,6 @@ read here, never by the product.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import resource
 import shutil
@@ -31,7 +30,7 @@ sys.path.insert(0, str(REPO))  # run from a checkout without installing
 from align.embed import DEFAULT_MODEL, Embedder, EmbeddingCache, load_encoder  # noqa: E402
 from align.evaluate import read_beads, score  # noqa: E402
 from align.pipeline import align_documents  # noqa: E402
-from termalign.fileio import atomic_write  # noqa: E402
+from termalign.fileio import write_json_report  # noqa: E402
 
 log = logging.getLogger("bench.align")
 
@@ -180,10 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     report = {"model": encoder.name, "model_load_s": round(load_s, 2), "unit": "line",
               "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "results": results}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(args.out) as fh:
-        json.dump(report, fh, indent=2)
-    print(f"wrote {args.out}")
+    print(f"wrote {write_json_report(report, args.out)}")
     return 0
 
 

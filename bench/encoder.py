@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     from align.e5model import build_model
-    from termalign.fileio import atomic_write
+    from termalign.fileio import write_json_report
 
     texts = load_texts(args.limit)
     build_s = time_build() if any(e.startswith("e5-small") for e in args.encoders) else None
@@ -175,10 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['encoder']:14} {r['startup_s']:8.2f} {r['tokens_per_s']:8.0f} {r['texts_per_s']:8.1f} "
               f"{r['peak_rss_mb']:8.0f} {r.get('speedup', 1.0):8.2f} {r.get('cos_mean', 1.0):9.5f} "
               f"{r.get('cos_min', 1.0):8.5f}")
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(args.out) as fh:
-        json.dump(report, fh, indent=2)
-    print(f"wrote {args.out}")
+    print(f"wrote {write_json_report(report, args.out)}")
     return 0
 
 

@@ -42,3 +42,15 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def write_json_report(report: object, path: str | os.PathLike) -> Path:
+    """A benchmark's numbers as JSON, atomically, creating the results folder if needed."""
+    import json
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(p) as fh:
+        json.dump(report, fh, ensure_ascii=False, indent=2)
+        fh.write("\n")
+    return p

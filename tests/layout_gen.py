@@ -12,13 +12,12 @@ the page where their paragraph is, in the order of the clean text.
 from __future__ import annotations
 
 import re
-import textwrap
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from align.reflow import _CLOSING, display_width, is_wide
+from align.reflow import _CLOSING, display_width
 from align.segment import SUPERSCRIPTS, split_paragraphs, strip_markup
 
 SYMBOL = "A/RES/75/45"

@@ -289,7 +289,7 @@ def test_planner_ids_are_stable_and_distinct(tmp_path):
         (tmp_path / sub).mkdir()
         (tmp_path / sub / "doc.zh.txt").write_text(f"甲{sub}\n", encoding="utf-8")
         (tmp_path / sub / "doc.en.txt").write_text(f"a {sub}\n", encoding="utf-8")
-    good, _ = parse_manifest(f"a/doc.zh.txt\ta/doc.en.txt\nb/doc.zh.txt\tb/doc.en.txt\na/doc.zh.txt\ta/doc.en.txt\n",
+    good, _ = parse_manifest("a/doc.zh.txt\ta/doc.en.txt\nb/doc.zh.txt\tb/doc.en.txt\na/doc.zh.txt\ta/doc.en.txt\n",
                              tmp_path)
     with open_termbase(tmp_path / "tb.sqlite3") as tb:
         jobs = list(Planner(tb, Settings(unit="line")).jobs(good))
