@@ -105,11 +105,12 @@ def band_around(path: list[tuple[int, int]], n: int, m: int, radius: int) -> Ban
 # --- dynamic programming in a band -----------------------------------------------------
 
 def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
-            score_fn) -> list[tuple[int, int, int, int]]:
+            score_fn) -> list[tuple[int, int, int, int, float]]:
     """Best monotone path of beads from (0,0) to (n,m) staying inside `band`.
 
     `score_fn(a, b, i_end, j_end)` gives the (vectorised) scores of beads of type (a, b).
-    Returns beads as (i0, i1, j0, j1). Rows are processed one at a time with numpy over the
+    Returns beads as (i0, i1, j0, j1, score): a bead's score is the difference of the path
+    scores at its two ends, so nothing is scored twice. Rows are processed one at a time with numpy over the
     row's band, so the work is O(n * band width * bead types).
     """
     lo, hi = band.lo, band.hi
@@ -160,7 +161,8 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
         if t < 0:
             raise RuntimeError("broken back-pointer")
         a, b = types[t]
-        beads.append((i - a, i, j - b, j))
+        score = dp[i, j - lo[i]] - dp[i - a, j - b - lo[i - a]]
+        beads.append((i - a, i, j - b, j, float(score)))
         i, j = i - a, j - b
     beads.reverse()
     return beads
@@ -200,7 +202,7 @@ def first_pass(scorer: Scorer, cfg: AlignConfig, skip: float = -0.1) -> tuple[li
             return np.full(len(i_end), skip)
         return scorer.pair_sims(i_end - 1, j_end - 1)
     beads = band_dp(n, m, band, [(1, 0), (0, 1), (1, 1)], score_fn)
-    path = [(0, 0)] + [(i1, j1) for _, i1, _, j1 in beads]
+    path = [(0, 0)] + [(i1, j1) for _, i1, _, j1, _ in beads]
     return path, band
 
 
@@ -228,9 +230,7 @@ def align(scorer: Scorer, cfg: AlignConfig = AlignConfig()) -> list[Bead]:
     scorer.fit(fi, fj, scorer.pair_sims(fi, fj), path)
     band2 = band_around(path, n, m, cfg.radius)
     raw = band_dp(n, m, band2, bead_types(cfg), scorer.bead_scores)
-    beads = [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)),
-                  float(scorer.bead_scores(i1 - i0, j1 - j0, np.array([i1]), np.array([j1]))[0]))
-             for i0, i1, j0, j1 in raw]
+    beads = [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), score) for i0, i1, j0, j1, score in raw]
     return swap_crossed(beads, scorer, cfg.swap_margin)
 
 

@@ -155,7 +155,8 @@ def test_band_dp_respects_the_band():
     band = Band(lo, hi)
     sim = diagonal(n)
     beads = band_dp(n, n, band, bead_types(AlignConfig()), MatrixScorer(sim).bead_scores)
-    assert [(i0, i1, j0, j1) for i0, i1, j0, j1 in beads] == [(k, k + 1, k, k + 1) for k in range(n)]
+    assert [(i0, i1, j0, j1) for i0, i1, j0, j1, _ in beads] == [(k, k + 1, k, k + 1) for k in range(n)]
+    assert [round(sc, 6) for *_, sc in beads] == [round(sim[k, k], 6) for k in range(n)]  # each bead's own score
     narrow = band_around([(k, k) for k in range(51)], 50, 50, 2)
     assert (narrow.hi - narrow.lo).max() <= 4 * 2 + 1  # a box of radius 2 around each path point
     assert all(narrow.lo[k] <= k < narrow.hi[k] for k in range(51))
