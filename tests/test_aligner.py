@@ -208,3 +208,22 @@ def test_vector_scorer_does_not_collapse_into_skips(margin):
     assert right(0.0) >= 18
     if margin == 3.0:
         assert right(None) < 5  # what calibration prevents: every pair scored below two skips
+
+
+def test_lexical_vectors_are_shortened_without_changing_dot_products():
+    """The scorer swaps wide hashed lexical rows for short ones with the same Gram matrix."""
+    from align.scoring import same_dot_products
+
+    rng = np.random.default_rng(1)
+    a = (rng.random((30, 4096)) < 0.01) * rng.random((30, 4096))
+    b = (rng.random((45, 4096)) < 0.01) * rng.random((45, 4096))
+    x, y = same_dot_products(a, b)
+    assert x.shape[1] == y.shape[1] <= 75 < 4096
+    assert np.allclose(x @ y.T, a @ b.T, atol=1e-5)
+    assert np.allclose(x @ x.T, a @ a.T, atol=1e-5)
+    # long documents (more rows than used columns) keep their used columns, still exact
+    c = (rng.random((300, 4096)) < 0.0001) * 1.0
+    assert 0 < np.any(c != 0, axis=0).sum() < 300
+    x, y = same_dot_products(c[:150], c[150:])
+    assert x.shape[1] == int(np.any(c != 0, axis=0).sum())
+    assert np.allclose(x @ y.T, c[:150] @ c[150:].T)
