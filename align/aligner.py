@@ -229,6 +229,9 @@ def align(scorer: Scorer, cfg: AlignConfig = AlignConfig()) -> list[Bead]:
     fi, fj = fi[keep], fj[keep]
     scorer.fit(fi, fj, scorer.pair_sims(fi, fj), path)
     band2 = band_around(path, n, m, cfg.radius)
+    prepare = getattr(scorer, "prepare", None)  # optional: precompute what the band's beads need
+    if prepare is not None:
+        prepare(band2)
     raw = band_dp(n, m, band2, bead_types(cfg), scorer.bead_scores)
     beads = [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), score) for i0, i1, j0, j1, score in raw]
     return swap_crossed(beads, scorer, cfg.swap_margin)

@@ -18,8 +18,8 @@ from .embed import Embedder
 from .langcheck import matching_text
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
-from .scoring import ScoreWeights, VectorScorer
-from .segment import continuation_flags, segment, sentences_of
+from .scoring import ClauseVectors, ScoreWeights, VectorScorer
+from .segment import clauses, continuation_flags, segment, sentences_of
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +39,24 @@ def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, s
     # Traditional Chinese is matched in simplified form (the segments keep the original characters)
     s_txt = [matching_text(src[i].text, src_lang) for i in src_rest]
     t_txt = [matching_text(tgt[j].text, tgt_lang) for j in tgt_rest]
+    # segments of several clauses also have each clause embedded (about as many tokens again)
+    s_own, s_cl = _clause_texts(s_txt) if weights.clause else ([], [])
+    t_own, t_cl = _clause_texts(t_txt) if weights.clause else ([], [])
+    texts = s_txt + t_txt + s_cl + t_cl
     t0 = time.perf_counter()
-    vecs = embedder.embed(s_txt + t_txt, desc="embedding") if s_txt or t_txt else np.zeros((0, 1))
+    vecs = embedder.embed(texts, desc="embedding") if texts else np.zeros((0, 1))
     timing.embed_s += time.perf_counter() - t0
     t0 = time.perf_counter()
-    sv, tv = vecs[: len(s_txt)], vecs[len(s_txt):]
+    ns, nt, ncs = len(s_txt), len(t_txt), len(s_cl)
+    sv, tv = vecs[:ns].reshape(ns, -1), vecs[ns:ns + nt].reshape(nt, -1)
+    clause_vectors = None
+    if weights.clause and ns and nt:
+        cv = vecs[ns + nt:]
+        clause_vectors = (ClauseVectors.build(sv, s_own, cv[:ncs]), ClauseVectors.build(tv, t_own, cv[ncs:]))
     s_lex, t_lex = lexical_vectors(s_txt, t_txt, src_lang, tgt_lang)
-    scorer = VectorScorer(sv.reshape(len(s_txt), -1), tv.reshape(len(t_txt), -1),
-                          np.array([_length(t) for t in s_txt]), np.array([_length(t) for t in t_txt]),
-                          s_lex, t_lex, weights, continuation_flags(s_txt), continuation_flags(t_txt))
+    scorer = VectorScorer(sv, tv, np.array([_length(t) for t in s_txt]), np.array([_length(t) for t in t_txt]),
+                          s_lex, t_lex, weights, continuation_flags(s_txt), continuation_flags(t_txt),
+                          *(clause_vectors or (None, None)))
     core = align(scorer, cfg)
     # Reported scores leave out the per-document calibration, so they compare across documents
     # (the "not a translation" warning and low-confidence marks rely on that).
@@ -55,6 +64,18 @@ def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, s
                   b.score - scorer.offset if b.src and b.tgt else b.score) for b in core]
     timing.align_s += time.perf_counter() - t0
     return merge_footnote_beads(beads, fn_beads)
+
+
+def _clause_texts(texts: list[str]) -> tuple[list[int], list[str]]:
+    """The clauses of segments that have several, and the segment each belongs to."""
+    owners: list[int] = []
+    out: list[str] = []
+    for k, t in enumerate(texts):
+        cs = clauses(t)
+        if len(cs) > 1:
+            owners += [k] * len(cs)
+            out += cs
+    return owners, out
 
 
 def _length(text: str) -> float:

@@ -7,7 +7,11 @@ A bead's score is its embedding similarity, corrected by
 - a length-ratio penalty learnt from the document's own confident 1-1 pairs;
 - a small cost for each extra segment merged, a check that every merged part relates to the
   other side, and a fixed cost for leaving a segment unaligned;
-- a cost for a bead boundary inside a sentence broken over two lines.
+- a cost for a bead boundary inside a sentence broken over two lines;
+- clause coverage: each segment's best match among the other side's clauses inside the bead,
+  over its usual best. Summed over segments, it does not favour splitting or merging: it
+  rewards the partition that keeps every segment with what it translates, down to a clause
+  a translator moved into the next sentence.
 Scores are shifted, per document, so that its typical 1-1 pair scores at least 0: the
 balance against the skip cost then holds whatever the encoder's similarity scale.
 Merged beads are scored from length-weighted sums of the single vectors (prefix sums), so
@@ -28,10 +32,38 @@ class ScoreWeights:
     lexical: float = 0.4      # weight of lexical cosine
     length: float = 0.005     # per unit of squared z-score of the log length ratio
     merge: float = 0.06       # per extra segment in a bead
-    skip: float = -0.1        # score of a 1-0 or 0-1 bead (per segment)
-    part: float = 0.5         # weight of the weakest merged part's own margin (when below zero)
+    skip: float = -0.15       # score of a 1-0 or 0-1 bead (per segment)
+    part: float = 0.25        # weight of the weakest merged part's own margin (when below zero)
     calibrate: float | None = 0.0  # first-pass 1-1 pairs' median score is raised to at least this (None: off)
     broken: float = 0.3       # cost of a bead boundary inside a sentence (a line that continues the previous one)
+    clause: float = 0.6       # weight of clause coverage (when clause vectors are given)
+
+
+@dataclass(frozen=True)
+class ClauseVectors:
+    """Each segment's clause vectors, padded: `vecs` (n, c, dim) and `mask` (n, c) of real ones.
+
+    A segment of one clause has its own vector as its only clause.
+    """
+
+    vecs: np.ndarray
+    mask: np.ndarray
+
+    @classmethod
+    def build(cls, single: np.ndarray, owners: list[int], clause_vecs: np.ndarray) -> "ClauseVectors":
+        """`owners[r]` is the segment of clause vector r; segments owning none keep `single`."""
+        n = len(single)
+        counts = np.bincount(np.asarray(owners, dtype=np.int64), minlength=n) if len(owners) else np.zeros(n, int)
+        width = max(1, int(counts.max()) if n else 1)
+        vecs = np.zeros((n, width, single.shape[1] if single.ndim == 2 else 0), dtype=np.float32)
+        mask = np.zeros((n, width), dtype=bool)
+        if n:
+            vecs[:, 0], mask[:, 0] = single, True
+        slot = np.zeros(n, dtype=np.int64)
+        for r, o in enumerate(owners):
+            vecs[o, slot[o]], mask[o, slot[o]] = clause_vecs[r], True
+            slot[o] += 1
+        return cls(vecs, mask)
 
 
 def _prefix(x: np.ndarray) -> np.ndarray:
@@ -69,7 +101,8 @@ class VectorScorer:
     def __init__(self, src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
                  src_lex: np.ndarray | None = None, tgt_lex: np.ndarray | None = None,
                  weights: ScoreWeights = ScoreWeights(), src_cont: np.ndarray | None = None,
-                 tgt_cont: np.ndarray | None = None) -> None:
+                 tgt_cont: np.ndarray | None = None, src_clauses: ClauseVectors | None = None,
+                 tgt_clauses: ClauseVectors | None = None) -> None:
         self.n_src, self.n_tgt = len(src_vecs), len(tgt_vecs)
         # cont[k]: segment k continues segment k - 1 (a bead should not start there); one spare row
         self.s_cont = np.zeros(self.n_src + 1, bool) if src_cont is None else np.append(np.asarray(src_cont, bool), False)
@@ -87,6 +120,11 @@ class VectorScorer:
         self._P_slex = _prefix(src_lex) if src_lex is not None else None
         self._P_tlex = _prefix(tgt_lex) if tgt_lex is not None else None
         self._set_background(np.zeros(self.n_src), np.zeros(self.n_tgt))
+        use_clauses = src_clauses is not None and tgt_clauses is not None and weights.clause != 0
+        self.s_cl, self.t_cl = (src_clauses, tgt_clauses) if use_clauses else (None, None)
+        self.cbg_src, self.cbg_tgt = np.zeros(self.n_src), np.zeros(self.n_tgt)
+        self._cl_keys = np.zeros(0, dtype=np.int64)
+        self._cl_ms = self._cl_mt = np.zeros(0, dtype=np.float32)
         self.len_mu, self.len_sigma = float(np.log(self.tl.sum() / self.sl.sum())), 0.5
         self.offset = 0.0
 
@@ -143,6 +181,9 @@ class VectorScorer:
     def fit(self, i: np.ndarray, j: np.ndarray, sims: np.ndarray, path: list[tuple[int, int]]) -> None:
         """Neighbour margins from the first-pass band; the length ratio from its confident 1-1 steps."""
         self._set_background(_topk_mean(i, sims, self.n_src, self.w.k), _topk_mean(j, sims, self.n_tgt, self.w.k))
+        if self.s_cl is not None:
+            ms, mt = self.clause_sims(i, j)
+            self.cbg_src, self.cbg_tgt = _topk_mean(i, ms, self.n_src, self.w.k), _topk_mean(j, mt, self.n_tgt, self.w.k)
         steps = [(a1, b1) for (a0, b0), (a1, b1) in zip(path, path[1:]) if a1 - a0 == 1 and b1 - b0 == 1]
         self._fit_length(steps)
         if self.w.calibrate is not None and steps:
@@ -164,6 +205,55 @@ class VectorScorer:
             self.len_mu = float(np.median(r))
             mad = float(np.median(np.abs(r - self.len_mu))) * 1.4826
             self.len_sigma = max(mad, 0.15)
+
+    # -- clauses ----------------------------------------------------------------------
+    def clause_sims(self, i: np.ndarray, j: np.ndarray, chunk: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+        """(source segment i against target j's best clause, target j against source i's best clause)."""
+        ms = np.empty(len(i), dtype=np.float32)
+        mt = np.empty(len(i), dtype=np.float32)
+        for a in range(0, len(i), chunk):
+            ii, jj = i[a:a + chunk], j[a:a + chunk]
+            x = np.einsum("kcd,kd->kc", self.t_cl.vecs[jj], self.sv[ii])
+            ms[a:a + chunk] = np.where(self.t_cl.mask[jj], x, -np.inf).max(axis=1)
+            y = np.einsum("kcd,kd->kc", self.s_cl.vecs[ii], self.tv[jj])
+            mt[a:a + chunk] = np.where(self.s_cl.mask[ii], y, -np.inf).max(axis=1)
+        return ms, mt
+
+    def prepare(self, band, reach: int = 4) -> None:
+        """Clause similarities of every pair a bead in `band` can hold, computed once (a sorted table)."""
+        if self.s_cl is None:
+            return
+        rows, cols = [], []
+        for r in range(self.n_src):
+            lo, hi = max(0, int(band.lo[r]) - reach), min(self.n_tgt, int(band.hi[r]) + reach)
+            rows.append(np.full(max(hi - lo, 0), r))
+            cols.append(np.arange(lo, hi))
+        i = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        j = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        self._cl_keys = i.astype(np.int64) * (self.n_tgt + 1) + j
+        self._cl_ms, self._cl_mt = self.clause_sims(i, j)
+
+    def _clause_lookup(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        keys = i.astype(np.int64) * (self.n_tgt + 1) + j
+        pos = np.minimum(np.searchsorted(self._cl_keys, keys), max(len(self._cl_keys) - 1, 0))
+        found = (self._cl_keys[pos] == keys) if len(self._cl_keys) else np.zeros(len(keys), bool)
+        if found.all():
+            return self._cl_ms[pos], self._cl_mt[pos]
+        ms, mt = self.clause_sims(i, j)
+        return np.where(found, self._cl_ms[pos] if len(self._cl_keys) else ms, ms), \
+            np.where(found, self._cl_mt[pos] if len(self._cl_keys) else mt, mt)
+
+    def _clause_coverage(self, a: int, i0: np.ndarray, b: int, j0: np.ndarray) -> np.ndarray:
+        """Sum over the bead's segments of (best clause match inside the bead - usual best)."""
+        best_s = [np.full(len(i0), -np.inf) for _ in range(a)]
+        best_t = [np.full(len(i0), -np.inf) for _ in range(b)]
+        for p in range(a):
+            for q in range(b):
+                ms, mt = self._clause_lookup(i0 + p, j0 + q)
+                best_s[p] = np.maximum(best_s[p], ms)
+                best_t[q] = np.maximum(best_t[q], mt)
+        return (sum(best_s[p] - self.cbg_src[i0 + p] for p in range(a))
+                + sum(best_t[q] - self.cbg_tgt[j0 + q] for q in range(b)))
 
     # -- second pass ------------------------------------------------------------------
     def bead_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
@@ -187,6 +277,8 @@ class VectorScorer:
         if self.w.part and (a > 1 or b > 1):
             score = score + self.w.part * np.minimum(self._weakest_part(a, i0, vt, self.sv, self.bg_src, b, j0, vs,
                                                                         self.tv, self.bg_tgt), 0.0)
+        if self.s_cl is not None:
+            score = score + self.w.clause * self._clause_coverage(a, i0, b, j0)
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         score = score - self.w.length * z * z - self.w.merge * (a + b - 2)
         # a bead stands for (a + b) / 2 pairs: without this the search would prefer many small beads

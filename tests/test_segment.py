@@ -100,3 +100,15 @@ def test_seed_paragraphs_split_into_matching_sentence_counts():
         sents = sentences_of(seg, lang, i)
         assert len(sents) == 1, (lang, [s.text[:40] for s in sents])
         assert sents[0].para == i and sents[0].kind == seg.kind
+
+
+def test_clauses_cut_after_commas_and_glue_short_pieces():
+    from align.segment import clauses
+
+    assert clauses("十五队的水是苦的，也没有菜吃，待久了也觉得没有啥。") == ["十五队的水是苦的，", "也没有菜吃，", "待久了也觉得没有啥。"]
+    assert clauses("The water was bitter, and there wasn't much to eat either.") == [
+        "The water was bitter,", "and there wasn't much to eat either."]
+    assert clauses("Yes, sir, I, he, she went home.") == ["Yes, sir, I, he, she went home."]  # pieces too short
+    assert clauses("Ja , und sogar sehr fest , aber es wäre reiner Undank") == [
+        "Ja , und sogar sehr fest ,", "aber es wäre reiner Undank"]
+    assert clauses("No comma here.") == ["No comma here."]
