@@ -45,8 +45,8 @@ class Scorer(Protocol):
 
 @dataclass(frozen=True)
 class AlignConfig:
-    max_merge: int = 4          # segments a side in one bead
-    max_total: int = 5          # a + b at most (2-3, 1-4 … but not 4-4 unless raised)
+    max_merge: int = 5          # segments a side in one bead (literary translators join up to 5-6 sentences)
+    max_total: int = 6          # a + b at most (1-5, 2-4, 3-3 … but not 4-4 unless raised)
     radius: int = 16            # band half-width of the second pass, in segments
     direct_cells: int = 2_000_000  # first pass without coarsening up to this many cells
     coarse_radius: int = 3      # band half-width (in blocks) when refining a coarse path
