@@ -41,29 +41,37 @@ class ScoreWeights:
 
 @dataclass(frozen=True)
 class ClauseVectors:
-    """Each segment's clause vectors, padded: `vecs` (n, c, dim) and `mask` (n, c) of real ones.
-
-    A segment of one clause has its own vector as its only clause.
+    """Each segment's clause vectors, segment after segment: segment k owns rows
+    `start[k]:start[k + 1]` of `vecs`. A segment of one clause has its own vector as its clause.
     """
 
     vecs: np.ndarray
-    mask: np.ndarray
+    start: np.ndarray
 
     @classmethod
     def build(cls, single: np.ndarray, owners: list[int], clause_vecs: np.ndarray) -> "ClauseVectors":
-        """`owners[r]` is the segment of clause vector r; segments owning none keep `single`."""
+        """`owners[r]` (ascending) is the segment of clause vector r; segments owning none keep `single`."""
         n = len(single)
-        counts = np.bincount(np.asarray(owners, dtype=np.int64), minlength=n) if len(owners) else np.zeros(n, int)
-        width = max(1, int(counts.max()) if n else 1)
-        vecs = np.zeros((n, width, single.shape[1] if single.ndim == 2 else 0), dtype=np.float32)
-        mask = np.zeros((n, width), dtype=bool)
-        if n:
-            vecs[:, 0], mask[:, 0] = single, True
-        slot = np.zeros(n, dtype=np.int64)
-        for r, o in enumerate(owners):
-            vecs[o, slot[o]], mask[o, slot[o]] = clause_vecs[r], True
-            slot[o] += 1
-        return cls(vecs, mask)
+        owners_a = np.asarray(owners, dtype=np.int64)
+        counts = np.bincount(owners_a, minlength=n) if len(owners_a) else np.zeros(n, dtype=np.int64)
+        own = counts > 0
+        rows = np.where(own, counts, 1)
+        start = np.concatenate([[0], np.cumsum(rows)]).astype(np.int64)
+        vecs = np.zeros((int(start[-1]), single.shape[1] if single.ndim == 2 else 0), dtype=np.float32)
+        singles = np.flatnonzero(~own)
+        vecs[start[singles]] = single[singles]
+        if len(owners_a):
+            order = np.argsort(owners_a, kind="stable")
+            first = np.concatenate([[0], np.cumsum(counts)])[owners_a[order]]
+            vecs[start[owners_a[order]] + np.arange(len(order)) - first] = clause_vecs[order]
+        return cls(vecs, start)
+
+    def rows_of(self, segs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The clause rows of segments `segs`, and where each segment's run begins in that list."""
+        counts = self.start[segs + 1] - self.start[segs]
+        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        rows = np.repeat(self.start[segs] - offsets, counts) + np.arange(int(counts.sum()))
+        return rows, offsets
 
 
 def _prefix(x: np.ndarray) -> np.ndarray:
@@ -207,16 +215,24 @@ class VectorScorer:
             self.len_sigma = max(mad, 0.15)
 
     # -- clauses ----------------------------------------------------------------------
-    def clause_sims(self, i: np.ndarray, j: np.ndarray, chunk: int = 8192) -> tuple[np.ndarray, np.ndarray]:
-        """(source segment i against target j's best clause, target j against source i's best clause)."""
+    def clause_sims(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(source segment i against target j's best clause, target j against source i's best clause).
+
+        One source row at a time, as matrix-vector products over the row's clause rows.
+        """
         ms = np.empty(len(i), dtype=np.float32)
         mt = np.empty(len(i), dtype=np.float32)
-        for a in range(0, len(i), chunk):
-            ii, jj = i[a:a + chunk], j[a:a + chunk]
-            x = np.einsum("kcd,kd->kc", self.t_cl.vecs[jj], self.sv[ii])
-            ms[a:a + chunk] = np.where(self.t_cl.mask[jj], x, -np.inf).max(axis=1)
-            y = np.einsum("kcd,kd->kc", self.s_cl.vecs[ii], self.tv[jj])
-            mt[a:a + chunk] = np.where(self.s_cl.mask[ii], y, -np.inf).max(axis=1)
+        if len(i) == 0:
+            return ms, mt
+        order = np.argsort(i, kind="stable")
+        i_s = i[order]
+        cuts = np.flatnonzero(np.diff(i_s)) + 1
+        for sel in np.split(order, cuts):
+            r, js = int(i[sel[0]]), j[sel]
+            rows, offsets = self.t_cl.rows_of(js)
+            ms[sel] = np.maximum.reduceat(self.t_cl.vecs[rows] @ self.sv[r], offsets)
+            own = self.s_cl.vecs[self.s_cl.start[r]:self.s_cl.start[r + 1]]
+            mt[sel] = (self.tv[js] @ own.T).max(axis=1)
         return ms, mt
 
     def prepare(self, band, reach: int = 4) -> None:
