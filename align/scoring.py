@@ -235,7 +235,7 @@ class VectorScorer:
             mt[sel] = (self.tv[js] @ own.T).max(axis=1)
         return ms, mt
 
-    def prepare(self, band, reach: int = 4) -> None:
+    def prepare(self, band, reach: int = 8) -> None:
         """Clause similarities of every pair a bead in `band` can hold, computed once (a sorted table)."""
         if self.s_cl is None:
             return
@@ -250,14 +250,19 @@ class VectorScorer:
         self._cl_ms, self._cl_mt = self.clause_sims(i, j)
 
     def _clause_lookup(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """clause_sims from the table `prepare` made; pairs it lacks are computed now."""
         keys = i.astype(np.int64) * (self.n_tgt + 1) + j
-        pos = np.minimum(np.searchsorted(self._cl_keys, keys), max(len(self._cl_keys) - 1, 0))
-        found = (self._cl_keys[pos] == keys) if len(self._cl_keys) else np.zeros(len(keys), bool)
-        if found.all():
-            return self._cl_ms[pos], self._cl_mt[pos]
-        ms, mt = self.clause_sims(i, j)
-        return np.where(found, self._cl_ms[pos] if len(self._cl_keys) else ms, ms), \
-            np.where(found, self._cl_mt[pos] if len(self._cl_keys) else mt, mt)
+        if len(self._cl_keys):
+            pos = np.minimum(np.searchsorted(self._cl_keys, keys), len(self._cl_keys) - 1)
+            found = self._cl_keys[pos] == keys
+            ms, mt = self._cl_ms[pos], self._cl_mt[pos]
+        else:
+            found = np.zeros(len(keys), dtype=bool)
+            ms, mt = np.empty(len(keys), np.float32), np.empty(len(keys), np.float32)
+        if not found.all():
+            miss = ~found
+            ms[miss], mt[miss] = self.clause_sims(i[miss], j[miss])
+        return ms, mt
 
     def _clause_coverage(self, a: int, i0: np.ndarray, b: int, j0: np.ndarray) -> np.ndarray:
         """Sum over the bead's segments of (best clause match inside the bead - usual best)."""
