@@ -19,7 +19,7 @@ from .langcheck import matching_text
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
 from .scoring import ClauseVectors, ScoreWeights, VectorScorer
-from .segment import clauses, continuation_flags, segment, sentences_of
+from .segment import cjk_count, clauses, continuation_flags, segment, sentences_of
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def _clause_texts(texts: list[str]) -> tuple[list[int], list[str]]:
 
 def _length(text: str) -> float:
     """Length in rough tokens: CJK characters count one each, other words one each."""
-    cjk = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    cjk = cjk_count(text)
     return float(cjk + len(text.split()) * (1 if cjk < len(text) / 2 else 0) + 1)
 
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .aligner import Band
+
 
 @dataclass(frozen=True)
 class ScoreWeights:
@@ -192,6 +194,7 @@ class VectorScorer:
         if self.s_cl is not None:
             ms, mt = self.clause_sims(i, j)
             self.cbg_src, self.cbg_tgt = _topk_mean(i, ms, self.n_src, self.w.k), _topk_mean(j, mt, self.n_tgt, self.w.k)
+            self._set_clause_table(i, j, ms, mt)
         steps = [(a1, b1) for (a0, b0), (a1, b1) in zip(path, path[1:]) if a1 - a0 == 1 and b1 - b0 == 1]
         self._fit_length(steps)
         if self.w.calibrate is not None and steps:
@@ -236,18 +239,21 @@ class VectorScorer:
         return ms, mt
 
     def prepare(self, band, reach: int = 8) -> None:
-        """Clause similarities of every pair a bead in `band` can hold, computed once (a sorted table)."""
+        """Clause similarities of every pair a bead in `band` can hold, kept as a sorted table.
+
+        Pairs `fit` already scored (the first-pass band) are taken from its table, not recomputed.
+        """
         if self.s_cl is None:
             return
-        rows, cols = [], []
-        for r in range(self.n_src):
-            lo, hi = max(0, int(band.lo[r]) - reach), min(self.n_tgt, int(band.hi[r]) + reach)
-            rows.append(np.full(max(hi - lo, 0), r))
-            cols.append(np.arange(lo, hi))
-        i = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        j = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-        self._cl_keys = i.astype(np.int64) * (self.n_tgt + 1) + j
-        self._cl_ms, self._cl_mt = self.clause_sims(i, j)
+        lo = np.clip(np.asarray(band.lo[:self.n_src]) - reach, 0, self.n_tgt)
+        hi = np.clip(np.asarray(band.hi[:self.n_src]) + reach, lo, self.n_tgt)
+        i, j = Band(lo, hi).cells()
+        self._set_clause_table(i, j, *self._clause_lookup(i, j))
+
+    def _set_clause_table(self, i: np.ndarray, j: np.ndarray, ms: np.ndarray, mt: np.ndarray) -> None:
+        keys = i.astype(np.int64) * (self.n_tgt + 1) + j
+        order = np.argsort(keys, kind="stable")
+        self._cl_keys, self._cl_ms, self._cl_mt = keys[order], ms[order], mt[order]
 
     def _clause_lookup(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """clause_sims from the table `prepare` made; pairs it lacks are computed now."""

@@ -54,9 +54,14 @@ def continuation_flags(texts: list[str]) -> list[bool]:
 _CLAUSE_CUT = re.compile(r"[，；：,;:]\s*")
 
 
+def cjk_count(text: str) -> int:
+    """Han characters in `text` (CJK Extension A and Unified Ideographs)."""
+    return sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+
+
 def _clause_size(text: str) -> int:
     """CJK characters, or words when the text is mostly not CJK."""
-    cjk = sum(1 for c in text if "\u3400" <= c <= "\u9fff")
+    cjk = cjk_count(text)
     return cjk if cjk > len(text) / 3 else len(text.split())
 
 
