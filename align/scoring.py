@@ -11,7 +11,10 @@ A bead's score is its embedding similarity, corrected by
 - clause coverage: each segment's best match among the other side's clauses inside the bead,
   over its usual best. Summed over segments, it does not favour splitting or merging: it
   rewards the partition that keeps every segment with what it translates, down to a clause
-  a translator moved into the next sentence.
+  a translator moved into the next sentence;
+- edge agreement: translators keep the order of what they translate, so a bead's first clause
+  on one side should match the first segment on the other, and likewise the last ones. Where
+  a bead boundary is put one sentence off, the clauses at its edges stop matching.
 Scores are shifted, per document, so that its typical 1-1 pair scores at least 0: the
 balance against the skip cost then holds whatever the encoder's similarity scale.
 Merged beads are scored from length-weighted sums of the single vectors (prefix sums), so
@@ -39,6 +42,7 @@ class ScoreWeights:
     calibrate: float | None = 0.0  # first-pass 1-1 pairs' median score is raised to at least this (None: off)
     broken: float = 0.3       # cost of a bead boundary inside a sentence (a line that continues the previous one)
     clause: float = 0.6       # weight of clause coverage (when clause vectors are given)
+    edge: float = 0.25        # weight of edge agreement (when clause vectors are given)
 
 
 @dataclass(frozen=True)
@@ -68,12 +72,19 @@ class ClauseVectors:
             vecs[start[owners_a[order]] + np.arange(len(order)) - first] = clause_vecs[order]
         return cls(vecs, start)
 
-    def rows_of(self, segs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The clause rows of segments `segs`, and where each segment's run begins in that list."""
+    def rows_of(self, segs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The clause rows of segments `segs`, where each segment's run begins and ends (inclusive) in that list."""
         counts = self.start[segs + 1] - self.start[segs]
-        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        ends = np.cumsum(counts).astype(np.int64)
+        offsets = ends - counts
         rows = np.repeat(self.start[segs] - offsets, counts) + np.arange(int(counts.sum()))
-        return rows, offsets
+        return rows, offsets, ends - 1
+
+
+# Rows of a clause-similarity table (ClauseSims), for band cell (source segment i, target segment j):
+# i against j's best clause, j against i's best clause, then the first and last clauses' own similarities.
+BEST_S, BEST_T, FIRST_S, FIRST_T, LAST_S, LAST_T = range(6)
+_BY_SOURCE = (BEST_S, FIRST_S, LAST_S)  # rows whose background is the source segment's (over its band row)
 
 
 def _prefix(x: np.ndarray) -> np.ndarray:
@@ -132,9 +143,9 @@ class VectorScorer:
         self._set_background(np.zeros(self.n_src), np.zeros(self.n_tgt))
         use_clauses = src_clauses is not None and tgt_clauses is not None and weights.clause != 0
         self.s_cl, self.t_cl = (src_clauses, tgt_clauses) if use_clauses else (None, None)
-        self.cbg_src, self.cbg_tgt = np.zeros(self.n_src), np.zeros(self.n_tgt)
+        self._cl_bg = np.zeros((6, max(self.n_src, self.n_tgt)))
         self._cl_keys = np.zeros(0, dtype=np.int64)
-        self._cl_ms = self._cl_mt = np.zeros(0, dtype=np.float32)
+        self._cl_sims = np.zeros((6, 0), dtype=np.float32)
         self.len_mu, self.len_sigma = float(np.log(self.tl.sum() / self.sl.sum())), 0.5
         self.offset = 0.0
 
@@ -192,9 +203,11 @@ class VectorScorer:
         """Neighbour margins from the first-pass band; the length ratio from its confident 1-1 steps."""
         self._set_background(_topk_mean(i, sims, self.n_src, self.w.k), _topk_mean(j, sims, self.n_tgt, self.w.k))
         if self.s_cl is not None:
-            ms, mt = self.clause_sims(i, j)
-            self.cbg_src, self.cbg_tgt = _topk_mean(i, ms, self.n_src, self.w.k), _topk_mean(j, mt, self.n_tgt, self.w.k)
-            self._set_clause_table(i, j, ms, mt)
+            sims = self.clause_sims(i, j)
+            for r in range(6):
+                idx, n = (i, self.n_src) if r in _BY_SOURCE else (j, self.n_tgt)
+                self._cl_bg[r, :n] = _topk_mean(idx, sims[r], n, self.w.k)
+            self._set_clause_table(i, j, sims)
         steps = [(a1, b1) for (a0, b0), (a1, b1) in zip(path, path[1:]) if a1 - a0 == 1 and b1 - b0 == 1]
         self._fit_length(steps)
         if self.w.calibrate is not None and steps:
@@ -218,25 +231,29 @@ class VectorScorer:
             self.len_sigma = max(mad, 0.15)
 
     # -- clauses ----------------------------------------------------------------------
-    def clause_sims(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(source segment i against target j's best clause, target j against source i's best clause).
+    def clause_sims(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Clause similarities of pairs (i[k], j[k]): a (6, len(i)) array, rows BEST_S … LAST_T.
 
-        One source row at a time, as matrix-vector products over the row's clause rows.
+        One source row at a time, as matrix-vector products over the row's clause rows; the
+        first and last clauses' similarities come out of the same products as the best ones.
+        FIRST_S is source i's first clause against target segment j, FIRST_T target j's first
+        clause against source segment i, and so on.
         """
-        ms = np.empty(len(i), dtype=np.float32)
-        mt = np.empty(len(i), dtype=np.float32)
+        out = np.empty((6, len(i)), dtype=np.float32)
         if len(i) == 0:
-            return ms, mt
+            return out
         order = np.argsort(i, kind="stable")
-        i_s = i[order]
-        cuts = np.flatnonzero(np.diff(i_s)) + 1
+        cuts = np.flatnonzero(np.diff(i[order])) + 1
         for sel in np.split(order, cuts):
             r, js = int(i[sel[0]]), j[sel]
-            rows, offsets = self.t_cl.rows_of(js)
-            ms[sel] = np.maximum.reduceat(self.t_cl.vecs[rows] @ self.sv[r], offsets)
-            own = self.s_cl.vecs[self.s_cl.start[r]:self.s_cl.start[r + 1]]
-            mt[sel] = (self.tv[js] @ own.T).max(axis=1)
-        return ms, mt
+            rows, first, last = self.t_cl.rows_of(js)
+            t_clauses = self.t_cl.vecs[rows] @ self.sv[r]
+            out[BEST_S, sel] = np.maximum.reduceat(t_clauses, first)
+            out[FIRST_T, sel], out[LAST_T, sel] = t_clauses[first], t_clauses[last]
+            s_clauses = self.tv[js] @ self.s_cl.vecs[self.s_cl.start[r]:self.s_cl.start[r + 1]].T
+            out[BEST_T, sel] = s_clauses.max(axis=1)
+            out[FIRST_S, sel], out[LAST_S, sel] = s_clauses[:, 0], s_clauses[:, -1]
+        return out
 
     def prepare(self, band, reach: int = 8) -> None:
         """Clause similarities of every pair a bead in `band` can hold, kept as a sorted table.
@@ -248,39 +265,51 @@ class VectorScorer:
         lo = np.clip(np.asarray(band.lo[:self.n_src]) - reach, 0, self.n_tgt)
         hi = np.clip(np.asarray(band.hi[:self.n_src]) + reach, lo, self.n_tgt)
         i, j = Band(lo, hi).cells()
-        self._set_clause_table(i, j, *self._clause_lookup(i, j))
+        self._set_clause_table(i, j, self._clause_lookup(i, j))
 
-    def _set_clause_table(self, i: np.ndarray, j: np.ndarray, ms: np.ndarray, mt: np.ndarray) -> None:
+    def _set_clause_table(self, i: np.ndarray, j: np.ndarray, sims: np.ndarray) -> None:
         keys = i.astype(np.int64) * (self.n_tgt + 1) + j
         order = np.argsort(keys, kind="stable")
-        self._cl_keys, self._cl_ms, self._cl_mt = keys[order], ms[order], mt[order]
+        self._cl_keys, self._cl_sims = keys[order], sims[:, order]
 
-    def _clause_lookup(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _clause_lookup(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """clause_sims from the table `prepare` made; pairs it lacks are computed now."""
         keys = i.astype(np.int64) * (self.n_tgt + 1) + j
         if len(self._cl_keys):
             pos = np.minimum(np.searchsorted(self._cl_keys, keys), len(self._cl_keys) - 1)
             found = self._cl_keys[pos] == keys
-            ms, mt = self._cl_ms[pos], self._cl_mt[pos]
+            sims = self._cl_sims[:, pos]
         else:
             found = np.zeros(len(keys), dtype=bool)
-            ms, mt = np.empty(len(keys), np.float32), np.empty(len(keys), np.float32)
+            sims = np.empty((6, len(keys)), np.float32)
         if not found.all():
             miss = ~found
-            ms[miss], mt[miss] = self.clause_sims(i[miss], j[miss])
-        return ms, mt
+            sims[:, miss] = self.clause_sims(i[miss], j[miss])
+        return sims
 
-    def _clause_coverage(self, a: int, i0: np.ndarray, b: int, j0: np.ndarray) -> np.ndarray:
-        """Sum over the bead's segments of (best clause match inside the bead - usual best)."""
+    def _clause_terms(self, a: int, i0: np.ndarray, b: int, j0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(clause coverage, edge agreement) of beads src[i0:i0+a] x tgt[j0:j0+b], over backgrounds.
+
+        Coverage sums, over the bead's segments, the best clause match inside the bead; edges add
+        the first clauses' matches at the bead's first pair and the last clauses' at its last pair.
+        """
+        bg = self._cl_bg
         best_s = [np.full(len(i0), -np.inf) for _ in range(a)]
         best_t = [np.full(len(i0), -np.inf) for _ in range(b)]
+        edges = np.zeros(len(i0))
         for p in range(a):
             for q in range(b):
-                ms, mt = self._clause_lookup(i0 + p, j0 + q)
-                best_s[p] = np.maximum(best_s[p], ms)
-                best_t[q] = np.maximum(best_t[q], mt)
-        return (sum(best_s[p] - self.cbg_src[i0 + p] for p in range(a))
-                + sum(best_t[q] - self.cbg_tgt[j0 + q] for q in range(b)))
+                i, j = i0 + p, j0 + q
+                sims = self._clause_lookup(i, j)
+                best_s[p] = np.maximum(best_s[p], sims[BEST_S])
+                best_t[q] = np.maximum(best_t[q], sims[BEST_T])
+                if p == q == 0:
+                    edges += sims[FIRST_S] - bg[FIRST_S, i] + sims[FIRST_T] - bg[FIRST_T, j]
+                if p == a - 1 and q == b - 1:
+                    edges += sims[LAST_S] - bg[LAST_S, i] + sims[LAST_T] - bg[LAST_T, j]
+        coverage = (sum(best_s[p] - bg[BEST_S, i0 + p] for p in range(a))
+                    + sum(best_t[q] - bg[BEST_T, j0 + q] for q in range(b)))
+        return coverage, edges
 
     # -- second pass ------------------------------------------------------------------
     def bead_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
@@ -305,7 +334,8 @@ class VectorScorer:
             score = score + self.w.part * np.minimum(self._weakest_part(a, i0, vt, self.sv, self.bg_src, b, j0, vs,
                                                                         self.tv, self.bg_tgt), 0.0)
         if self.s_cl is not None:
-            score = score + self.w.clause * self._clause_coverage(a, i0, b, j0)
+            coverage, edges = self._clause_terms(a, i0, b, j0)
+            score = score + self.w.clause * coverage + self.w.edge * edges
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         score = score - self.w.length * z * z - self.w.merge * (a + b - 2)
         # a bead stands for (a + b) / 2 pairs: without this the search would prefer many small beads

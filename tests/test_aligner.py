@@ -249,3 +249,29 @@ def test_clause_coverage_keeps_a_moved_clause_with_its_sentence():
     t_cl = ClauseVectors.build(tgt, [], np.zeros((0, d), np.float32))
     with_clauses = keys(align(VectorScorer(src, tgt, lens_s, lens_t, src_clauses=s_cl, tgt_clauses=t_cl)))
     assert ((3,), (3, 4)) in with_clauses and ((4,), (5,)) in with_clauses
+
+
+def test_edge_agreement_puts_a_boundary_where_the_clauses_change_order():
+    """Source A = "a1, a2", B = "b1, b2"; target X = a1, Y (a2 or b2, a shade closer to b2), Z = b1.
+
+    Sentence vectors and clause coverage put Y with B; but then B's first clause (b1) would face
+    Y and A's last clause (a2) would face X. Order at the bead edges puts Y with A.
+    """
+    from align.scoring import ClauseVectors
+
+    d = 16
+    e = np.eye(d)
+    filler = [e[5 + k] for k in range(6)]
+    a, b = _unit(np.array([e[0] + e[1], e[2] + e[3]]))
+    src = _unit(np.array(filler[:3] + [a, b] + filler[3:])).astype(np.float32)
+    tgt = _unit(np.array(filler[:3] + [e[0], e[1] + 1.1 * e[3], e[2]] + filler[3:])).astype(np.float32)
+    lens_s, lens_t = np.full(len(src), 10.0), np.full(len(tgt), 10.0)
+    s_cl = ClauseVectors.build(src, [3, 3, 4, 4], np.eye(d, dtype=np.float32)[:4])
+    t_cl = ClauseVectors.build(tgt, [], np.zeros((0, d), np.float32))
+
+    def beads(edge: float) -> list:
+        return keys(align(VectorScorer(src, tgt, lens_s, lens_t, weights=ScoreWeights(edge=edge),
+                                       src_clauses=s_cl, tgt_clauses=t_cl)))
+
+    assert ((3,), (3,)) in beads(0.0) and ((4,), (4, 5)) in beads(0.0)
+    assert ((3,), (3, 4)) in beads(0.25) and ((4,), (5,)) in beads(0.25)
