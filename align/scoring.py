@@ -6,7 +6,9 @@ A bead's score is its embedding similarity, corrected by
 - lexical overlap (numbers, symbols, names, dictionary translations: align/lexicon.py);
 - a length-ratio penalty learnt from the document's own confident 1-1 pairs;
 - a small cost for each extra segment merged, a check that every merged part relates to the
-  other side, and a fixed cost for leaving a segment unaligned;
+  other side, and a cost for leaving a segment unaligned, higher for a segment whose best
+  match stands out from its neighbours (it has a counterpart) than for one alike to all
+  (a caption, a scanning artefact, text left untranslated);
 - a cost for a bead boundary inside a sentence broken over two lines;
 - clause coverage: each segment's best match among the other side's clauses inside the bead,
   over its usual best. Summed over segments, it does not favour splitting or merging: it
@@ -37,7 +39,8 @@ class ScoreWeights:
     lexical: float = 0.4      # weight of lexical cosine
     length: float = 0.005     # per unit of squared z-score of the log length ratio
     merge: float = 0.06       # per extra segment in a bead
-    skip: float = -0.15       # score of a 1-0 or 0-1 bead (per segment)
+    skip: float = -0.15       # score of a 1-0 or 0-1 bead, for a segment of the document's median peak
+    peak: float = 0.8         # skips cost this much more per unit of the segment's peak (best - background) over the median
     part: float = 0.25        # weight of the weakest merged part's own margin (when below zero)
     calibrate: float | None = 0.0  # first-pass 1-1 pairs' median score is raised to at least this (None: off)
     broken: float = 0.3       # cost of a bead boundary inside a sentence (a line that continues the previous one)
@@ -141,6 +144,7 @@ class VectorScorer:
         self._P_slex = _prefix(src_lex) if src_lex is not None else None
         self._P_tlex = _prefix(tgt_lex) if tgt_lex is not None else None
         self._set_background(np.zeros(self.n_src), np.zeros(self.n_tgt))
+        self.skip_src, self.skip_tgt = np.full(self.n_src, weights.skip), np.full(self.n_tgt, weights.skip)
         use_clauses = src_clauses is not None and tgt_clauses is not None and weights.clause != 0
         self.s_cl, self.t_cl = (src_clauses, tgt_clauses) if use_clauses else (None, None)
         self._cl_bg = np.zeros((6, max(self.n_src, self.n_tgt)))
@@ -202,6 +206,7 @@ class VectorScorer:
     def fit(self, i: np.ndarray, j: np.ndarray, sims: np.ndarray, path: list[tuple[int, int]]) -> None:
         """Neighbour margins from the first-pass band; the length ratio from its confident 1-1 steps."""
         self._set_background(_topk_mean(i, sims, self.n_src, self.w.k), _topk_mean(j, sims, self.n_tgt, self.w.k))
+        self._fit_skips(_topk_mean(i, sims, self.n_src, 1) - self.bg_src, _topk_mean(j, sims, self.n_tgt, 1) - self.bg_tgt)
         if self.s_cl is not None:
             sims = self.clause_sims(i, j)
             for r in range(6):
@@ -217,6 +222,12 @@ class VectorScorer:
                                                        np.array([b for _, b in steps]))))
             gap = self.w.calibrate - typical
             self.offset = max(gap, 0.0)
+
+    def _fit_skips(self, peak_src: np.ndarray, peak_tgt: np.ndarray) -> None:
+        """Per-segment skip scores from each segment's peak, its best similarity over its background."""
+        med = float(np.median(np.concatenate([peak_src, peak_tgt])))
+        self.skip_src = np.minimum(self.w.skip - self.w.peak * (peak_src - med), 0.5 * self.w.skip)
+        self.skip_tgt = np.minimum(self.w.skip - self.w.peak * (peak_tgt - med), 0.5 * self.w.skip)
 
     def _fit_length(self, steps: list[tuple[int, int]]) -> None:
         """The length ratio of translations, from the better half of the first pass's 1-1 steps."""
@@ -316,7 +327,8 @@ class VectorScorer:
         i0, j0 = i_end - a, j_end - b
         broken = self.w.broken * ((a > 0) * self.s_cont[i0] + (b > 0) * self.t_cont[j0])
         if a == 0 or b == 0:
-            return self.w.skip * (a + b) - broken
+            skips = sum(self.skip_src[i0 + p] for p in range(a)) + sum(self.skip_tgt[j0 + q] for q in range(b))
+            return skips - broken
         vs = self._P_sv[i_end] - self._P_sv[i0]
         vt = self._P_tv[j_end] - self._P_tv[j0]
         cos = np.einsum("kd,kd->k", vs, vt) / np.maximum(_rownorm(vs) * _rownorm(vt), 1e-9)

@@ -202,7 +202,8 @@ def test_vector_scorer_does_not_collapse_into_skips(margin):
     lens = np.full(20, 10.0)
 
     def right(calibrate):
-        beads = align(VectorScorer(v, noisy, lens, lens, weights=ScoreWeights(margin=margin, calibrate=calibrate)))
+        # calibration alone: peak=0 keeps every skip at its fixed cost
+        beads = align(VectorScorer(v, noisy, lens, lens, weights=ScoreWeights(margin=margin, calibrate=calibrate, peak=0.0)))
         return sum(1 for b in beads if b.src == b.tgt)
 
     assert right(0.0) >= 18
@@ -275,3 +276,26 @@ def test_edge_agreement_puts_a_boundary_where_the_clauses_change_order():
 
     assert ((3,), (3,)) in beads(0.0) and ((4,), (4, 5)) in beads(0.0)
     assert ((3,), (3, 4)) in beads(0.25) and ((4,), (5,)) in beads(0.25)
+
+
+
+def test_skips_are_cheaper_for_a_line_alike_to_all():
+    """A target line as similar to every source line as to any (a caption, a scan artefact) has no
+    peak over its neighbours: leaving it out costs less than the usual skip, and never earns a reward.
+    (On real text: tests/test_align_dev.py.)"""
+    rng = np.random.default_rng(3)
+    d, n = 32, 12
+    src = np.eye(d, dtype=np.float32)[:n]
+    real = _unit(src + 0.2 * rng.normal(size=(n, d)))
+    junk = _unit(src.sum(axis=0, keepdims=True) / n + 0.05 * rng.normal(size=(1, d)))
+    tgt = np.vstack([real[:6], junk, real[6:]]).astype(np.float32)
+    w = ScoreWeights()
+    scorer = VectorScorer(src, tgt, np.full(n, 10.0), np.full(n + 1, 10.0), weights=w)
+    align(scorer)
+    others = np.delete(scorer.skip_tgt, 6)
+    assert scorer.skip_tgt[6] > others.max()
+    assert scorer.skip_tgt.max() <= 0.5 * w.skip < 0
+    assert abs(np.median(np.concatenate([scorer.skip_src, others])) - w.skip) < 0.05
+    flat = VectorScorer(src, tgt, np.full(n, 10.0), np.full(n + 1, 10.0), weights=ScoreWeights(peak=0.0))
+    align(flat)
+    assert np.all(flat.skip_tgt == w.skip)
