@@ -9,7 +9,9 @@ A bead's score is its embedding similarity, corrected by
   other side, and a cost for leaving a segment unaligned, higher for a segment whose best
   match stands out from its neighbours (it has a counterpart) than for one alike to all
   (a caption, a scanning artefact, text left untranslated);
-- a cost for a bead boundary inside a sentence broken over two lines;
+- a cost for a bead boundary inside a sentence broken over two lines, and for one inside a
+  quotation on one side only (where the document's quotations correspond at all: in scanned
+  text one language's quotation marks may be lost);
 - clause coverage: each segment's best match among the other side's clauses inside the bead,
   over its usual best. Summed over segments, it does not favour splitting or merging: it
   rewards the partition that keeps every segment with what it translates, down to a clause
@@ -46,6 +48,7 @@ class ScoreWeights:
     broken: float = 0.3       # cost of a bead boundary inside a sentence (a line that continues the previous one)
     clause: float = 0.6       # weight of clause coverage (when clause vectors are given)
     edge: float = 0.25        # weight of edge agreement (when clause vectors are given)
+    quote: float = 0.05       # cost of a bead boundary inside a quotation on one side only
 
 
 @dataclass(frozen=True)
@@ -126,11 +129,16 @@ class VectorScorer:
                  src_lex: np.ndarray | None = None, tgt_lex: np.ndarray | None = None,
                  weights: ScoreWeights = ScoreWeights(), src_cont: np.ndarray | None = None,
                  tgt_cont: np.ndarray | None = None, src_clauses: ClauseVectors | None = None,
-                 tgt_clauses: ClauseVectors | None = None) -> None:
+                 tgt_clauses: ClauseVectors | None = None, src_quoted: np.ndarray | None = None,
+                 tgt_quoted: np.ndarray | None = None) -> None:
         self.n_src, self.n_tgt = len(src_vecs), len(tgt_vecs)
         # cont[k]: segment k continues segment k - 1 (a bead should not start there); one spare row
         self.s_cont = np.zeros(self.n_src + 1, bool) if src_cont is None else np.append(np.asarray(src_cont, bool), False)
         self.t_cont = np.zeros(self.n_tgt + 1, bool) if tgt_cont is None else np.append(np.asarray(tgt_cont, bool), False)
+        # quoted[k]: segment k ends inside a quotation (segment.quote_states)
+        self.s_quoted = np.zeros(self.n_src, bool) if src_quoted is None else np.asarray(src_quoted, bool)
+        self.t_quoted = np.zeros(self.n_tgt, bool) if tgt_quoted is None else np.asarray(tgt_quoted, bool)
+        self.quote_cost = 0.0
         self.sv, self.tv = src_vecs.astype(np.float32), tgt_vecs.astype(np.float32)
         self.sl = np.maximum(np.asarray(src_len, dtype=np.float64), 1.0)
         self.tl = np.maximum(np.asarray(tgt_len, dtype=np.float64), 1.0)
@@ -215,6 +223,10 @@ class VectorScorer:
             self._set_clause_table(i, j, sims)
         steps = [(a1, b1) for (a0, b0), (a1, b1) in zip(path, path[1:]) if a1 - a0 == 1 and b1 - b0 == 1]
         self._fit_length(steps)
+        if steps:
+            ends_s, ends_t = np.array([a - 1 for a, _ in steps]), np.array([b - 1 for _, b in steps])
+            agree = quotations_correspond(self.s_quoted[ends_s], self.t_quoted[ends_t])
+            self.quote_cost = self.w.quote if agree else 0.0
         if self.w.calibrate is not None and steps:
             # Keep the document's typical pair on the same side of the skip cost whatever the
             # encoder's similarity scale: without this a stricter margin can make skipping win everywhere.
@@ -326,6 +338,9 @@ class VectorScorer:
     def bead_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
         i0, j0 = i_end - a, j_end - b
         broken = self.w.broken * ((a > 0) * self.s_cont[i0] + (b > 0) * self.t_cont[j0])
+        if self.quote_cost:
+            inside = self.s_quoted[np.maximum(i_end - 1, 0)] != self.t_quoted[np.maximum(j_end - 1, 0)]
+            broken = broken + self.quote_cost * (inside & (i_end > 0) & (j_end > 0))
         if a == 0 or b == 0:
             skips = sum(self.skip_src[i0 + p] for p in range(a)) + sum(self.skip_tgt[j0 + q] for q in range(b))
             return skips - broken
@@ -352,6 +367,22 @@ class VectorScorer:
         score = score - self.w.length * z * z - self.w.merge * (a + b - 2)
         # a bead stands for (a + b) / 2 pairs: without this the search would prefer many small beads
         return score - broken
+
+
+def quotations_correspond(src: np.ndarray, tgt: np.ndarray, min_inside: int = 5, min_phi: float = 0.2) -> bool:
+    """Whether the two sides' "inside a quotation" states go together over pairs thought aligned.
+
+    The phi coefficient of the two boolean series: near 0 when one side's marks are lost or
+    used differently (Text+Berg's scanned German has `<` for «), clearly positive in dialogue
+    whose quotations both sides print.
+    """
+    src, tgt = np.asarray(src, bool), np.asarray(tgt, bool)
+    if (src | tgt).sum() < min_inside:
+        return False
+    n11, n00 = float((src & tgt).sum()), float((~src & ~tgt).sum())
+    n10, n01 = float((src & ~tgt).sum()), float((~src & tgt).sum())
+    den = np.sqrt((n11 + n10) * (n01 + n00) * (n11 + n01) * (n10 + n00))
+    return den > 0 and (n11 * n00 - n10 * n01) / den >= min_phi
 
 
 def _topk_mean(idx: np.ndarray, sims: np.ndarray, n: int, k: int) -> np.ndarray:

@@ -51,6 +51,38 @@ def continuation_flags(texts: list[str]) -> list[bool]:
     return [k > 0 and continues_previous(texts[k - 1], t) for k, t in enumerate(texts)]
 
 
+# an opening quotation mark -> the marks that close it (German „…“ and »…«, French «…», CJK 「…」)
+_QUOTE_CLOSERS = {"“": "”", "„": "“”", "«": "»", "»": "«", "‹": "›", "›": "‹", "‚": "‘’", "‘": "’",
+                  "「": "」", "『": "』"}
+
+
+def quote_states(texts: list[str]) -> list[bool]:
+    """After each segment, whether the text is inside a quotation.
+
+    Translators keep speech in quotation marks, so a bead boundary inside a quotation on one
+    side only is a boundary in the wrong place (a line of dialogue split from its reply). No
+    nesting: every mark resets the state, so one stray mark cannot mislead the rest of a
+    document. A straight quote between two letters is an apostrophe (don't, Trinket's).
+    """
+    out = []
+    closer: str | None = None
+    for text in texts:
+        n = len(text)
+        for k, ch in enumerate(text):
+            prev = text[k - 1] if k else " "
+            nxt = text[k + 1] if k < n - 1 else " "
+            if ch in "'\"’" and prev.isalpha() and nxt.isalpha():
+                continue
+            if closer is not None and ch in closer and not (ch in "'\"" and prev.isspace()):
+                closer = None
+            elif ch in _QUOTE_CLOSERS:
+                closer = _QUOTE_CLOSERS[ch]
+            elif ch in "'\"" and (prev.isspace() or prev in "([—-") and not nxt.isspace():
+                closer = ch
+        out.append(closer is not None)
+    return out
+
+
 _CLAUSE_CUT = re.compile(r"[，；：,;:]\s*")
 
 

@@ -299,3 +299,45 @@ def test_skips_are_cheaper_for_a_line_alike_to_all():
     flat = VectorScorer(src, tgt, np.full(n, 10.0), np.full(n + 1, 10.0), weights=ScoreWeights(peak=0.0))
     align(flat)
     assert np.all(flat.skip_tgt == w.skip)
+
+
+def test_quotations_correspond_only_when_both_sides_print_them():
+    from align.scoring import quotations_correspond
+
+    speech = np.array([0, 1, 1, 0, 0, 1, 0, 1, 1, 0, 0, 0], bool)
+    assert quotations_correspond(speech, speech)
+    noisy = speech.copy()
+    noisy[[3, 8]] = ~noisy[[3, 8]]
+    assert quotations_correspond(speech, noisy)
+    # scanned text: one side's quotation marks lost (never inside), or inside everywhere
+    assert not quotations_correspond(speech, np.zeros(12, bool))
+    assert not quotations_correspond(np.ones(12, bool), speech)
+    assert not quotations_correspond(speech[:3], speech[:3])  # too little speech to tell
+
+
+def test_a_bead_boundary_does_not_split_a_quotation_on_one_side_only():
+    """Target Y (the end of a speech X opens) is as close to source A as to B, a shade closer to B.
+
+    Both sides mark speech throughout (the filler pairs are dialogue on both sides), so the
+    boundary after X, inside the quotation on the target side only, costs: Y stays with A and X.
+    """
+    rng = np.random.default_rng(4)
+    d = 32
+    e = np.eye(d)
+    filler = [e[6 + k] for k in range(16)]
+    a, b = e[0] + e[1], e[2] + e[3]
+    src = _unit(np.array(filler[:8] + [a, b] + filler[8:])).astype(np.float32)
+    y = 0.95 * e[1] + e[3]
+    tgt = _unit(np.array(filler[:8] + [e[0], y, e[2]] + filler[8:]) + 0.01 * rng.normal(size=(19, d)))
+    tgt = tgt.astype(np.float32)
+    speech = [k % 2 == 0 for k in range(8)]
+    s_quoted = speech + [False, False] + speech
+    t_quoted = speech + [True, False, False] + speech
+    lens_s, lens_t = np.full(len(src), 10.0), np.full(len(tgt), 10.0)
+
+    def beads(quote: float) -> list:
+        return keys(align(VectorScorer(src, tgt, lens_s, lens_t, weights=ScoreWeights(quote=quote),
+                                       src_quoted=s_quoted, tgt_quoted=t_quoted)))
+
+    assert ((8,), (8,)) in beads(0.0) and ((9,), (9, 10)) in beads(0.0)
+    assert ((8,), (8, 9)) in beads(ScoreWeights().quote) and ((9,), (10,)) in beads(ScoreWeights().quote)

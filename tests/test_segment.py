@@ -112,3 +112,19 @@ def test_clauses_cut_after_commas_and_glue_short_pieces():
     assert clauses("Ja , und sogar sehr fest , aber es wäre reiner Undank") == [
         "Ja , und sogar sehr fest ,", "aber es wäre reiner Undank"]
     assert clauses("No comma here.") == ["No comma here."]
+
+
+def test_quote_states_follow_speech_across_lines():
+    """Whether each line ends inside a quotation, in each language's marks (lines from MAC-Dev's
+    chapter 2 and in German and French conventions); apostrophes are not quotation marks."""
+    from align.segment import quote_states
+
+    zh = ["小玄子摇手笑道：“今天不打了，明天再来。", "不过你不是我对手，再打也没用。”", "韦小宝不服气。"]
+    assert quote_states(zh) == [True, False, False]
+    en = ["'I can see you've never done any wrestling,' laughed Misty.", "'But you're a quick mover all the same!",
+          "You managed to get away that time.", "A few more goes and I'd have had you, though—'", "Trinket's reply:"]
+    assert quote_states(en) == [False, True, True, False, False]
+    assert quote_states(["Er sagte: „Wir gehen.", "Morgen.“", "Dann » kam « er."]) == [True, False, False]
+    assert quote_states(["« C' est le moment de sortir ton appareil !", "Vite . »", "Nous « surfons » ici ."]) == [
+        True, False, False]
+    assert quote_states(["the boys' bags", "l' arête"]) == [False, False]
