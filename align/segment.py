@@ -60,12 +60,13 @@ def quote_states(texts: list[str]) -> list[bool]:
     """After each segment, whether the text is inside a quotation.
 
     Translators keep speech in quotation marks, so a bead boundary inside a quotation on one
-    side only is a boundary in the wrong place (a line of dialogue split from its reply). No
-    nesting: every mark resets the state, so one stray mark cannot mislead the rest of a
-    document. A straight quote between two letters is an apostrophe (don't, Trinket's).
+    side only is a boundary in the wrong place (a line of dialogue split from its reply).
+    A quotation inside a quotation (‘…’ in “…”) is followed one level deep; a closing mark
+    closes the outermost quotation it can end and all inside it, so one stray mark cannot
+    mislead the rest of a document. A straight quote between two letters is an apostrophe (don't, Trinket's).
     """
     out = []
-    closer: str | None = None
+    open_: list[str] = []  # the closing marks awaited, innermost last
     for text in texts:
         n = len(text)
         for k, ch in enumerate(text):
@@ -73,13 +74,14 @@ def quote_states(texts: list[str]) -> list[bool]:
             nxt = text[k + 1] if k < n - 1 else " "
             if ch in "'\"’" and prev.isalpha() and nxt.isalpha():
                 continue
-            if closer is not None and ch in closer and not (ch in "'\"" and prev.isspace()):
-                closer = None
+            level = next((d for d in range(len(open_)) if ch in open_[d]), None)
+            if level is not None and not (ch in "'\"" and prev.isspace()):
+                del open_[level:]
             elif ch in _QUOTE_CLOSERS:
-                closer = _QUOTE_CLOSERS[ch]
+                open_ = open_[:1] + [_QUOTE_CLOSERS[ch]]
             elif ch in "'\"" and (prev.isspace() or prev in "([—-") and not nxt.isspace():
-                closer = ch
-        out.append(closer is not None)
+                open_ = open_[:1] + [ch]
+        out.append(bool(open_))
     return out
 
 

@@ -128,3 +128,10 @@ def test_quote_states_follow_speech_across_lines():
     assert quote_states(["« C' est le moment de sortir ton appareil !", "Vite . »", "Nous « surfons » ici ."]) == [
         True, False, False]
     assert quote_states(["the boys' bags", "l' arête"]) == [False, False]
+    # a quotation inside a quotation (MAC-Dev chapter 3), and a stray opening mark that must
+    # not keep the rest of the text "inside"
+    assert quote_states(["刘老老道“这倒也不然。", "‘谋事在人，成事在天’，咱们谋到了。", "也未可知。”", "他走了。"]) == [
+        True, True, False, False]
+    assert quote_states(["“韦小宝道：“ 是！”", "走近了几步。"]) == [False, False]
+    assert quote_states(["'You know what they say: \"A prince's door is deep.\"", "So go.'", "He went."]) == [
+        True, False, False]
