@@ -42,7 +42,8 @@ class ScoreWeights:
     length: float = 0.005     # per unit of squared z-score of the log length ratio
     merge: float = 0.06       # per extra segment in a bead
     skip: float = -0.15       # score of a 1-0 or 0-1 bead, for a segment of the document's median peak
-    peak: float = 0.8         # skips cost this much more per unit of the segment's peak (best - background) over the median
+    peak: float = 0.8         # skips cost this much more per unit of the segment's peak over the median
+                              # (peak: best first-pass similarity minus the background)
     part: float = 0.25        # weight of the weakest merged part's own margin (when below zero)
     calibrate: float | None = 0.0  # first-pass 1-1 pairs' median score is raised to at least this (None: off)
     broken: float = 0.3       # cost of a bead boundary inside a sentence (a line that continues the previous one)
@@ -87,8 +88,8 @@ class ClauseVectors:
         return rows, offsets, ends - 1
 
 
-# Rows of a clause-similarity table (ClauseSims), for band cell (source segment i, target segment j):
-# i against j's best clause, j against i's best clause, then the first and last clauses' own similarities.
+# Rows of the clause-similarity table (VectorScorer.clause_sims), for a pair (source segment i, target
+# segment j): i against j's best clause, j against i's best clause, then the edge clauses' similarities.
 BEST_S, BEST_T, FIRST_S, FIRST_T, LAST_S, LAST_T = range(6)
 _BY_SOURCE = (BEST_S, FIRST_S, LAST_S)  # rows whose background is the source segment's (over its band row)
 
@@ -214,7 +215,8 @@ class VectorScorer:
     def fit(self, i: np.ndarray, j: np.ndarray, sims: np.ndarray, path: list[tuple[int, int]]) -> None:
         """Neighbour margins from the first-pass band; the length ratio from its confident 1-1 steps."""
         self._set_background(_topk_mean(i, sims, self.n_src, self.w.k), _topk_mean(j, sims, self.n_tgt, self.w.k))
-        self._fit_skips(_topk_mean(i, sims, self.n_src, 1) - self.bg_src, _topk_mean(j, sims, self.n_tgt, 1) - self.bg_tgt)
+        self._fit_skips(_topk_mean(i, sims, self.n_src, 1) - self.bg_src,
+                        _topk_mean(j, sims, self.n_tgt, 1) - self.bg_tgt)
         if self.s_cl is not None:
             sims = self.clause_sims(i, j)
             for r in range(6):
@@ -337,13 +339,14 @@ class VectorScorer:
     # -- second pass ------------------------------------------------------------------
     def bead_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
         i0, j0 = i_end - a, j_end - b
-        broken = self.w.broken * ((a > 0) * self.s_cont[i0] + (b > 0) * self.t_cont[j0])
+        # the bead's boundaries: where it starts inside a broken sentence, where it ends inside a quotation on one side
+        boundary = self.w.broken * ((a > 0) * self.s_cont[i0] + (b > 0) * self.t_cont[j0])
         if self.quote_cost:
-            inside = self.s_quoted[np.maximum(i_end - 1, 0)] != self.t_quoted[np.maximum(j_end - 1, 0)]
-            broken = broken + self.quote_cost * (inside & (i_end > 0) & (j_end > 0))
+            one_side = self.s_quoted[np.maximum(i_end - 1, 0)] != self.t_quoted[np.maximum(j_end - 1, 0)]
+            boundary = boundary + self.quote_cost * (one_side & (i_end > 0) & (j_end > 0))
         if a == 0 or b == 0:
             skips = sum(self.skip_src[i0 + p] for p in range(a)) + sum(self.skip_tgt[j0 + q] for q in range(b))
-            return skips - broken
+            return skips - boundary
         vs = self._P_sv[i_end] - self._P_sv[i0]
         vt = self._P_tv[j_end] - self._P_tv[j0]
         cos = np.einsum("kd,kd->k", vs, vt) / np.maximum(_rownorm(vs) * _rownorm(vt), 1e-9)
@@ -366,7 +369,7 @@ class VectorScorer:
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         score = score - self.w.length * z * z - self.w.merge * (a + b - 2)
         # a bead stands for (a + b) / 2 pairs: without this the search would prefer many small beads
-        return score - broken
+        return score - boundary
 
 
 def quotations_correspond(src: np.ndarray, tgt: np.ndarray, min_inside: int = 5, min_phi: float = 0.2) -> bool:

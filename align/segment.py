@@ -63,7 +63,8 @@ def quote_states(texts: list[str]) -> list[bool]:
     side only is a boundary in the wrong place (a line of dialogue split from its reply).
     A quotation inside a quotation (‘…’ in “…”) is followed one level deep; a closing mark
     closes the outermost quotation it can end and all inside it, so one stray mark cannot
-    mislead the rest of a document. A straight quote between two letters is an apostrophe (don't, Trinket's).
+    mislead the rest of a document. A straight quote between two letters is an apostrophe
+    (don't, Trinket's).
     """
     out = []
     open_: list[str] = []  # the closing marks awaited, innermost last
