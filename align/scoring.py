@@ -214,9 +214,9 @@ class VectorScorer:
 
     def fit(self, i: np.ndarray, j: np.ndarray, sims: np.ndarray, path: list[tuple[int, int]]) -> None:
         """Neighbour margins from the first-pass band; the length ratio from its confident 1-1 steps."""
-        self._set_background(_topk_mean(i, sims, self.n_src, self.w.k), _topk_mean(j, sims, self.n_tgt, self.w.k))
-        self._fit_skips(_topk_mean(i, sims, self.n_src, 1) - self.bg_src,
-                        _topk_mean(j, sims, self.n_tgt, 1) - self.bg_tgt)
+        (bg_s, best_s), (bg_t, best_t) = _top_k(i, sims, self.n_src, self.w.k), _top_k(j, sims, self.n_tgt, self.w.k)
+        self._set_background(bg_s, bg_t)
+        self._fit_skips(best_s - bg_s, best_t - bg_t)
         if self.s_cl is not None:
             sims = self.clause_sims(i, j)
             for r in range(6):
@@ -390,14 +390,20 @@ def quotations_correspond(src: np.ndarray, tgt: np.ndarray, min_inside: int = 5,
 
 def _topk_mean(idx: np.ndarray, sims: np.ndarray, n: int, k: int) -> np.ndarray:
     """Mean of the k largest sims per index value (the neighbour background)."""
-    out = np.zeros(n)
+    return _top_k(idx, sims, n, k)[0]
+
+
+def _top_k(idx: np.ndarray, sims: np.ndarray, n: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(mean of the k largest sims, the largest) per index value: one sort for background and peak."""
+    mean, best = np.zeros(n), np.zeros(n)
     if len(idx) == 0:
-        return out
+        return mean, best
     order = np.lexsort((-sims, idx))
     idx_s, sims_s = idx[order], sims[order]
     starts = np.searchsorted(idx_s, np.arange(n))
     ends = np.searchsorted(idx_s, np.arange(n), side="right")
     for r in range(n):
         top = sims_s[starts[r]:min(ends[r], starts[r] + k)]
-        out[r] = top.mean() if len(top) else 0.0
-    return out
+        if len(top):
+            mean[r], best[r] = top.mean(), top[0]
+    return mean, best
