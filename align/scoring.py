@@ -223,17 +223,16 @@ class VectorScorer:
                 idx, n = (i, self.n_src) if r in _BY_SOURCE else (j, self.n_tgt)
                 self._cl_bg[r, :n] = _topk_mean(idx, sims[r], n, self.w.k)
             self._set_clause_table(i, j, sims)
-        steps = [(a1, b1) for (a0, b0), (a1, b1) in zip(path, path[1:]) if a1 - a0 == 1 and b1 - b0 == 1]
-        self._fit_length(steps)
-        if steps:
-            ends_s, ends_t = np.array([a - 1 for a, _ in steps]), np.array([b - 1 for _, b in steps])
-            agree = quotations_correspond(self.s_quoted[ends_s], self.t_quoted[ends_t])
-            self.quote_cost = self.w.quote if agree else 0.0
-        if self.w.calibrate is not None and steps:
+        # the segments the first pass paired 1-1 (its steps of one segment a side)
+        ones = np.array([(a1 - 1, b1 - 1) for (a0, b0), (a1, b1) in zip(path, path[1:])
+                         if a1 - a0 == 1 and b1 - b0 == 1], dtype=np.int64).reshape(-1, 2)
+        si, ti = ones[:, 0], ones[:, 1]
+        self._fit_length(si, ti)
+        self.quote_cost = self.w.quote if quotations_correspond(self.s_quoted[si], self.t_quoted[ti]) else 0.0
+        if self.w.calibrate is not None and len(ones):
             # Keep the document's typical pair on the same side of the skip cost whatever the
             # encoder's similarity scale: without this a stricter margin can make skipping win everywhere.
-            typical = float(np.median(self.bead_scores(1, 1, np.array([a for a, _ in steps]),
-                                                       np.array([b for _, b in steps]))))
+            typical = float(np.median(self.bead_scores(1, 1, si + 1, ti + 1)))
             gap = self.w.calibrate - typical
             self.offset = max(gap, 0.0)
 
@@ -243,11 +242,9 @@ class VectorScorer:
         self.skip_src = np.minimum(self.w.skip - self.w.peak * (peak_src - med), 0.5 * self.w.skip)
         self.skip_tgt = np.minimum(self.w.skip - self.w.peak * (peak_tgt - med), 0.5 * self.w.skip)
 
-    def _fit_length(self, steps: list[tuple[int, int]]) -> None:
-        """The length ratio of translations, from the better half of the first pass's 1-1 steps."""
-        if len(steps) >= 10:
-            si = np.array([a - 1 for a, _ in steps])
-            ti = np.array([b - 1 for _, b in steps])
+    def _fit_length(self, si: np.ndarray, ti: np.ndarray) -> None:
+        """The length ratio of translations, from the better half of the first pass's 1-1 pairs (si[k], ti[k])."""
+        if len(si) >= 10:
             s = self.pair_sims(si, ti)
             good = s >= np.quantile(s, 0.5)
             r = np.log(self.tl[ti[good]] / self.sl[si[good]])
