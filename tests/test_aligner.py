@@ -179,6 +179,13 @@ def _unit(v: np.ndarray) -> np.ndarray:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
+def _without_and_with(feature: str, src: np.ndarray, tgt: np.ndarray, lens_s: np.ndarray, lens_t: np.ndarray,
+                      **inputs) -> tuple[list, list]:
+    """Bead keys with the ScoreWeights field `feature` at 0 and at its default, over the same inputs."""
+    return tuple(keys(align(VectorScorer(src, tgt, lens_s, lens_t, weights=ScoreWeights(**{feature: w}), **inputs)))
+                 for w in (0.0, getattr(ScoreWeights(), feature)))
+
+
 def test_vector_scorer_merges_a_split_translation():
     """Real vectors: target 2 is the sum of source 2's two halves; lengths agree."""
     rng = np.random.default_rng(1)
@@ -203,7 +210,8 @@ def test_vector_scorer_does_not_collapse_into_skips(margin):
 
     def right(calibrate):
         # calibration alone: peak=0 keeps every skip at its fixed cost
-        beads = align(VectorScorer(v, noisy, lens, lens, weights=ScoreWeights(margin=margin, calibrate=calibrate, peak=0.0)))
+        weights = ScoreWeights(margin=margin, calibrate=calibrate, peak=0.0)
+        beads = align(VectorScorer(v, noisy, lens, lens, weights=weights))
         return sum(1 for b in beads if b.src == b.tgt)
 
     assert right(0.0) >= 18
@@ -269,12 +277,7 @@ def test_edge_agreement_puts_a_boundary_where_the_clauses_change_order():
     lens_s, lens_t = np.full(len(src), 10.0), np.full(len(tgt), 10.0)
     s_cl = ClauseVectors.build(src, [3, 3, 4, 4], np.eye(d, dtype=np.float32)[:4])
     t_cl = ClauseVectors.build(tgt, [], np.zeros((0, d), np.float32))
-
-    def beads(edge: float) -> list:
-        return keys(align(VectorScorer(src, tgt, lens_s, lens_t, weights=ScoreWeights(edge=edge),
-                                       src_clauses=s_cl, tgt_clauses=t_cl)))
-
-    without, with_edges = beads(0.0), beads(ScoreWeights().edge)
+    without, with_edges = _without_and_with("edge", src, tgt, lens_s, lens_t, src_clauses=s_cl, tgt_clauses=t_cl)
     assert ((3,), (3,)) in without and ((4,), (4, 5)) in without
     assert ((3,), (3, 4)) in with_edges and ((4,), (5,)) in with_edges
 
@@ -334,11 +337,7 @@ def test_a_bead_boundary_does_not_split_a_quotation_on_one_side_only():
     s_quoted = speech + [False, False] + speech
     t_quoted = speech + [True, False, False] + speech
     lens_s, lens_t = np.full(len(src), 10.0), np.full(len(tgt), 10.0)
-
-    def beads(quote: float) -> list:
-        return keys(align(VectorScorer(src, tgt, lens_s, lens_t, weights=ScoreWeights(quote=quote),
-                                       src_quoted=s_quoted, tgt_quoted=t_quoted)))
-
-    without, with_quotes = beads(0.0), beads(ScoreWeights().quote)
+    without, with_quotes = _without_and_with("quote", src, tgt, lens_s, lens_t, src_quoted=s_quoted,
+                                             tgt_quoted=t_quoted)
     assert ((8,), (8,)) in without and ((9,), (9, 10)) in without
     assert ((8,), (8, 9)) in with_quotes and ((9,), (10,)) in with_quotes
