@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from align.segment import (footnote_marker, segment, sentences_of, split_lines, split_paragraphs,
-                           split_sentences, strip_markup)
+from align.segment import (clauses, footnote_marker, quote_states, segment, sentences_of, split_lines,
+                           split_paragraphs, split_sentences, strip_markup)
 
 from conftest import SEED_EN, SEED_ZH
 
@@ -103,8 +103,6 @@ def test_seed_paragraphs_split_into_matching_sentence_counts():
 
 
 def test_clauses_cut_after_commas_and_glue_short_pieces():
-    from align.segment import clauses
-
     assert clauses("十五队的水是苦的，也没有菜吃，待久了也觉得没有啥。") == ["十五队的水是苦的，", "也没有菜吃，", "待久了也觉得没有啥。"]
     assert clauses("The water was bitter, and there wasn't much to eat either.") == [
         "The water was bitter,", "and there wasn't much to eat either."]
@@ -117,8 +115,6 @@ def test_clauses_cut_after_commas_and_glue_short_pieces():
 def test_quote_states_follow_speech_across_lines():
     """Whether each line ends inside a quotation, in each language's marks (lines from MAC-Dev's
     chapter 2 and in German and French conventions); apostrophes are not quotation marks."""
-    from align.segment import quote_states
-
     zh = ["小玄子摇手笑道：“今天不打了，明天再来。", "不过你不是我对手，再打也没用。”", "韦小宝不服气。"]
     assert quote_states(zh) == [True, False, False]
     en = ["'I can see you've never done any wrestling,' laughed Misty.", "'But you're a quick mover all the same!",
