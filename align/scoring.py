@@ -163,20 +163,19 @@ class VectorScorer:
         self.offset = 0.0
 
     @staticmethod
-    def _weakest_part(a: int, i0: np.ndarray, vt: np.ndarray, sv: np.ndarray, bg_s: np.ndarray,
-                      b: int, j0: np.ndarray, vs: np.ndarray, tv: np.ndarray, bg_t: np.ndarray) -> np.ndarray:
+    def _weakest_part(I: np.ndarray, vt: np.ndarray, sv: np.ndarray, bg_s: np.ndarray,
+                      J: np.ndarray, vs: np.ndarray, tv: np.ndarray, bg_t: np.ndarray) -> np.ndarray:
         """Margin of the least related segment of a merged side against the whole other side.
 
         A sentence with no counterpart glued to a real pair barely moves the merged vector;
         on its own it is plainly unrelated, and that is what keeps insertions out of beads.
         """
-        worst = np.full(len(i0), np.inf)
-        for n, start, other, vecs, bg in ((a, i0, vt, sv, bg_s), (b, j0, vs, tv, bg_t)):
-            if n < 2:
+        worst = np.full(len(I), np.inf)
+        for segs, other, vecs, bg in ((I, vt, sv, bg_s), (J, vs, tv, bg_t)):
+            if segs.shape[1] < 2:
                 continue
             o = other / np.maximum(_rownorm(other), 1e-9)[:, None]
-            for k in range(n):
-                idx = start + k
+            for idx in segs.T:
                 worst = np.minimum(worst, np.einsum("kd,kd->k", vecs[idx], o) - bg[idx])
         return worst
 
@@ -309,19 +308,20 @@ class VectorScorer:
             sims[:, miss] = self.clause_sims(i[miss], j[miss])
         return sims
 
-    def _clause_terms(self, a: int, i0: np.ndarray, b: int, j0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(clause coverage, edge agreement) of beads src[i0:i0+a] x tgt[j0:j0+b], over backgrounds.
+    def _clause_terms(self, I: np.ndarray, J: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(clause coverage, edge agreement) of beads src[I[k]] x tgt[J[k]], over backgrounds.
 
         Coverage sums, over the bead's segments, the best clause match inside the bead; edges add
         the first clauses' matches at the bead's first pair and the last clauses' at its last pair.
         """
         bg = self._cl_bg
-        best_s = [np.full(len(i0), -np.inf) for _ in range(a)]
-        best_t = [np.full(len(i0), -np.inf) for _ in range(b)]
-        edges = np.zeros(len(i0))
+        a, b = I.shape[1], J.shape[1]
+        best_s = [np.full(len(I), -np.inf) for _ in range(a)]
+        best_t = [np.full(len(I), -np.inf) for _ in range(b)]
+        edges = np.zeros(len(I))
         for p in range(a):
             for q in range(b):
-                i, j = i0 + p, j0 + q
+                i, j = I[:, p], J[:, q]
                 sims = self._clause_lookup(i, j)
                 best_s[p] = np.maximum(best_s[p], sims[BEST_S])
                 best_t[q] = np.maximum(best_t[q], sims[BEST_T])
@@ -329,44 +329,67 @@ class VectorScorer:
                     edges += sims[FIRST_S] - bg[FIRST_S, i] + sims[FIRST_T] - bg[FIRST_T, j]
                 if p == a - 1 and q == b - 1:
                     edges += sims[LAST_S] - bg[LAST_S, i] + sims[LAST_T] - bg[LAST_T, j]
-        coverage = (sum(best_s[p] - bg[BEST_S, i0 + p] for p in range(a))
-                    + sum(best_t[q] - bg[BEST_T, j0 + q] for q in range(b)))
+        coverage = (sum(best_s[p] - bg[BEST_S, I[:, p]] for p in range(a))
+                    + sum(best_t[q] - bg[BEST_T, J[:, q]] for q in range(b)))
         return coverage, edges
 
     # -- second pass ------------------------------------------------------------------
     def bead_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
+        """Scores of the contiguous beads src[i_end-a:i_end] x tgt[j_end-b:j_end] (the search's beads)."""
         i0, j0 = i_end - a, j_end - b
-        # the bead's boundaries: where it starts inside a broken sentence, where it ends inside a quotation on one side
-        boundary = self.w.broken * ((a > 0) * self.s_cont[i0] + (b > 0) * self.t_cont[j0])
-        if self.quote_cost:
-            one_side = self.s_quoted[np.maximum(i_end - 1, 0)] != self.t_quoted[np.maximum(j_end - 1, 0)]
-            boundary = boundary + self.quote_cost * (one_side & (i_end > 0) & (j_end > 0))
+        boundary = self._boundary(i0, j0, np.maximum(i_end - 1, 0), np.maximum(j_end - 1, 0), a > 0, b > 0,
+                                  (i_end > 0) & (j_end > 0))
         if a == 0 or b == 0:
             skips = sum(self.skip_src[i0 + p] for p in range(a)) + sum(self.skip_tgt[j0 + q] for q in range(b))
             return skips - boundary
-        vs = self._P_sv[i_end] - self._P_sv[i0]
-        vt = self._P_tv[j_end] - self._P_tv[j0]
+        return self._scores(i0[:, None] + np.arange(a), j0[:, None] + np.arange(b), contiguous=True) - boundary
+
+    def set_score(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
+        """Score of one bead of any segments, both sides non-empty (ascending ids, gaps allowed)."""
+        I, J = np.array([src], dtype=np.int64), np.array([tgt], dtype=np.int64)
+        boundary = self._boundary(I[:, 0], J[:, 0], I[:, -1], J[:, -1], True, True, True)
+        return float((self._scores(I, J, contiguous=False) - boundary)[0])
+
+    def _boundary(self, first_s, first_t, last_s, last_t, has_s: bool, has_t: bool, has_end) -> np.ndarray:
+        """Cost of a bead's boundaries: starting inside a broken sentence, ending inside a quotation on one side."""
+        boundary = self.w.broken * (has_s * self.s_cont[first_s] + has_t * self.t_cont[first_t])
+        if self.quote_cost:
+            boundary = boundary + self.quote_cost * ((self.s_quoted[last_s] != self.t_quoted[last_t]) & has_end)
+        return boundary
+
+    def _scores(self, I: np.ndarray, J: np.ndarray, contiguous: bool) -> np.ndarray:
+        """Scores, before boundary costs, of beads src[I[k]] x tgt[J[k]] (rows of ascending ids, both sides non-empty).
+
+        Sums over a bead's segments come from prefix sums: two lookups when its segments are
+        contiguous, one difference per segment otherwise.
+        """
+        a, b = I.shape[1], J.shape[1]
+
+        def total(P: np.ndarray, idx: np.ndarray) -> np.ndarray:
+            if contiguous:
+                return P[idx[:, -1] + 1] - P[idx[:, 0]]
+            return sum(P[idx[:, k] + 1] - P[idx[:, k]] for k in range(idx.shape[1]))
+
+        vs, vt = total(self._P_sv, I), total(self._P_tv, J)
         cos = np.einsum("kd,kd->k", vs, vt) / np.maximum(_rownorm(vs) * _rownorm(vt), 1e-9)
-        ls = self._P_sl[i_end] - self._P_sl[i0]
-        lt = self._P_tl[j_end] - self._P_tl[j0]
-        bg = 0.5 * ((self._P_bgs[i_end] - self._P_bgs[i0]) / ls + (self._P_bgt[j_end] - self._P_bgt[j0]) / lt)
+        ls, lt = total(self._P_sl, I), total(self._P_tl, J)
+        bg = 0.5 * (total(self._P_bgs, I) / ls + total(self._P_bgt, J) / lt)
         score = cos - self.w.margin * bg + self.offset
         if self._P_slex is not None and self._P_tlex is not None and self.w.lexical:
-            xs = self._P_slex[i_end] - self._P_slex[i0]
-            xt = self._P_tlex[j_end] - self._P_tlex[j0]
+            xs, xt = total(self._P_slex, I), total(self._P_tlex, J)
             den = _rownorm(xs) * _rownorm(xt)
             lex = np.where(den > 0, np.einsum("kd,kd->k", xs, xt) / np.maximum(den, 1e-9), 0.0)
             score = score + self.w.lexical * lex
         if self.w.part and (a > 1 or b > 1):
-            score = score + self.w.part * np.minimum(self._weakest_part(a, i0, vt, self.sv, self.bg_src, b, j0, vs,
+            score = score + self.w.part * np.minimum(self._weakest_part(I, vt, self.sv, self.bg_src, J, vs,
                                                                         self.tv, self.bg_tgt), 0.0)
         if self.s_cl is not None:
-            coverage, edges = self._clause_terms(a, i0, b, j0)
+            coverage, edges = self._clause_terms(I, J)
             score = score + self.w.clause * coverage + self.w.edge * edges
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         score = score - self.w.length * z * z - self.w.merge * (a + b - 2)
         # a bead stands for (a + b) / 2 pairs: without this the search would prefer many small beads
-        return score - boundary
+        return score
 
 
 def quotations_correspond(src: np.ndarray, tgt: np.ndarray, min_inside: int = 5, min_phi: float = 0.2) -> bool:
