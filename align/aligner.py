@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, Sequence
 
 import numpy as np
 
@@ -51,6 +51,7 @@ class AlignConfig:
     direct_cells: int = 2_000_000  # first pass without coarsening up to this many cells
     coarse_radius: int = 3      # band half-width (in blocks) when refining a coarse path
     swap_margin: float = 0.05   # crossed pairing must beat the straight one by this much
+    hole_margin: float = 0.0    # a bead without an inner run of segments must beat the whole bead by this much
 
 
 def bead_types(cfg: AlignConfig) -> list[tuple[int, int]]:
@@ -218,8 +219,13 @@ def _densify(path: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 # --- the aligner --------------------------------------------------------------------------
 
-def align(scorer: Scorer, cfg: AlignConfig = AlignConfig()) -> list[Bead]:
-    """Beads covering every segment of both sides once, in document order (up to swaps)."""
+def align(scorer: Scorer, cfg: AlignConfig = AlignConfig(),
+          fragments: tuple[Sequence[bool], Sequence[bool]] | None = None) -> list[Bead]:
+    """Beads covering every segment of both sides once, in document order (up to swaps and gaps).
+
+    `fragments` (per side, per segment: it starts mid-sentence) lets `punch_holes` take an
+    insertion out of a sentence's bead; without it beads have no gaps.
+    """
     n, m = scorer.n_src, scorer.n_tgt
     if n == 0 or m == 0:
         return [Bead((i,), ()) for i in range(n)] + [Bead((), (j,)) for j in range(m)]
@@ -234,7 +240,55 @@ def align(scorer: Scorer, cfg: AlignConfig = AlignConfig()) -> list[Bead]:
         prepare(band2)
     raw = band_dp(n, m, band2, bead_types(cfg), scorer.bead_scores)
     beads = [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), score) for i0, i1, j0, j1, score in raw]
-    return swap_crossed(beads, scorer, cfg.swap_margin)
+    beads = swap_crossed(beads, scorer, cfg.swap_margin)
+    set_score = getattr(scorer, "set_score", None)  # optional: scores of beads with gaps
+    if set_score is None or fragments is None:
+        return beads
+    return punch_holes(beads, scorer, set_score, fragments, cfg.hole_margin)
+
+
+def punch_holes(beads: list[Bead], scorer: Scorer, set_score, fragments: tuple[Sequence[bool], Sequence[bool]],
+                margin: float) -> list[Bead]:
+    """Take an inner run of segments out of a bead, unaligned, where the bead scores clearly better without it.
+
+    In text extracted from a PDF a caption, a running head or a stray mark lands inside a
+    sentence: "... durch | Rechts der Dom. | äussere Faktoren ...". A monotone search can only
+    glue it into the sentence's bead; the bead with a gap is what the translation says.
+    A gap may only end before a segment that starts mid-sentence (`fragments`).
+    """
+    def skip(side: int, k: int, other: int) -> float:
+        a, b, i, j = (1, 0, k + 1, other) if side == 0 else (0, 1, other, k + 1)
+        return float(scorer.bead_scores(a, b, np.array([i]), np.array([j]))[0])
+
+    out: list[Bead] = []
+    for b in beads:
+        sides = (b.src, b.tgt)
+        if not (b.src and b.tgt) or max(len(b.src), len(b.tgt)) < 3:
+            out.append(b)
+            continue
+        best, choice = set_score(b.src, b.tgt) + margin, None
+        for side, ids in enumerate(sides):
+            other_start = sides[1 - side][0]
+            for p in range(1, len(ids) - 1):
+                for q in range(p + 1, len(ids)):
+                    if not fragments[side][ids[q]]:
+                        continue
+                    kept = ids[:p] + ids[q:]
+                    total = (set_score(kept, b.tgt) if side == 0 else set_score(b.src, kept)) + sum(
+                        skip(side, k, other_start) for k in ids[p:q])
+                    if total > best:
+                        best, choice = total, (side, p, q)
+        if choice is None:
+            out.append(b)
+            continue
+        side, p, q = choice
+        ids = sides[side]
+        kept = ids[:p] + ids[q:]
+        src, tgt = (kept, b.tgt) if side == 0 else (b.src, kept)
+        out.append(Bead(src, tgt, set_score(src, tgt)))
+        out += [Bead((k,), (), skip(0, k, b.tgt[0])) if side == 0 else Bead((), (k,), skip(1, k, b.src[0]))
+                for k in ids[p:q]]
+    return out
 
 
 def swap_crossed(beads: list[Bead], scorer: Scorer, margin: float) -> list[Bead]:

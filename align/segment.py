@@ -51,6 +51,16 @@ def continuation_flags(texts: list[str]) -> list[bool]:
     return [k > 0 and continues_previous(texts[k - 1], t) for k, t in enumerate(texts)]
 
 
+def starts_mid_sentence(text: str) -> bool:
+    """The segment starts in lower case: the rest of a sentence, wherever its beginning is."""
+    t = strip_markup(text)
+    return bool(t) and t[0].isalpha() and t[0].islower()
+
+
+def fragment_flags(texts: list[str]) -> list[bool]:
+    return [starts_mid_sentence(t) for t in texts]
+
+
 # an opening quotation mark -> the marks that close it (German „…“ and »…«, French «…», CJK 「…」)
 _QUOTE_CLOSERS = {"“": "”", "„": "“”", "«": "»", "»": "«", "‹": "›", "›": "‹", "‚": "‘’", "‘": "’",
                   "「": "」", "『": "』"}

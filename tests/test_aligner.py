@@ -341,3 +341,40 @@ def test_a_bead_boundary_does_not_split_a_quotation_on_one_side_only():
                                              tgt_quoted=t_quoted)
     assert ((8,), (8,)) in without and ((9,), (9, 10)) in without
     assert ((8,), (8, 9)) in with_quotes and ((9,), (10,)) in with_quotes
+
+
+def _caption_in_a_sentence() -> tuple[np.ndarray, np.ndarray, list[bool]]:
+    """Source line 4 is a sentence broken by a caption (line 5) that resumes on line 6; target 4 is
+    the whole sentence. Line 6 starts mid-sentence (lower case)."""
+    d = 32
+    e = np.eye(d)
+    filler = [e[8 + k] for k in range(8)]
+    first, rest, caption = e[0] + 0.2 * e[2], e[1] + 0.2 * e[2], e[3] + 0.4 * e[0] + 0.4 * e[1]
+    src = _unit(np.array(filler[:4] + [first, caption, rest] + filler[4:])).astype(np.float32)
+    tgt = _unit(np.array(filler[:4] + [e[0] + e[1] + 0.3 * e[2]] + filler[4:])).astype(np.float32)
+    fragments = [False] * len(src)
+    fragments[6] = True
+    return src, tgt, fragments
+
+
+def test_a_caption_inside_a_sentence_leaves_a_gap_in_its_bead():
+    src, tgt, fragments = _caption_in_a_sentence()
+    lens_s, lens_t = np.array([10.0] * 4 + [5, 3, 5] + [10.0] * 4), np.full(len(tgt), 10.0)
+    no_gaps = keys(align(VectorScorer(src, tgt, lens_s, lens_t)))
+    assert ((4, 5, 6), (4,)) in no_gaps
+    gaps = keys(align(VectorScorer(src, tgt, lens_s, lens_t), fragments=(fragments, [False] * len(tgt))))
+    assert ((4, 6), (4,)) in gaps and ((5,), ()) in gaps
+    assert sorted(i for s, _ in gaps for i in s) == list(range(len(src)))
+    # a gap must end before a line that continues a sentence: here the caption would stay
+    fragments[6] = False
+    assert keys(align(VectorScorer(src, tgt, lens_s, lens_t), fragments=(fragments, [False] * len(tgt)))) == no_gaps
+
+
+def test_a_bead_with_gaps_is_scored_by_the_search_formula():
+    src, tgt, _ = _caption_in_a_sentence()
+    scorer = VectorScorer(src, tgt, np.full(len(src), 10.0), np.full(len(tgt), 10.0))
+    align(scorer)
+    for a, b, i_end, j_end in ((1, 1, 5, 5), (3, 1, 7, 5), (1, 2, 9, 8)):
+        whole = scorer.bead_scores(a, b, np.array([i_end]), np.array([j_end]))[0]
+        assert scorer.set_score(tuple(range(i_end - a, i_end)), tuple(range(j_end - b, j_end))) == pytest.approx(whole)
+    assert scorer.set_score((4, 6), (4,)) > scorer.set_score((4, 5, 6), (4,))
