@@ -6,7 +6,11 @@ Two passes, both dynamic programming, both inside a band so cost grows with leng
 2. a band of `radius` segments around that path, searched with every bead type up to
    `max_merge` segments a side, each scored by the scorer.
 Then adjacent 1-1 beads whose crossed pairing scores clearly better are swapped (the
-date/meeting lines at the end of a UN resolution are in opposite orders in zh and en).
+date/meeting lines at the end of a UN resolution are in opposite orders in zh and en). With a
+scorer that can score beads of any ids (`set_score`), two more repairs follow: segments that
+translate each other but were glued into two different beads (a caption the layout put
+elsewhere in each language) are paired out of order and the rest searched again, and a run the
+layout put inside a sentence is taken out of the sentence's bead (`punch_holes`).
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class AlignConfig:
     coarse_radius: int = 3      # band half-width (in blocks) when refining a coarse path
     swap_margin: float = 0.05   # crossed pairing must beat the straight one by this much
     hole_margin: float = 0.0    # a bead without an inner run of segments must beat the whole bead by this much
+    cross_margin: float | None = 0.4  # a displaced pair taken out of two beads must gain this much (None: never)
+    cross_run: int = 2          # segments a side in such a pair
 
 
 def bead_types(cfg: AlignConfig) -> list[tuple[int, int]]:
@@ -221,7 +227,8 @@ def _densify(path: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def align(scorer: Scorer, cfg: AlignConfig = AlignConfig(),
           fragments: tuple[Sequence[bool], Sequence[bool]] | None = None) -> list[Bead]:
-    """Beads covering every segment of both sides once, in document order (up to swaps and gaps).
+    """Beads covering every segment of both sides once, in document order (up to swaps, displaced
+    pairs and gaps).
 
     `fragments` (per side, per segment: it starts mid-sentence) lets `punch_holes` take an
     insertion out of a sentence's bead; without it beads have no gaps.
@@ -238,13 +245,154 @@ def align(scorer: Scorer, cfg: AlignConfig = AlignConfig(),
     prepare = getattr(scorer, "prepare", None)  # optional: precompute what the band's beads need
     if prepare is not None:
         prepare(band2)
-    raw = band_dp(n, m, band2, bead_types(cfg), scorer.bead_scores)
-    beads = [Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), score) for i0, i1, j0, j1, score in raw]
-    beads = swap_crossed(beads, scorer, cfg.swap_margin)
+    beads = _search(scorer, cfg, band2, n, m)
     set_score = getattr(scorer, "set_score", None)  # optional: scores of beads with gaps
-    if set_score is None or fragments is None:
+    if set_score is None:
         return beads
-    return punch_holes(beads, scorer, set_score, fragments, cfg.hole_margin)
+    if cfg.cross_margin is not None:
+        displaced = displaced_pairs(beads, scorer, set_score, band2, cfg)
+        if displaced:
+            beads = insert_by_source(search_again_around(beads, scorer, cfg, displaced), displaced)
+    return punch_holes(beads, scorer, set_score, fragments, cfg.hole_margin) if fragments is not None else beads
+
+
+def _search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart: Sequence[Bead] = (),
+            i0: int = 0, j0: int = 0) -> list[Bead]:
+    """The monotone search of the second pass over src[i0:i0+n] x tgt[j0:j0+m] (`band` in those
+    coordinates); segments of `apart` are passed over, in no bead."""
+    score_fn = scorer.bead_scores
+    if apart or i0 or j0:
+        out_s = np.zeros(scorer.n_src + 1, dtype=np.int64)
+        out_t = np.zeros(scorer.n_tgt + 1, dtype=np.int64)
+        for b in apart:
+            out_s[list(b.src)], out_t[list(b.tgt)] = 1, 1
+        cum_s, cum_t = np.concatenate([[0], np.cumsum(out_s)]), np.concatenate([[0], np.cumsum(out_t)])
+
+        def score_fn(a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
+            i_end, j_end = i_end + i0, j_end + j0
+            held = (cum_s[i_end] - cum_s[i_end - a]) + (cum_t[j_end] - cum_t[j_end - b])
+            return np.where(held > 0, 0.0 if a + b == 1 else NEG, scorer.bead_scores(a, b, i_end, j_end))
+    taken_s = {i for b in apart for i in b.src}
+    taken_t = {j for b in apart for j in b.tgt}
+    beads = [Bead(tuple(range(i0 + a0, i0 + a1)), tuple(range(j0 + b0, j0 + b1)), score)
+             for a0, a1, b0, b1, score in band_dp(n, m, band, bead_types(cfg), score_fn)]
+    beads = [b for b in beads if not (set(b.src) & taken_s or set(b.tgt) & taken_t)]
+    return swap_crossed(beads, scorer, cfg.swap_margin)
+
+
+def search_again_around(beads: list[Bead], scorer: Scorer, cfg: AlignConfig, apart: list[Bead],
+                        context: int = 3) -> list[Bead]:
+    """Beads with the segments of `apart` passed over: each stretch of beads that lost one is
+    searched again with `context` beads on each side (its neighbours may now divide differently),
+    the rest kept as it is, so the cost stays that of a few beads."""
+    taken_s = {i for b in apart for i in b.src}
+    taken_t = {j for b in apart for j in b.tgt}
+    corner = [(0, 0)]  # the grid point before each bead, and after the last
+    for b in beads:
+        corner.append((corner[-1][0] + len(b.src), corner[-1][1] + len(b.tgt)))
+
+    def clean_cut(k: int) -> bool:  # every bead before k lies before corner k (a swapped pair is not cut)
+        return 0 == k or k == len(beads) or all(max(b.src, default=-1) < corner[k][0] and
+                                               max(b.tgt, default=-1) < corner[k][1] for b in beads[max(0, k - 2):k])
+    spans: list[list[int]] = []
+    for k, b in enumerate(beads):
+        if taken_s & set(b.src) or taken_t & set(b.tgt):
+            lo, hi = max(0, k - context), min(len(beads), k + context + 1)
+            while not clean_cut(lo):
+                lo -= 1
+            while not clean_cut(hi):
+                hi += 1
+            if spans and lo <= spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], hi)
+            else:
+                spans.append([lo, hi])
+    out: list[Bead] = []
+    done = 0
+    for lo, hi in spans:
+        (i0, j0), (i1, j1) = corner[lo], corner[hi]
+        out += beads[done:lo] + _search(scorer, cfg, full_band(i1 - i0, j1 - j0), i1 - i0, j1 - j0, apart, i0, j0)
+        done = hi
+    return out + beads[done:]
+
+
+def displaced_pairs(beads: list[Bead], scorer: Scorer, set_score, band: Band, cfg: AlignConfig) -> list[Bead]:
+    """Segments that translate each other but sit in two different beads: a block moved by the layout.
+
+    A scanned page or a PDF puts a caption or a box at another place in each language, so a
+    monotone search glues its lines to whatever surrounds them. Candidates are mutual best
+    matches inside the second pass's band; a pair (grown, while that helps, by a neighbour from
+    the same bead, up to `cfg.cross_run` segments a side) is taken out when the three beads it
+    leaves score `cfg.cross_margin` more than the two it was in.
+    """
+    bi, bj = band.cells()
+    inside = (bi < scorer.n_src) & (bj < scorer.n_tgt)
+    bi, bj = bi[inside], bj[inside]
+    sims = scorer.pair_sims(bi, bj)
+    best_t, top = _best_by(bi, bj, sims, scorer.n_src)
+    best_s, _ = _best_by(bj, bi, sims, scorer.n_tgt)
+    mutual = [i for i in range(scorer.n_src) if best_t[i] >= 0 and best_s[best_t[i]] == i]
+    cur = [(set(b.src), set(b.tgt)) for b in beads]
+    where = ({i: k for k, b in enumerate(beads) for i in b.src}, {j: k for k, b in enumerate(beads) for j in b.tgt})
+
+    def value(src: set[int], tgt: set[int]) -> float:
+        """A bead's score, or the skip costs of its segments when one side is empty."""
+        if src and tgt:
+            return set_score(tuple(sorted(src)), tuple(sorted(tgt)))
+        return (sum(float(scorer.bead_scores(1, 0, np.array([i + 1]), np.array([0]))[0]) for i in src)
+                + sum(float(scorer.bead_scores(0, 1, np.array([0]), np.array([j + 1]))[0]) for j in tgt))
+
+    def gain(k1: int, k2: int, xs: set[int], ys: set[int]) -> float:
+        (s1, t1), (s2, t2) = cur[k1], cur[k2]
+        return value(s1 - xs, t1) + value(s2, t2 - ys) + value(xs, ys) - value(s1, t1) - value(s2, t2)
+
+    out: list[Bead] = []
+    for i in sorted(mutual, key=lambda i: -top[i]):
+        j = int(best_t[i])
+        k1, k2 = where[0][i], where[1][j]
+        if k1 == k2 or i not in cur[k1][0] or j not in cur[k2][1]:
+            continue
+        xs, ys = {i}, {j}
+        g = gain(k1, k2, xs, ys)
+        grown = True
+        while grown:
+            grown = False
+            for side, k in ((0, k1), (1, k2)):
+                run = (xs, ys)[side]
+                if len(run) >= cfg.cross_run:
+                    continue
+                for nb in (min(run) - 1, max(run) + 1):
+                    if nb in cur[k][side] and len(cur[k][side]) > len(run) + 1:
+                        trial = (run | {nb}, ys) if side == 0 else (xs, run | {nb})
+                        tg = gain(k1, k2, *trial)
+                        if tg > g:
+                            (xs, ys), g, grown = trial, tg, True
+                            break
+        if g > cfg.cross_margin:
+            cur[k1][0].difference_update(xs)
+            cur[k2][1].difference_update(ys)
+            out.append(Bead(tuple(sorted(xs)), tuple(sorted(ys)), value(xs, ys)))
+    return out
+
+
+def _best_by(idx: np.ndarray, other: np.ndarray, vals: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each index value, the `other` of its largest `vals` (-1 where it has none) and that value."""
+    best, top = np.full(n, -1, dtype=np.int64), np.full(n, -np.inf)
+    order = np.lexsort((vals, idx))  # by index, then value ascending: the last of each index is its best
+    last = np.flatnonzero(np.append(np.diff(idx[order]) != 0, True))
+    best[idx[order][last]], top[idx[order][last]] = other[order][last], vals[order][last]
+    return best, top
+
+
+def insert_by_source(beads: list[Bead], extra: list[Bead]) -> list[Bead]:
+    """Put each bead of `extra` after the last bead whose first source id precedes its own."""
+    out = list(beads)
+    for eb in sorted(extra, key=lambda b: b.src[0]):
+        pos = 0
+        for k, b in enumerate(out):
+            if b.src and b.src[0] < eb.src[0]:
+                pos = k + 1
+        out.insert(pos, eb)
+    return out
 
 
 def punch_holes(beads: list[Bead], scorer: Scorer, set_score, fragments: tuple[Sequence[bool], Sequence[bool]],

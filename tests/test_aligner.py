@@ -395,3 +395,23 @@ def test_a_bead_with_gaps_is_scored_by_the_search_formula():
         whole = scorer.bead_scores(a, b, np.array([i_end]), np.array([j_end]))[0]
         assert scorer.set_score(tuple(range(i_end - a, i_end)), tuple(range(j_end - b, j_end))) == pytest.approx(whole)
     assert scorer.set_score((4, 6), (4,)) > scorer.set_score((4, 5, 6), (4,))
+
+
+def test_a_caption_placed_elsewhere_on_each_side_is_paired_out_of_order():
+    """Source line 4 (a caption) is translated by target line 7: the layout moved it. Lines around
+    it are 1-1. The monotone search cannot pair them; the displaced-pair repair does."""
+    rng = np.random.default_rng(6)
+    d = 32
+    e = np.eye(d)
+    filler = [e[k] for k in range(1, 10)]
+    caption = e[20]
+    src = _unit(np.array(filler[:4] + [caption] + filler[4:]) + 0.02 * rng.normal(size=(10, d)))
+    tgt = _unit(np.array(filler[:7] + [caption] + filler[7:]) + 0.02 * rng.normal(size=(10, d)))
+    src, tgt = src.astype(np.float32), tgt.astype(np.float32)
+    lens = np.full(10, 10.0)
+    monotone = keys(align(VectorScorer(src, tgt, lens, lens), AlignConfig(cross_margin=None)))
+    assert ((4,), (7,)) not in monotone
+    beads = keys(align(VectorScorer(src, tgt, lens, lens)))
+    assert ((4,), (7,)) in beads
+    others = [b for b in beads if b != ((4,), (7,))]
+    assert others == [((i,), (i if i < 4 else i - 1 if i < 8 else i,)) for i in range(10) if i != 4]
