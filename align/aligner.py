@@ -268,15 +268,26 @@ def _search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart:
             out_s[list(b.src)], out_t[list(b.tgt)] = 1, 1
         cum_s, cum_t = np.concatenate([[0], np.cumsum(out_s)]), np.concatenate([[0], np.cumsum(out_t)])
 
+        set_score = getattr(scorer, "set_score", None)
+
         def score_fn(a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
             i_end, j_end = i_end + i0, j_end + j0
             held = (cum_s[i_end] - cum_s[i_end - a]) + (cum_t[j_end] - cum_t[j_end - b])
-            return np.where(held > 0, 0.0 if a + b == 1 else NEG, scorer.bead_scores(a, b, i_end, j_end))
+            out = np.where(held > 0, 0.0 if a + b == 1 else NEG, scorer.bead_scores(a, b, i_end, j_end))
+            if a + b > 1 and set_score is not None:
+                # a bead may close up over a segment set apart (the text around a moved caption)
+                for k in np.flatnonzero(held):
+                    src = tuple(i for i in range(i_end[k] - a, i_end[k]) if not out_s[i])
+                    tgt = tuple(j for j in range(j_end[k] - b, j_end[k]) if not out_t[j])
+                    if src and tgt:
+                        out[k] = set_score(src, tgt)
+            return out
     taken_s = {i for b in apart for i in b.src}
     taken_t = {j for b in apart for j in b.tgt}
-    beads = [Bead(tuple(range(i0 + a0, i0 + a1)), tuple(range(j0 + b0, j0 + b1)), score)
+    beads = [Bead(tuple(i for i in range(i0 + a0, i0 + a1) if i not in taken_s),
+                  tuple(j for j in range(j0 + b0, j0 + b1) if j not in taken_t), score)
              for a0, a1, b0, b1, score in band_dp(n, m, band, bead_types(cfg), score_fn)]
-    beads = [b for b in beads if not (set(b.src) & taken_s or set(b.tgt) & taken_t)]
+    beads = [b for b in beads if b.src or b.tgt]
     return swap_crossed(beads, scorer, cfg.swap_margin)
 
 
