@@ -22,7 +22,7 @@ from termalign.errors import UserError
 from termalign.fileio import atomic_write
 
 from .evaluate import format_bead
-from .model import Alignment, Bead
+from .model import Alignment, Bead, join_texts
 from .segment import make_segment, strip_markup
 
 FORMATS = ("tmx", "csv", "tsv", "jsonl", "ids")
@@ -43,8 +43,9 @@ def _rows(al: Alignment) -> Iterable[dict]:
         yield {
             "source_ids": list(b.src),
             "target_ids": list(b.tgt),
-            "source": strip_markup(al.src_text(b)),
-            "target": strip_markup(al.tgt_text(b)),
+            # markers belong to their line: stripped per segment, then joined ("0" + "*0" is "00")
+            "source": strip_markup(join_texts(src, al.src_lang)),
+            "target": strip_markup(join_texts(tgt, al.tgt_lang)),
             "score": round(float(b.score), 4),
             "source_segments": src,
             "target_segments": tgt,

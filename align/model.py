@@ -45,17 +45,18 @@ class Alignment:
     meta: dict = field(default_factory=dict)
 
     def src_text(self, bead: Bead, sep: str | None = None) -> str:
-        return _join([self.src[i].text for i in bead.src], self.src_lang if sep is None else sep)
+        return join_texts([self.src[i].text for i in bead.src], self.src_lang if sep is None else sep)
 
     def tgt_text(self, bead: Bead, sep: str | None = None) -> str:
-        return _join([self.tgt[i].text for i in bead.tgt], self.tgt_lang if sep is None else sep)
+        return join_texts([self.tgt[i].text for i in bead.tgt], self.tgt_lang if sep is None else sep)
 
 
 def is_cjk_lang(lang: str) -> bool:
     return lang.split("-")[0].lower() in {"zh", "ja"}
 
 
-def _join(parts: list[str], lang_or_sep: str) -> str:
+def join_texts(parts: list[str], lang_or_sep: str) -> str:
+    """Segments of one side of a bead as one text: no space between Chinese segments."""
     if lang_or_sep in {"", " ", "\n"}:
         return lang_or_sep.join(parts)
     return ("" if is_cjk_lang(lang_or_sep) else " ").join(parts)
