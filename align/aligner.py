@@ -349,8 +349,7 @@ def displaced_pairs(beads: list[Bead], scorer: Scorer, set_score, band: Band, cf
         """A bead's score, or the skip costs of its segments when one side is empty."""
         if src and tgt:
             return set_score(tuple(sorted(src)), tuple(sorted(tgt)))
-        return (sum(float(scorer.bead_scores(1, 0, np.array([i + 1]), np.array([0]))[0]) for i in src)
-                + sum(float(scorer.bead_scores(0, 1, np.array([0]), np.array([j + 1]))[0]) for j in tgt))
+        return sum(_skip(scorer, 0, i) for i in src) + sum(_skip(scorer, 1, j) for j in tgt)
 
     def gain(k1: int, k2: int, xs: set[int], ys: set[int]) -> float:
         (s1, t1), (s2, t2) = cur[k1], cur[k2]
@@ -415,10 +414,6 @@ def punch_holes(beads: list[Bead], scorer: Scorer, set_score, fragments: tuple[S
     glue it into the sentence's bead; the bead with a gap is what the translation says.
     A gap may only end before a segment that starts mid-sentence (`fragments`).
     """
-    def skip(side: int, k: int, other: int) -> float:
-        a, b, i, j = (1, 0, k + 1, other) if side == 0 else (0, 1, other, k + 1)
-        return float(scorer.bead_scores(a, b, np.array([i]), np.array([j]))[0])
-
     out: list[Bead] = []
     for b in beads:
         sides = (b.src, b.tgt)
@@ -434,7 +429,7 @@ def punch_holes(beads: list[Bead], scorer: Scorer, set_score, fragments: tuple[S
                         continue
                     kept = ids[:p] + ids[q:]
                     total = (set_score(kept, b.tgt) if side == 0 else set_score(b.src, kept)) + sum(
-                        skip(side, k, other_start) for k in ids[p:q])
+                        _skip(scorer, side, k, other_start) for k in ids[p:q])
                     if total > best:
                         best, choice = total, (side, p, q)
         if choice is None:
@@ -445,9 +440,15 @@ def punch_holes(beads: list[Bead], scorer: Scorer, set_score, fragments: tuple[S
         kept = ids[:p] + ids[q:]
         src, tgt = (kept, b.tgt) if side == 0 else (b.src, kept)
         out.append(Bead(src, tgt, set_score(src, tgt)))
-        out += [Bead((k,), (), skip(0, k, b.tgt[0])) if side == 0 else Bead((), (k,), skip(1, k, b.src[0]))
-                for k in ids[p:q]]
+        out += [Bead((k,), (), _skip(scorer, 0, k, b.tgt[0])) if side == 0
+                else Bead((), (k,), _skip(scorer, 1, k, b.src[0])) for k in ids[p:q]]
     return out
+
+
+def _skip(scorer: Scorer, side: int, k: int, other: int = 0) -> float:
+    """The score of leaving segment k of `side` (0: source) unaligned, the other side standing at `other`."""
+    a, b, i, j = (1, 0, k + 1, other) if side == 0 else (0, 1, other, k + 1)
+    return float(scorer.bead_scores(a, b, np.array([i]), np.array([j]))[0])
 
 
 def swap_crossed(beads: list[Bead], scorer: Scorer, margin: float) -> list[Bead]:
