@@ -8,7 +8,8 @@ A bead's score is its embedding similarity, corrected by
 - a small cost for each extra segment merged, a check that every merged part relates to the
   other side, and a cost for leaving a segment unaligned, higher for a segment whose best
   match stands out from its neighbours (it has a counterpart) than for one alike to all
-  (a caption, a scanning artefact, text left untranslated);
+  (a caption, a scanning artefact, text left untranslated), and lower still for a segment of
+  a letter or two (a page number, a stray mark: little text to lose);
 - a cost for a bead boundary inside a sentence broken over two lines, and for one inside a
   quotation on one side only (where the document's quotations correspond at all: in scanned
   text one language's quotation marks may be lost);
@@ -22,7 +23,8 @@ A bead's score is its embedding similarity, corrected by
 Scores are shifted, per document, so that its typical 1-1 pair scores at least 0: the
 balance against the skip cost then holds whatever the encoder's similarity scale.
 Merged beads are scored from length-weighted sums of the single vectors (prefix sums), so
-no extra text is embedded to consider them.
+no extra text is embedded to consider them; a bead with gaps (`set_score`, for the aligner's
+repairs of captions the layout moved) is scored by the same formula.
 """
 
 from __future__ import annotations
