@@ -43,8 +43,7 @@ def continues_previous(prev: str, cur: str) -> bool:
 
     Only alphabetic scripts tell: the line starts in lower case after one with no final punctuation.
     """
-    cur = strip_markup(cur)
-    return bool(cur) and cur[0].isalpha() and cur[0].islower() and not _SENTENCE_END.search(strip_markup(prev))
+    return starts_mid_sentence(cur) and not _SENTENCE_END.search(strip_markup(prev))
 
 
 def continuation_flags(texts: list[str]) -> list[bool]:
