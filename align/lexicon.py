@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .model import is_cjk_lang
+from .segment import is_apostrophe
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def punctuation_features(text: str) -> list[str]:
     out = []
     for k, ch in enumerate(text):
         kind = _PUNCT.get(ch)
-        if kind is None or (ch == "'" and 0 < k < len(text) - 1 and text[k - 1].isalpha() and text[k + 1].isalpha()):
+        if kind is None or is_apostrophe(text, k):
             continue
         if kind == "q" and ch in "\"'" and k > 0 and not text[k - 1].isspace() and text[k - 1] not in "([—-":
             continue  # a closing straight quote: count each quotation once

@@ -65,6 +65,11 @@ _QUOTE_CLOSERS = {"“": "”", "„": "“”", "«": "»", "»": "«", "‹": 
                   "「": "」", "『": "』"}
 
 
+def is_apostrophe(text: str, k: int) -> bool:
+    """A quote mark between two letters is an apostrophe (don't, Trinket's, l'arête), not a quotation."""
+    return 0 < k < len(text) - 1 and text[k] in "'\"’" and text[k - 1].isalpha() and text[k + 1].isalpha()
+
+
 def quote_states(texts: list[str]) -> list[bool]:
     """After each segment, whether the text is inside a quotation.
 
@@ -82,7 +87,7 @@ def quote_states(texts: list[str]) -> list[bool]:
         for k, ch in enumerate(text):
             prev = text[k - 1] if k else " "
             nxt = text[k + 1] if k < n - 1 else " "
-            if ch in "'\"’" and prev.isalpha() and nxt.isalpha():
+            if is_apostrophe(text, k):
                 continue
             level = next((d for d in range(len(open_)) if ch in open_[d]), None)
             if level is not None and not (ch in "'\"" and prev.isspace()):
