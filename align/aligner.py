@@ -112,83 +112,114 @@ def band_around(path: list[tuple[int, int]], n: int, m: int, radius: int) -> Ban
 # --- dynamic programming in a band -----------------------------------------------------
 
 def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
-            score_fn) -> list[tuple[int, int, int, int, float]]:
+            score_fn, run_fn=None) -> list[tuple[int, int, int, int, float]]:
     """Best monotone path of beads from (0,0) to (n,m) staying inside `band`.
 
     `score_fn(a, b, i_end, j_end)` gives the (vectorised) scores of beads of type (a, b).
+    `run_fn(a, b, i_end, j_end)`, for the skips (1, 0) and (0, 1), scores a skip that follows a
+    skip on the same side, as gaps open and extend in sequence alignment (Gotoh): untranslated
+    text comes in blocks (an advertisement, a caption), and a block's inner lines are not bead
+    boundaries. Without it a skip scores the same anywhere.
     Returns beads as (i0, i1, j0, j1, score): a bead's score is the difference of the path
     scores at its two ends, so nothing is scored twice. Rows are processed one at a time with numpy over the
     row's band, so the work is O(n * band width * bead types).
     """
     lo, hi = band.lo, band.hi
     W = int((hi - lo).max())
-    dp = np.full((n + 1, W), NEG)
-    back = np.full((n + 1, W), -1, dtype=np.int16)
-    dp[0, 0 - lo[0]] = 0.0  # (0, 0)
+    # H: best path to a cell; G: the same ending in a bead that is not a target skip (E ends in
+    # one), F: ending in a source skip. Back-pointers: G's bead type (or FROM_F), E's and F's
+    # "continues a run" flags, and whether H came from E.
+    H, G, E, F = (np.full((n + 1, W), NEG) for _ in range(4))
+    back_g = np.full((n + 1, W), -1, dtype=np.int16)
+    h_from_e, e_run, f_run = (np.zeros((n + 1, W), dtype=bool) for _ in range(3))
+    G[0, 0 - lo[0]] = H[0, 0 - lo[0]] = 0.0  # (0, 0)
+    run_fn = run_fn or score_fn
     for i in range(n + 1):
         js = np.arange(lo[i], hi[i])
-        if len(js) == 0:
+        w = len(js)
+        if w == 0:
             continue
-        best = dp[i, : len(js)].copy()
-        arg = back[i, : len(js)].copy()
-        skip_t = None
+        best, arg = G[i, :w].copy(), back_g[i, :w].copy()
         for t, (a, b) in enumerate(types):
-            if (a, b) == (0, 1):
-                skip_t = t
-                continue
             r = i - a
-            if r < 0:
+            if (a, b) == (0, 1) or r < 0:
                 continue
             pj = js - b
             k = pj - lo[r]
             ok = (pj >= 0) & (k >= 0) & (k < hi[r] - lo[r])
+            ok[ok] &= H[r, k[ok]] > NEG / 2
             if not ok.any():
                 continue
-            prev = np.full(len(js), NEG)
-            prev[ok] = dp[r, k[ok]]
-            ok &= prev > NEG / 2
-            if not ok.any():
-                continue
-            cand = np.full(len(js), NEG)
-            cand[ok] = prev[ok] + score_fn(a, b, np.full(ok.sum(), i), js[ok])
+            opened = H[r, k[ok]] + score_fn(a, b, np.full(ok.sum(), i), js[ok])
+            if (a, b) == (1, 0):
+                ran = F[r, k[ok]] + run_fn(1, 0, np.full(ok.sum(), i), js[ok])
+                f_run[i, :w][ok] = ran > opened
+                F[i, :w][ok] = np.maximum(ran, opened)
+                cand = np.full(w, NEG)
+                cand[ok] = F[i, :w][ok]
+                t = FROM_F
+            else:
+                cand = np.full(w, NEG)
+                cand[ok] = opened
             better = cand > best
             best[better] = cand[better]
             arg[better] = t
-        if skip_t is not None:
-            best, arg = _row_skips(best, arg, js, score_fn(0, 1, np.full(len(js), i), js), skip_t)
-        dp[i, : len(js)] = best
-        back[i, : len(js)] = arg
-    # trace back
-    beads = []
-    i, j = n, m
-    if not (lo[n] <= m < hi[n]) or back[n, m - lo[n]] < 0 and (n, m) != (0, 0):
+        G[i, :w], back_g[i, :w] = best, arg
+        if (0, 1) in types and w > 1:
+            e, runs = _target_skips(best, score_fn(0, 1, np.full(w, i), js), run_fn(0, 1, np.full(w, i), js))
+            E[i, :w], e_run[i, :w] = e, runs
+            h_from_e[i, :w] = e > best + 1e-12
+        H[i, :w] = np.where(h_from_e[i, :w], E[i, :w], best)
+    if not (lo[n] <= m < hi[n]) or H[n, m - lo[n]] <= NEG / 2:
         raise RuntimeError("no path through the band")
+    # trace back through the states: ("H" | "G" | "E" | "F", i, j)
+    beads = []
+    state, i, j = "H", n, m
+    value = {"H": H, "G": G, "E": E, "F": F}
     while (i, j) != (0, 0):
-        t = back[i, j - lo[i]]
-        if t < 0:
-            raise RuntimeError("broken back-pointer")
-        a, b = types[t]
-        score = dp[i, j - lo[i]] - dp[i - a, j - b - lo[i - a]]
-        beads.append((i - a, i, j - b, j, float(score)))
-        i, j = i - a, j - b
+        c = j - lo[i]
+        if state == "H":
+            state = "E" if h_from_e[i, c] else "G"
+            continue
+        end = value[state][i, c]
+        if state == "G" and back_g[i, c] == FROM_F:
+            state = "F"
+            continue
+        if state == "G":
+            t = back_g[i, c]
+            if t < 0:
+                raise RuntimeError("broken back-pointer")
+            a, b = types[t]
+            nxt = ("H", i - a, j - b)
+        elif state == "F":
+            a, b = 1, 0
+            nxt = ("F" if f_run[i, c] else "H", i - 1, j)
+        else:
+            a, b = 0, 1
+            nxt = ("E" if e_run[i, c] else "G", i, j - 1)
+        state, i, j = nxt
+        beads.append((i, i + a, j, j + b, float(end - value[state][i, j - lo[i]])))
     beads.reverse()
     return beads
 
 
-def _row_skips(best: np.ndarray, arg: np.ndarray, js: np.ndarray, skip: np.ndarray,
-               skip_t: int) -> tuple[np.ndarray, np.ndarray]:
-    """Add 0-1 beads inside one row: dp[j] = max(best[j], dp[j-1] + skip[j]), as a running max.
+FROM_F = -2  # back_g: the bead into this cell was a source skip (state F)
 
-    With S the cumulative skip score, dp[j] = S[j] + max over k <= j of (best[k] - S[k]).
+
+def _target_skips(best: np.ndarray, opened: np.ndarray, ran: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Paths ending in a 0-1 bead along one row: e[p] = max(e[p-1] + ran[p], best[p-1] + opened[p]).
+
+    Unrolled, e[p] = S[p] + max over q <= p of (best[q-1] + opened[q] - S[q]) with S the cumulative
+    run scores, a running maximum. Returns e and whether each e[p] continues a run.
     """
-    s = np.where(np.concatenate([[False], np.diff(js) == 1]), skip, 0.0)
-    s[0] = 0.0
-    S = np.cumsum(s)
-    run = np.maximum.accumulate(best - S) + S
-    took = run > best + 1e-12
-    arg = arg.copy()
-    arg[took] = skip_t
-    return np.where(took, run, best), arg
+    start = np.full(len(best), NEG)
+    start[1:] = best[:-1] + opened[1:]
+    run = np.concatenate([[0.0], ran[1:]])
+    S = np.cumsum(run)
+    e = np.maximum.accumulate(start - S) + S
+    continues = np.zeros(len(best), dtype=bool)
+    continues[1:] = e[1:] > start[1:] + 1e-12
+    return e, continues
 
 
 # --- first pass --------------------------------------------------------------------------
@@ -261,6 +292,7 @@ def _search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart:
     """The monotone search of the second pass over src[i0:i0+n] x tgt[j0:j0+m] (`band` in those
     coordinates); segments of `apart` are passed over, in no bead."""
     score_fn = scorer.bead_scores
+    run_fn = getattr(scorer, "skip_run_scores", None)  # optional: skips continuing a run of skips
     if apart or i0 or j0:
         out_s = np.zeros(scorer.n_src + 1, dtype=np.int64)
         out_t = np.zeros(scorer.n_tgt + 1, dtype=np.int64)
@@ -282,11 +314,19 @@ def _search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart:
                     if src and tgt:
                         out[k] = set_score(src, tgt)
             return out
+
+        if run_fn is not None:
+            plain_run = run_fn
+
+            def run_fn(a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
+                i_end, j_end = i_end + i0, j_end + j0
+                held = out_s[i_end - 1] if a else out_t[j_end - 1]
+                return np.where(held > 0, 0.0, plain_run(a, b, i_end, j_end))
     taken_s = {i for b in apart for i in b.src}
     taken_t = {j for b in apart for j in b.tgt}
     beads = [Bead(tuple(i for i in range(i0 + a0, i0 + a1) if i not in taken_s),
                   tuple(j for j in range(j0 + b0, j0 + b1) if j not in taken_t), score)
-             for a0, a1, b0, b1, score in band_dp(n, m, band, bead_types(cfg), score_fn)]
+             for a0, a1, b0, b1, score in band_dp(n, m, band, bead_types(cfg), score_fn, run_fn)]
     beads = [b for b in beads if b.src or b.tgt]
     return swap_crossed(beads, scorer, cfg.swap_margin)
 

@@ -358,6 +358,15 @@ class VectorScorer:
             return skips - boundary
         return self._scores(i0[:, None] + np.arange(a), j0[:, None] + np.arange(b), contiguous=True) - boundary
 
+    def skip_run_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
+        """Scores of the skips src[i_end-1] (a = 1) or tgt[j_end-1] (b = 1) that continue a run of skips.
+
+        They pay no boundary cost: a run of unaligned lines that covers a sentence broken over two
+        lines leaves it whole. (Cheaper skips in a run, as gaps extend in sequence alignment, were
+        worse: the run of a caption and the sentence line before it is then skipped together.)
+        """
+        return self.skip_src[i_end - 1] if a else self.skip_tgt[j_end - 1]
+
     def set_score(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
         """Score of one bead of any segments, both sides non-empty (ascending ids, gaps allowed)."""
         I, J = np.array([src], dtype=np.int64), np.array([tgt], dtype=np.int64)

