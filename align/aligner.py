@@ -112,7 +112,7 @@ def band_around(path: list[tuple[int, int]], n: int, m: int, radius: int) -> Ban
 # --- dynamic programming in a band -----------------------------------------------------
 
 def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
-            score_fn, run_fn=None) -> list[tuple[int, int, int, int, float]]:
+            score_fn, run_fn=None, lead_fn=None, tail_fn=None) -> list[tuple[int, int, int, int, float]]:
     """Best monotone path of beads from (0,0) to (n,m) staying inside `band`.
 
     `score_fn(a, b, i_end, j_end)` gives the (vectorised) scores of beads of type (a, b).
@@ -120,6 +120,9 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
     skip on the same side, as gaps open and extend in sequence alignment (Gotoh): untranslated
     text comes in blocks (an advertisement, a caption), and a block's inner lines are not bead
     boundaries. Without it a skip scores the same anywhere.
+    `lead_fn` and `tail_fn` (same signature) score the skips of one side before the first bead and
+    after the last, as end gaps in semi-global alignment: one document may carry a cover line, a
+    translator's credit or a closing passage the other lacks. Without them those are ordinary skips.
     Returns beads as (i0, i1, j0, j1, score): a bead's score is the difference of the path
     scores at its two ends, so nothing is scored twice. Rows are processed one at a time with numpy over the
     row's band, so the work is O(n * band width * bead types).
@@ -134,12 +137,18 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
     h_from_e, e_run, f_run = (np.zeros((n + 1, W), dtype=bool) for _ in range(3))
     G[0, 0 - lo[0]] = H[0, 0 - lo[0]] = 0.0  # (0, 0)
     run_fn = run_fn or score_fn
+    lead_s, lead_t = _edge_sums(lead_fn, n, m, before=True)
+    tail_s, tail_t = _edge_sums(tail_fn, n, m, before=False)
     for i in range(n + 1):
         js = np.arange(lo[i], hi[i])
         w = len(js)
         if w == 0:
             continue
         best, arg = G[i, :w].copy(), back_g[i, :w].copy()
+        if lead_fn is not None and (i == 0 or js[0] == 0):  # the path may start here, one side's beginning left out
+            start = lead_t[js] if i == 0 else np.where(js == 0, lead_s[i], NEG)
+            arg[start > best] = START
+            best = np.maximum(best, start)
         for t, (a, b) in enumerate(types):
             r = i - a
             if (a, b) == (0, 1) or r < 0:
@@ -172,9 +181,19 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
         H[i, :w] = np.where(h_from_e[i, :w], E[i, :w], best)
     if not (lo[n] <= m < hi[n]) or H[n, m - lo[n]] <= NEG / 2:
         raise RuntimeError("no path through the band")
-    # trace back through the states: ("H" | "G" | "E" | "F", i, j)
+    i, j = n, m
     beads = []
-    state, i, j = "H", n, m
+    if tail_fn is not None:  # the path may end on the last row or column, one side's end left out
+        last_row = H[n, :hi[n] - lo[n]] + tail_t[lo[n]:hi[n]]
+        rows = np.flatnonzero((lo <= m) & (m < hi))
+        last_col = H[rows, m - lo[rows]] + tail_s[rows]
+        if last_row.max() >= last_col.max():
+            j = int(lo[n] + np.argmax(last_row))
+        else:
+            i = int(rows[np.argmax(last_col)])
+        beads = _edge_beads(tail_fn, i, n, j, m)[::-1]
+    # trace back through the states: ("H" | "G" | "E" | "F", i, j)
+    state = "H"
     value = {"H": H, "G": G, "E": E, "F": F}
     while (i, j) != (0, 0):
         c = j - lo[i]
@@ -182,6 +201,9 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
             state = "E" if h_from_e[i, c] else "G"
             continue
         end = value[state][i, c]
+        if state == "G" and back_g[i, c] == START:
+            beads += _edge_beads(lead_fn, 0, i, 0, j)[::-1]
+            break
         if state == "G" and back_g[i, c] == FROM_F:
             state = "F"
             continue
@@ -204,6 +226,24 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
 
 
 FROM_F = -2  # back_g: the bead into this cell was a source skip (state F)
+START = -3   # back_g: the path starts at this cell, the segments before it left out
+
+
+def _edge_sums(fn, n: int, m: int, before: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per position, the total score of leaving out every segment before it (or from it on), per side."""
+    if fn is None:
+        return np.zeros(n + 1), np.zeros(m + 1)
+    s = fn(1, 0, np.arange(1, n + 1), np.zeros(n, dtype=np.int64)) if n else np.zeros(0)
+    t = fn(0, 1, np.zeros(m, dtype=np.int64), np.arange(1, m + 1)) if m else np.zeros(0)
+    if before:
+        return np.concatenate([[0.0], np.cumsum(s)]), np.concatenate([[0.0], np.cumsum(t)])
+    return np.concatenate([np.cumsum(s[::-1])[::-1], [0.0]]), np.concatenate([np.cumsum(t[::-1])[::-1], [0.0]])
+
+
+def _edge_beads(fn, i0: int, i1: int, j0: int, j1: int) -> list[tuple[int, int, int, int, float]]:
+    """Skips of src[i0:i1], then of tgt[j0:j1], each scored by `fn` (the segments outside the path)."""
+    out = [(i, i + 1, j0, j0, float(fn(1, 0, np.array([i + 1]), np.array([j0]))[0])) for i in range(i0, i1)]
+    return out + [(i1, i1, j, j + 1, float(fn(0, 1, np.array([i1]), np.array([j + 1]))[0])) for j in range(j0, j1)]
 
 
 def _target_skips(best: np.ndarray, opened: np.ndarray, ran: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -293,6 +333,9 @@ def _search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart:
     coordinates); segments of `apart` are passed over, in no bead."""
     score_fn = scorer.bead_scores
     run_fn = getattr(scorer, "skip_run_scores", None)  # optional: skips continuing a run of skips
+    edge_fn = getattr(scorer, "outside_scores", None)  # optional: skips before the first bead or after the last
+    lead_fn = edge_fn if (i0, j0) == (0, 0) else None
+    tail_fn = edge_fn if (i0 + n, j0 + m) == (scorer.n_src, scorer.n_tgt) else None
     if apart or i0 or j0:
         out_s = np.zeros(scorer.n_src + 1, dtype=np.int64)
         out_t = np.zeros(scorer.n_tgt + 1, dtype=np.int64)
@@ -315,18 +358,22 @@ def _search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart:
                         out[k] = set_score(src, tgt)
             return out
 
-        if run_fn is not None:
-            plain_run = run_fn
+        def in_box(skip_fn):
+            """A skip score function in the box's coordinates; a segment set apart costs nothing."""
+            if skip_fn is None:
+                return None
 
-            def run_fn(a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
+            def boxed(a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
                 i_end, j_end = i_end + i0, j_end + j0
                 held = out_s[i_end - 1] if a else out_t[j_end - 1]
-                return np.where(held > 0, 0.0, plain_run(a, b, i_end, j_end))
+                return np.where(held > 0, 0.0, skip_fn(a, b, i_end, j_end))
+            return boxed
+        run_fn, lead_fn, tail_fn = in_box(run_fn), in_box(lead_fn), in_box(tail_fn)
     taken_s = {i for b in apart for i in b.src}
     taken_t = {j for b in apart for j in b.tgt}
     beads = [Bead(tuple(i for i in range(i0 + a0, i0 + a1) if i not in taken_s),
                   tuple(j for j in range(j0 + b0, j0 + b1) if j not in taken_t), score)
-             for a0, a1, b0, b1, score in band_dp(n, m, band, bead_types(cfg), score_fn, run_fn)]
+             for a0, a1, b0, b1, score in band_dp(n, m, band, bead_types(cfg), score_fn, run_fn, lead_fn, tail_fn)]
     beads = [b for b in beads if b.src or b.tgt]
     return swap_crossed(beads, scorer, cfg.swap_margin)
 

@@ -53,6 +53,7 @@ class ScoreWeights:
     clause: float = 0.6       # weight of clause coverage (when clause vectors are given)
     edge: float = 0.25        # weight of edge agreement (when clause vectors are given)
     quote: float = 0.05       # cost of a bead boundary inside a quotation on one side only
+    outside: float = 0.4      # a skip before the first bead or after the last scores this fraction of a skip
 
 
 @dataclass(frozen=True)
@@ -366,6 +367,14 @@ class VectorScorer:
         worse: the run of a caption and the sentence line before it is then skipped together.)
         """
         return self.skip_src[i_end - 1] if a else self.skip_tgt[j_end - 1]
+
+    def outside_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
+        """Scores of leaving src[i_end-1] (a = 1) or tgt[j_end-1] (b = 1) before the first bead or after the last.
+
+        A fraction of an ordinary skip: one document often carries a cover line, a translator's
+        credit or a closing passage the other lacks, and there is no text beyond to misalign.
+        """
+        return self.w.outside * (self.skip_src[i_end - 1] if a else self.skip_tgt[j_end - 1])
 
     def set_score(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
         """Score of one bead of any segments, both sides non-empty (ascending ids, gaps allowed)."""

