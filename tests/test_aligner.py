@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from align.aligner import AlignConfig, Band, align, band_around, band_dp, bead_types, first_pass, full_band
+from align.aligner import (AlignConfig, Band, _grown, align, band_around, band_dp, bead_types, first_pass,
+                           full_band)
 from align.model import Bead, Segment
 from align.pipeline import merge_footnote_beads, pair_footnotes
 from align.scoring import ScoreWeights, VectorScorer
@@ -458,3 +459,15 @@ def test_a_caption_placed_elsewhere_on_each_side_is_paired_out_of_order():
     assert ((4,), (7,)) in beads
     others = [b for b in beads if b != ((4,), (7,))]
     assert others == [((i,), (i if i < 4 else i - 1 if i < 8 else i,)) for i in range(10) if i != 4]
+
+
+def test_a_moved_run_grows_on_both_sides_only_by_a_pair_of_mutual_best_matches():
+    best_t = np.array([-1, 11, 12, 9, -1])   # source i's best target
+    best_s = np.full(14, -1)
+    best_s[[11, 12]] = [1, 2]                # target j's best source: 1-11 and 2-12 are mutual
+    pools = ({0, 1, 2, 3}, {10, 11, 12, 13})
+    trials = _grown({1}, {11}, *pools, 2, best_t, best_s)
+    assert ({1, 2}, {11, 12}) in trials      # the next pair of the block
+    assert ({0, 1}, {10, 11}) not in trials  # 0 and 10 are no pair
+    assert ({0, 1}, {11}) in trials and ({1}, {11, 12}) in trials  # one side at a time, as before
+    assert _grown({1, 2}, {11, 12}, *pools, 2, best_t, best_s) == []  # runs at most 2 long
