@@ -9,8 +9,9 @@ Then adjacent 1-1 beads whose crossed pairing scores clearly better are swapped 
 date/meeting lines at the end of a UN resolution are in opposite orders in zh and en). With a
 scorer that can score beads of any ids (`set_score`), two more repairs follow: segments that
 translate each other but were glued into two different beads (a caption the layout put
-elsewhere in each language) are paired out of order and the rest searched again, and a run the
-layout put inside a sentence is taken out of the sentence's bead (`punch_holes`).
+elsewhere in each language) are paired out of order and the rest searched again, a run the
+layout put inside a sentence is taken out of the sentence's bead (`punch_holes`), and the rest
+of such a sentence, left unaligned, rejoins the bead it began in (`rejoin_fragments`).
 """
 
 from __future__ import annotations
@@ -324,7 +325,10 @@ def align(scorer: Scorer, cfg: AlignConfig = AlignConfig(),
         displaced = displaced_pairs(beads, scorer, set_score, band2, cfg)
         if displaced:
             beads = insert_by_source(search_again_around(beads, scorer, cfg, displaced), displaced)
-    return punch_holes(beads, scorer, set_score, fragments, cfg.hole_margin) if fragments is not None else beads
+    if fragments is None:
+        return beads
+    beads = punch_holes(beads, scorer, set_score, fragments, cfg.hole_margin)
+    return rejoin_fragments(beads, scorer, set_score, fragments, cfg.hole_margin)
 
 
 def _search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart: Sequence[Bead] = (),
@@ -550,10 +554,48 @@ def punch_holes(beads: list[Bead], scorer: Scorer, set_score, fragments: tuple[S
     return out
 
 
-def _skip(scorer: Scorer, side: int, k: int, other: int = 0) -> float:
-    """The score of leaving segment k of `side` (0: source) unaligned, the other side standing at `other`."""
+def rejoin_fragments(beads: list[Bead], scorer: Scorer, set_score, fragments: tuple[Sequence[bool], Sequence[bool]],
+                     margin: float) -> list[Bead]:
+    """Put an unaligned segment that starts mid-sentence back into the bead its sentence began in.
+
+    The other case of a caption inside a sentence ("… durch | Rechts der Dom. | äussere
+    Faktoren …"): when the search left the caption and the sentence's rest both unaligned, the
+    rest joins the nearest bead before it across the unaligned lines between, where that bead
+    then scores better by more than `margin` than the rest costs left out.
+    """
+    out = list(beads)
+    both = [k for k, b in enumerate(out) if b.src and b.tgt]
+    if not both:
+        return out
+    first, last = both[0], both[-1]
+    for side in (0, 1):
+        k, prev = 0, None  # prev: the last bead with both sides before k, only unaligned lines since
+        while k < len(out):
+            b = out[k]
+            ids = (b.src, b.tgt)[side]
+            if b.src and b.tgt:
+                prev = k
+            elif ids and prev is not None and fragments[side][ids[0]] and (out[prev].src, out[prev].tgt)[side][-1] < ids[0]:
+                p = out[prev]
+                src, tgt = (p.src + ids, p.tgt) if side == 0 else (p.src, p.tgt + ids)
+                other = (p.tgt, p.src)[side][0]
+                left_out = _skip(scorer, side, ids[0], other, outside=not first <= k <= last)
+                joined = set_score(src, tgt)
+                if joined > set_score(p.src, p.tgt) + left_out + margin:
+                    out[prev] = Bead(src, tgt, joined)
+                    del out[k]
+                    last -= k < last
+                    continue
+            k += 1
+    return out
+
+
+def _skip(scorer: Scorer, side: int, k: int, other: int = 0, outside: bool = False) -> float:
+    """The score of leaving segment k of `side` (0: source) unaligned, the other side standing at `other`;
+    `outside`: before the first bead or after the last, where the scorer may charge less."""
     a, b, i, j = (1, 0, k + 1, other) if side == 0 else (0, 1, other, k + 1)
-    return float(scorer.bead_scores(a, b, np.array([i]), np.array([j]))[0])
+    edge = getattr(scorer, "outside_scores", None) if outside else None
+    return float((edge or scorer.bead_scores)(a, b, np.array([i]), np.array([j]))[0])
 
 
 def swap_crossed(beads: list[Bead], scorer: Scorer, margin: float) -> list[Bead]:

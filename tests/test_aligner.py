@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from align.aligner import (AlignConfig, Band, _grown, align, band_around, band_dp, bead_types, first_pass,
-                           full_band)
+                           full_band, rejoin_fragments)
 from align.model import Bead, Segment
 from align.pipeline import merge_footnote_beads, pair_footnotes
 from align.scoring import ScoreWeights, VectorScorer
@@ -471,3 +471,29 @@ def test_a_moved_run_grows_on_both_sides_only_by_a_pair_of_mutual_best_matches()
     assert ({0, 1}, {10, 11}) not in trials  # 0 and 10 are no pair
     assert ({0, 1}, {11}) in trials and ({1}, {11, 12}) in trials  # one side at a time, as before
     assert _grown({1, 2}, {11, 12}, *pools, 2, best_t, best_s) == []  # runs at most 2 long
+
+
+class _SkipsOnly:
+    """Skip scores for the repairs that work on finished beads: -0.2 inside, -0.05 outside the first and last bead."""
+
+    def bead_scores(self, a, b, i_end, j_end):
+        return np.full(len(i_end), -0.2)
+
+    def outside_scores(self, a, b, i_end, j_end):
+        return np.full(len(i_end), -0.05)
+
+
+def test_the_rest_of_a_sentence_rejoins_the_bead_its_sentence_began_in():
+    # target 1 is a caption, target 2 the rest of the sentence in target 0 (lower case); both left out
+    table = {((0,), (0,)): 0.3, ((0,), (0, 2)): 0.2, ((1,), (3,)): 0.5}
+    set_score = lambda src, tgt: table[(tuple(src), tuple(tgt))]  # noqa: E731
+    fragments = ([False, False], [False, False, True, False])
+    beads = [Bead((0,), (0,), 0.3), Bead((), (1,)), Bead((), (2,)), Bead((1,), (3,), 0.5)]
+    out = keys(rejoin_fragments(beads, _SkipsOnly(), set_score, fragments, 0.0))
+    # 0.2 with it against 0.3 - 0.2 without: the bead takes it, across the caption
+    assert out == [((0,), (0, 2)), ((), (1,)), ((1,), (3,))]
+    # a line that does not start mid-sentence stays where it is
+    assert keys(rejoin_fragments(beads, _SkipsOnly(), set_score, ([False, False], [False] * 4), 0.0)) == keys(beads)
+    # after the last bead a line left out costs less (0.3 - 0.05 > 0.2): it stays out
+    trailing = [Bead((0,), (0,), 0.3), Bead((), (1,)), Bead((), (2,))]
+    assert keys(rejoin_fragments(trailing, _SkipsOnly(), set_score, fragments, 0.0)) == keys(trailing)
