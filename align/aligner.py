@@ -57,6 +57,7 @@ class AlignConfig:
     coarse_radius: int = 3      # band half-width (in blocks) when refining a coarse path
     swap_margin: float = 0.05   # crossed pairing must beat the straight one by this much
     hole_margin: float = 0.0    # a bead without an inner run of segments must beat the whole bead by this much
+                                # (and a bead with a line rejoined must beat it left out by this much)
     cross_margin: float | None = 0.4  # a displaced pair taken out of two beads must gain this much (None: never)
     cross_run: int = 2          # segments a side in such a pair
 

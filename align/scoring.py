@@ -374,7 +374,7 @@ class VectorScorer:
         A fraction of an ordinary skip: one document often carries a cover line, a translator's
         credit or a closing passage the other lacks, and there is no text beyond to misalign.
         """
-        return self.w.outside * (self.skip_src[i_end - 1] if a else self.skip_tgt[j_end - 1])
+        return self.w.outside * self.skip_run_scores(a, b, i_end, j_end)
 
     def set_score(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
         """Score of one bead of any segments, both sides non-empty (ascending ids, gaps allowed)."""
