@@ -366,6 +366,10 @@ class VectorScorer:
         lines leaves it whole. (Cheaper skips in a run, as gaps extend in sequence alignment, were
         worse: the run of a caption and the sentence line before it is then skipped together.)
         """
+        return self._plain_skips(a, i_end, j_end)
+
+    def _plain_skips(self, a: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
+        """Skip scores without boundary costs: src[i_end-1] when a = 1, else tgt[j_end-1]."""
         return self.skip_src[i_end - 1] if a else self.skip_tgt[j_end - 1]
 
     def outside_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
@@ -374,7 +378,7 @@ class VectorScorer:
         A fraction of an ordinary skip: one document often carries a cover line, a translator's
         credit or a closing passage the other lacks, and there is no text beyond to misalign.
         """
-        return self.w.outside * self.skip_run_scores(a, b, i_end, j_end)
+        return self.w.outside * self._plain_skips(a, i_end, j_end)
 
     def set_score(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
         """Score of one bead of any segments, both sides non-empty (ascending ids, gaps allowed)."""
