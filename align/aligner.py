@@ -304,7 +304,8 @@ def align(scorer: Scorer, cfg: AlignConfig = AlignConfig(),
     pairs and gaps).
 
     `fragments` (per side, per segment: it starts mid-sentence) lets `punch_holes` take an
-    insertion out of a sentence's bead; without it beads have no gaps.
+    insertion out of a sentence's bead and `rejoin_fragments` put a sentence's unaligned rest back
+    into the bead it began in; without it beads have no gaps.
     """
     n, m = scorer.n_src, scorer.n_tgt
     if n == 0 or m == 0:
