@@ -22,6 +22,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from .band import Band
 from .model import Bead
 
 log = logging.getLogger(__name__)
@@ -72,25 +73,6 @@ def bead_types(cfg: AlignConfig) -> list[tuple[int, int]]:
 
 
 # --- bands -----------------------------------------------------------------------------
-
-@dataclass
-class Band:
-    """Per source position i (0..n), the allowed target positions [lo[i], hi[i])."""
-
-    lo: np.ndarray
-    hi: np.ndarray
-
-    @property
-    def width(self) -> int:
-        return int((self.hi - self.lo).max())
-
-    def cells(self) -> tuple[np.ndarray, np.ndarray]:
-        counts = self.hi - self.lo
-        i = np.repeat(np.arange(len(self.lo)), counts)
-        starts = np.repeat(self.lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-        j = np.arange(counts.sum()) + starts
-        return i, j
-
 
 def full_band(n: int, m: int) -> Band:
     return Band(np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m + 1, dtype=np.int64))

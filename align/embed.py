@@ -16,7 +16,8 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from termalign.errors import UserError
+from align.errors import UserError
+from align.fileio import default_cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +73,6 @@ class SentenceTransformerEncoder:
 
     def token_count(self, text: str) -> int:
         return len(self._m.tokenizer(text)["input_ids"])
-
-
-def default_cache_dir() -> Path:
-    import platformdirs
-
-    return Path(os.environ.get("TERMALIGN_CACHE") or platformdirs.user_cache_dir("termalign"))
 
 
 class EmbeddingCache:

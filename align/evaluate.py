@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from termalign.errors import UserError
+from align.errors import UserError
 
 BeadKey = tuple[tuple[int, ...], tuple[int, ...]]
 

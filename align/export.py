@@ -17,9 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from termalign import __version__
-from termalign.errors import UserError
-from termalign.fileio import atomic_write
+from align.version import __version__
+from align.errors import UserError
+from align.fileio import atomic_write
 
 from .evaluate import format_bead
 from .model import Alignment, Bead, join_texts
@@ -133,7 +133,7 @@ def render(al: Alignment, fmt: str) -> bytes:
 
 # --- writing (the edge) -------------------------------------------------------------------
 
-def _emit(data: bytes, out: str | os.PathLike | None) -> None:
+def emit(data: bytes, out: str | os.PathLike | None) -> None:
     if out is None or str(out) == "-":
         stream = getattr(sys.stdout, "buffer", None)
         if stream is None:  # a text-only stdout (e.g. captured in tests)
@@ -149,13 +149,13 @@ def _emit(data: bytes, out: str | os.PathLike | None) -> None:
 
 def write_alignment(alignment: Alignment, out: str | os.PathLike | None, fmt: str) -> None:
     """Write `alignment` as `fmt` to the file `out` (atomically), or to stdout when `out` is None."""
-    _emit(render(alignment, fmt), out)
+    emit(render(alignment, fmt), out)
 
 
 def write_tmx(pairs: list[tuple[str, str, dict[str, str]]], path: str | os.PathLike | None, srclang: str,
               tgtlang: str, segtype: str = "sentence") -> None:
     """Any list of (source, target, props) pairs as a TMX 1.4b file (the glossary uses segtype="phrase")."""
-    _emit(tmx_bytes(pairs, srclang, tgtlang, segtype), path)
+    emit(tmx_bytes(pairs, srclang, tgtlang, segtype), path)
 
 
 # --- reading a reviewed alignment back -----------------------------------------------------

@@ -12,7 +12,7 @@ import functools
 import logging
 from dataclasses import dataclass
 
-from termalign.errors import UserError
+from align.errors import UserError
 
 from .model import is_cjk_lang
 

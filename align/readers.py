@@ -28,7 +28,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from termalign.errors import UserError
+from align.errors import UserError
 
 from .reflow import Line, first_line_indents, first_word, is_furniture_text, measure, looks_like_layout_text, reflow_lines
 from .reflow import reflow as reflow_text

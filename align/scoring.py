@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .aligner import Band
+from .band import Band
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from align.segment import strip_markup
-from termalign.errors import UserError
+from align.errors import UserError
 
 from .model import Candidate, Unit
 

@@ -17,8 +17,8 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from termalign import __version__
-from termalign.errors import UserError
+from align.version import __version__
+from align.errors import UserError
 
 from .model import Entry, Equivalent, Glossary
 
@@ -167,11 +167,11 @@ def guess_format(path: str | os.PathLike | None, fmt: str | None = None) -> str:
 
 def write_glossary(g: Glossary, out: str | os.PathLike | None, fmt: str) -> None:
     """Write `g` as `fmt` to `out` atomically, or to stdout when `out` is None or "-"."""
-    from align.export import _emit  # the one stdout-or-atomic-file writer
+    from align.export import emit  # the one stdout-or-atomic-file writer
 
     if fmt == "xlsx" and (out is None or str(out) == "-"):
         raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
-    _emit(render(g, fmt), out)
+    emit(render(g, fmt), out)
 
 
 # --- reading back --------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
 """termalign: Chinese-English alignment and terminology for UN documents, offline."""
 
-__version__ = "0.1.0"
+from align.version import __version__
+
+__all__ = ["__version__"]

@@ -1,5 +1,5 @@
-"""The one exception type the CLI turns into a one-line message and exit status 2."""
+"""The app's name for the one user-facing exception (defined in `align.errors`, the lowest layer)."""
 
+from align.errors import UserError
 
-class UserError(Exception):
-    """Bad input or a bad request: say what and where, in one line, without a traceback."""
+__all__ = ["UserError"]
