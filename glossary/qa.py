@@ -305,42 +305,42 @@ def _fmt(v: object) -> str:
     return str(v)
 
 
+def _difference(kind: str, lone_s: list[Item], lone_t: list[Item], show=_fmt, prefix: str = ""):
+    """A finding's (kind, detail, source marks, target marks) from what each side has alone."""
+    parts = [f"{prefix}{', '.join(dict.fromkeys(show(i.value) for i in items))} only in the {side}"
+             for side, items in (("source", lone_s), ("target", lone_t)) if items]
+    return kind, "; ".join(parts), tuple((i.start, i.end) for i in lone_s), tuple((i.start, i.end) for i in lone_t)
+
+
+def _extra(items: list[Item], other: list[Item]) -> list[Item]:
+    """The items beyond what the other side has of the same value (multisets: ¹ twice against once)."""
+    left = Counter(i.value for i in other)
+    out = []
+    for i in items:
+        if left[i.value]:
+            left[i.value] -= 1
+        else:
+            out.append(i)
+    return out
+
+
 def _compare(src: _Side, tgt: _Side) -> list[tuple[str, str, tuple[Span, ...], tuple[Span, ...]]]:
     """(kind, detail, source marks, target marks) of the non-term checks for one pair."""
-    out = []
-    ss, ts = {i.value for i in src.symbols}, {i.value for i in tgt.symbols}
-    if ss != ts:
-        parts = [f"{', '.join(sorted(ss - ts))} only in the source" if ss - ts else "",
-                 f"{', '.join(sorted(ts - ss))} only in the target" if ts - ss else ""]
-        out.append(("symbol", "; ".join(p for p in parts if p),
-                    tuple((i.start, i.end) for i in src.symbols if i.value not in ts),
-                    tuple((i.start, i.end) for i in tgt.symbols if i.value not in ss)))
-    lone_s = [i for i in src.dates if not any(same_date(i.value, j.value) for j in tgt.dates)]
-    lone_t = [j for j in tgt.dates if not any(same_date(i.value, j.value) for i in src.dates)]
-    if lone_s or lone_t:
-        parts = [f"{', '.join(show_date(i.value) for i in lone_s)} only in the source" if lone_s else "",
-                 f"{', '.join(show_date(i.value) for i in lone_t)} only in the target" if lone_t else ""]
-        out.append(("date", "; ".join(p for p in parts if p), tuple((i.start, i.end) for i in lone_s),
-                    tuple((i.start, i.end) for i in lone_t)))
+    checks = [
+        ("symbol", [i for i in src.symbols if i.value not in {j.value for j in tgt.symbols}],
+         [j for j in tgt.symbols if j.value not in {i.value for i in src.symbols}], _fmt, ""),
+        ("date", [i for i in src.dates if not any(same_date(i.value, j.value) for j in tgt.dates)],
+         [j for j in tgt.dates if not any(same_date(i.value, j.value) for i in src.dates)], show_date, ""),
+        ("footnote", _extra(src.footnotes, tgt.footnotes), _extra(tgt.footnotes, src.footnotes), _fmt, "marker "),
+        ("number", [i for i in src.numbers if i.trigger and i.value not in {j.value for j in tgt.numbers}],
+         [j for j in tgt.numbers if j.trigger and j.value not in {i.value for i in src.numbers}], _fmt, ""),
+    ]
+    out = [_difference(kind, a, b, show, prefix) for kind, a, b, show, prefix in checks if a or b]
     sl, tl = src.label, tgt.label
     if (sl and sl.value) != (tl and tl.value):
         detail = f"paragraph {sl.value if sl else 'unnumbered'} in the source, {tl.value if tl else 'unnumbered'} in the target"
-        out.append(("paragraph-number", detail, ((sl.start, sl.end),) if sl else (), ((tl.start, tl.end),) if tl else ()))
-    sf, tf = Counter(i.value for i in src.footnotes), Counter(i.value for i in tgt.footnotes)
-    if sf != tf:
-        parts = [f"marker {', '.join(map(str, sorted((sf - tf).elements())))} only in the source" if sf - tf else "",
-                 f"marker {', '.join(map(str, sorted((tf - sf).elements())))} only in the target" if tf - sf else ""]
-        out.append(("footnote", "; ".join(p for p in parts if p),
-                    tuple((i.start, i.end) for i in src.footnotes if i.value not in tf),
-                    tuple((i.start, i.end) for i in tgt.footnotes if i.value not in sf)))
-    sv, tv = {i.value for i in src.numbers}, {i.value for i in tgt.numbers}
-    lone_s = [i for i in src.numbers if i.trigger and i.value not in tv]
-    lone_t = [j for j in tgt.numbers if j.trigger and j.value not in sv]
-    if lone_s or lone_t:
-        parts = [f"{', '.join(dict.fromkeys(_fmt(i.value) for i in lone_s))} only in the source" if lone_s else "",
-                 f"{', '.join(dict.fromkeys(_fmt(i.value) for i in lone_t))} only in the target" if lone_t else ""]
-        out.append(("number", "; ".join(p for p in parts if p), tuple((i.start, i.end) for i in lone_s),
-                    tuple((i.start, i.end) for i in lone_t)))
+        out.insert(2, ("paragraph-number", detail, ((sl.start, sl.end),) if sl else (),
+                       ((tl.start, tl.end),) if tl else ()))
     return out
 
 
