@@ -443,16 +443,16 @@ def report_csv(findings: Sequence[Finding]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def _marked(text: str, marks: Sequence[Span], kind: str) -> str:
-    """Escaped text with the marked spans in <mark> (overlapping spans merged)."""
+def _marked(text: str, marks: Sequence[tuple[int, int, str]]) -> str:
+    """Escaped text with each marked (start, end, kind) span in <mark class=kind>; overlaps join the first."""
     out, pos = [], 0
-    merged: list[list[int]] = []
-    for s, e in sorted(marks):
-        if merged and s <= merged[-1][1]:
+    merged: list[list] = []
+    for s, e, kind in sorted(marks):
+        if merged and s < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], e)
         else:
-            merged.append([s, e])
-    for s, e in merged:
+            merged.append([s, e, kind])
+    for s, e, kind in merged:
         out.append(html.escape(text[pos:s]))
         out.append(f'<mark class="{kind}">{html.escape(text[s:e])}</mark>')
         pos = e
@@ -480,8 +480,8 @@ def report_html(findings: Sequence[Finding], title: str = "termalign check", sum
     rows = []
     for fs in by_unit.values():
         f0 = fs[0]
-        src = _marked(f0.source, [m for f in fs for m in f.source_marks], "finding")
-        tgt = _marked(f0.target, [m for f in fs for m in f.target_marks], "finding")
+        src = _marked(f0.source, [(*m, f.kind) for f in fs for m in f.source_marks])
+        tgt = _marked(f0.target, [(*m, f.kind) for f in fs for m in f.target_marks])
         details = "".join(f'<div><span class="kind">{html.escape(f.kind)}</span> {html.escape(f.detail)}</div>'
                           for f in fs)
         rows.append(f'<tr><td class="ids">{_ids(f0.source_ids)}<br>{_ids(f0.target_ids)}</td>'

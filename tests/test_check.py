@@ -217,7 +217,7 @@ def test_reports_csv_columns_and_self_contained_html():
     assert rows[0] == REPORT_COLUMNS and rows[1][:3] == ["[0]", "[0]", "number"]
     page = report_html(f, "check", "1 finding").decode("utf-8")
     assert "<script>" not in page and "&lt;script&gt;" in page and "http" not in page and "<link" not in page
-    assert '<mark class="finding">728</mark>' in page and '<mark class="finding">729</mark>' in page
+    assert '<mark class="number">728</mark>' in page and '<mark class="number">729</mark>' in page
 
 
 # --- the command -------------------------------------------------------------------------------
