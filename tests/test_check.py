@@ -96,6 +96,13 @@ def test_number_finding_marks_both_sides():
     assert [f[0].target[s:e] for s, e in f[0].target_marks] == ["728"]
 
 
+def test_which_numbers_are_checked_and_which_only_answer():
+    zh = {(i.value, i.trigger) for i in numbers("第七十五届会议通过一项决议，第 96 段", "zh")}
+    assert zh == {(75.0, True), (1.0, False), (96.0, True)}
+    en = {(i.value, i.trigger) for i in numbers("the seventy-fifth session adopted one resolution, para. 96", "en")}
+    assert en == {(75.0, True), (1.0, False), (96.0, True)}
+
+
 def test_spelled_out_ordinals_from_eleven_are_checked():
     assert _kinds(_pair("大会第七十六届会议", "the seventy-seventh session of the Assembly")) == ["number"]
     assert _pair("第一委员会", "the Second Committee") == []  # small ordinals are too loose to check
@@ -265,3 +272,14 @@ def test_check_command_aligns_with_the_real_encoder(glossary_csv, tmp_path, cli_
     assert r.returncode == 1, r.stderr
     assert "date 1" in r.stderr
     assert "7 June 2017 only in the target" in (tmp_path / "bad.html").read_text(encoding="utf-8")
+
+
+def test_check_command_on_a_term_base_respects_the_reviewer(seed_termbase, capsys):
+    from termalign.termbase import open_termbase
+
+    args = ["check", str(SEED_ZH), str(SEED_EN), "--alignment", str(SEED_GOLD), "--db", str(seed_termbase)]
+    assert main(args) == 1
+    assert "核裁军措施" in capsys.readouterr().out
+    with open_termbase(seed_termbase) as tb:  # the reviewer rejects the extracted rendering: nothing to require
+        tb.set_term_status("核裁军措施", "nuclear disarmament measures", "rejected")
+    assert main(args) == 0

@@ -170,15 +170,11 @@ def test_terms_command_table_and_files(glossary_csv, tmp_path, capsys):
     assert pd.read_excel(tmp_path / "terms.xlsx").shape[0] == df.shape[0]
 
 
-def test_terms_command_on_a_term_base_shows_earlier_documents(seed_alignment, seed_glossary, tmp_path, capsys):
+def test_terms_command_on_a_term_base_shows_earlier_documents(seed_termbase, tmp_path, capsys):
     from termalign.termbase import open_termbase
 
-    db = tmp_path / "tb.sqlite3"
+    db = seed_termbase
     with open_termbase(db) as tb:
-        doc = tb.add_document_pair("A/RES/75/45", SEED_ZH.read_text(encoding="utf-8"), SEED_EN.read_text(encoding="utf-8"),
-                                   unit="line", model="gold")
-        tb.add_alignment(doc, seed_alignment)
-        tb.add_glossary(doc, seed_glossary.entries)
         tb.set_term_status("核武器", "nuclear weapons", "approved")
     out = tmp_path / "terms.csv"
     assert main(["terms", str(SEED_EN), "--db", str(db), "-o", str(out)]) == 0
