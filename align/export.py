@@ -95,11 +95,15 @@ def _ids_cell(ids: list[int]) -> str:
 
 def _delimited(al: Alignment, delimiter: str, bom: bool) -> bytes:
     buf = io.StringIO(newline="")
-    w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n" if bom else "\n")
+    end = "\r\n" if bom else "\n"
+    w = csv.writer(buf, delimiter=delimiter, lineterminator=end)
+    # csv quotes a field with a CR only when CR is in the line end: a TSV row holding one is quoted whole
+    quoted = csv.writer(buf, delimiter=delimiter, lineterminator=end, quoting=csv.QUOTE_ALL)
     w.writerow(COLUMNS)
     for r in _rows(al):
-        w.writerow([_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), escape_cell(r["source"]),
-                    escape_cell(r["target"]), r["score"]])
+        row = [_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), escape_cell(r["source"]),
+               escape_cell(r["target"]), r["score"]]
+        (quoted if "\r" in r["source"] + r["target"] else w).writerow(row)
     return ((_BOM if bom else "") + buf.getvalue()).encode("utf-8")
 
 
@@ -220,7 +224,7 @@ def _place(segs: dict[int, str], ids: tuple[int, ...], parts: list[str] | None, 
 
 def _records(path: Path, text: str) -> Iterable[tuple[str, dict]]:
     if path.suffix.lower() == ".jsonl":
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n"), 1):  # not splitlines(): JSON text may hold U+2028
             if line.strip():
                 try:
                     rec = json.loads(line)
@@ -253,7 +257,7 @@ def read_alignment(path: str | os.PathLike, src_lang: str = "zh", tgt_lang: str 
     if not p.is_file():
         raise UserError(f"{p}: no such file")
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = p.read_bytes().decode("utf-8-sig")  # no newline translation: a CR inside a CSV field stays
     except (OSError, UnicodeDecodeError) as e:
         raise UserError(f"{p}: cannot read ({e})") from e
     src: dict[int, str] = {}

@@ -201,7 +201,8 @@ def read_glossary(path: str | os.PathLike) -> list[Entry]:
     fmt = EXTENSIONS.get(p.suffix.lower())
     try:
         if fmt == "jsonl":
-            return [Entry.from_dict(json.loads(line)) for line in p.read_text(encoding="utf-8-sig").splitlines()
+            # split at "\n" only: JSON text may hold U+2028 or U+0085, which splitlines() breaks at
+            return [Entry.from_dict(json.loads(line)) for line in p.read_bytes().decode("utf-8-sig").split("\n")
                     if line.strip()]
         if fmt in ("csv", "xlsx"):
             return _read_table(p, fmt)
