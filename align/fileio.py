@@ -45,7 +45,7 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
 def _existing(target: Path, shown: str) -> os.stat_result | None:
     try:
         return os.stat(target)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there (the parent checks say why)
         return None
     except OSError as e:
         raise UserError(f"{shown}: cannot be used as an output ({e.strerror})") from e
