@@ -4,6 +4,10 @@ Rendering is pure (alignment -> bytes); only `write_alignment`/`write_tmx` touch
 stdout, through `atomic_write` so an interrupted run never leaves half a file. Segment text is
 exported without the Markdown emphasis markers (`**`, `*`) the UN transcriptions carry: CAT
 tools and spreadsheets would show them as literal asterisks.
+
+Two kinds of text a file format cannot carry as is are neutralised here, for every writer:
+spreadsheet formulas (`escape_cell`, undone by `unescape_cell` in every reader of our CSV/TSV
+files) and characters XML cannot hold (`xml_safe`, dropped from TMX, TBX and XLSX).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,11 +34,43 @@ FORMATS = ("tmx", "csv", "tsv", "jsonl", "ids")
 COLUMNS = ["source_ids", "target_ids", "source", "target", "score"]
 _BOM = "\ufeff"
 
+# A text cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (OWASP "CSV injection"; NUL per OWASP ASVS 1.2.10). Such a cell gets a leading apostrophe,
+# which spreadsheets take as "this is text" and do not show. A cell that really starts with an
+# apostrophe gets one too, so the escape is reversible: `unescape_cell(escape_cell(s)) == s`.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
+_QUOTE = "'"
+_ESCAPED = FORMULA_START + (_QUOTE,)
+
+# What XML 1.0 cannot hold: C0 controls but tab/newline/CR, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 # TMX `segtype` for each segmentation unit (lines in the dev sets are sentences).
 _SEGTYPE = {"paragraph": "paragraph", "sentence": "sentence", "line": "sentence"}
 
 
 # --- rendering (pure) ---------------------------------------------------------------------
+
+def escape_cell(value: object) -> object:
+    """A spreadsheet-safe CSV/TSV cell: text that would start a formula gets a leading apostrophe."""
+    return _QUOTE + value if isinstance(value, str) and value.startswith(_ESCAPED) else value
+
+
+def escape_row(row: dict) -> dict:
+    """`escape_cell` on every value of a CSV record (numbers stay numbers)."""
+    return {k: escape_cell(v) for k, v in row.items()}
+
+
+def unescape_cell(text: str) -> str:
+    """The text `escape_cell` was given (readers of our CSV/TSV call it on every text cell)."""
+    return text[1:] if text.startswith(_QUOTE) and text[1:].startswith(_ESCAPED) else text
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML cannot hold (controls such as \\x01), which would stop
+    the writer; the TMX, TBX and XLSX writers drop them."""
+    return _NOT_XML.sub("", text)
+
 
 def _rows(al: Alignment) -> Iterable[dict]:
     """One record per bead: ids, markup-free joined text, score, and the per-segment texts."""
@@ -58,10 +95,15 @@ def _ids_cell(ids: list[int]) -> str:
 
 def _delimited(al: Alignment, delimiter: str, bom: bool) -> bytes:
     buf = io.StringIO(newline="")
-    w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n" if bom else "\n")
+    end = "\r\n" if bom else "\n"
+    w = csv.writer(buf, delimiter=delimiter, lineterminator=end)
+    # csv quotes a field with a CR only when CR is in the line end: a TSV row holding one is quoted whole
+    quoted = csv.writer(buf, delimiter=delimiter, lineterminator=end, quoting=csv.QUOTE_ALL)
     w.writerow(COLUMNS)
     for r in _rows(al):
-        w.writerow([_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), r["source"], r["target"], r["score"]])
+        row = [_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), escape_cell(r["source"]),
+               escape_cell(r["target"]), r["score"]]
+        (quoted if "\r" in r["source"] + r["target"] else w).writerow(row)
     return ((_BOM if bom else "") + buf.getvalue()).encode("utf-8")
 
 
@@ -83,8 +125,8 @@ def tmx_bytes(pairs: list[tuple[str, str, dict[str, str]]], srclang: str, tgtlan
 
     store = tmx.tmxfile(sourcelanguage=srclang, targetlanguage=tgtlang)
     for src, tgt, props in pairs:
-        unit = store.addsourceunit(src, srclang)
-        unit.settarget(tgt, tgtlang, append=True)
+        unit = store.addsourceunit(xml_safe(src), srclang)
+        unit.settarget(xml_safe(tgt), tgtlang, append=True)
         for i, (k, v) in enumerate(props.items()):
             unit.xmlelement.insert(i, _prop(k, v))  # the DTD wants <prop> before <tuv>
     store.addheader()
@@ -103,7 +145,7 @@ def _prop(kind: str, value: object):
     from lxml import etree
 
     prop = etree.Element("prop", type=kind if kind.startswith("x-") else f"x-{kind}")
-    prop.text = str(value)
+    prop.text = xml_safe(str(value))
     return prop
 
 
@@ -182,7 +224,7 @@ def _place(segs: dict[int, str], ids: tuple[int, ...], parts: list[str] | None, 
 
 def _records(path: Path, text: str) -> Iterable[tuple[str, dict]]:
     if path.suffix.lower() == ".jsonl":
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.split("\n"), 1):  # not splitlines(): JSON text may hold U+2028
             if line.strip():
                 try:
                     rec = json.loads(line)
@@ -198,7 +240,8 @@ def _records(path: Path, text: str) -> Iterable[tuple[str, dict]]:
     if missing:
         raise UserError(f"{path}: missing column(s) {', '.join(missing)}")
     for n, rec in enumerate(reader, 2):
-        yield f"{path}:{n}", rec
+        yield f"{path}:{n}", {k: unescape_cell(v) if k in ("source", "target") and isinstance(v, str) else v
+                              for k, v in rec.items()}
 
 
 def read_alignment(path: str | os.PathLike, src_lang: str = "zh", tgt_lang: str = "en") -> Alignment:
@@ -214,7 +257,7 @@ def read_alignment(path: str | os.PathLike, src_lang: str = "zh", tgt_lang: str 
     if not p.is_file():
         raise UserError(f"{p}: no such file")
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = p.read_bytes().decode("utf-8-sig")  # no newline translation: a CR inside a CSV field stays
     except (OSError, UnicodeDecodeError) as e:
         raise UserError(f"{p}: cannot read ({e})") from e
     src: dict[int, str] = {}

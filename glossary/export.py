@@ -6,6 +6,9 @@ the martif/termEntry/langSet/tig form memoQ and MultiTerm import; `tbx3` gives t
 conceptEntry/langSec/termSec form), OmegaT glossary (tab-separated source, target, comment)
 and JSONL (every field, for `termalign lookup` and scripts).
 Rendering is pure (glossary -> bytes); only `write_glossary` touches a file or stdout.
+Spreadsheet-bound text is neutralised (align.export): a cell that would start a formula gets a
+leading apostrophe in CSV and OmegaT (the readers here take it off), XLSX cells are text cells,
+never formulas; characters XML cannot hold are dropped from XLSX, TMX and TBX.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from align.version import __version__
 from align.errors import UserError
+from align.export import FORMULA_START, escape_cell, escape_row, unescape_cell, xml_safe
 
 from .model import Entry, Equivalent, Glossary
 
@@ -54,21 +58,37 @@ def _csv(g: Glossary) -> bytes:
     buf = io.StringIO(newline="")
     w = csv.DictWriter(buf, COLUMNS, lineterminator="\r\n")
     w.writeheader()
-    w.writerows(rows(g))
+    w.writerows(escape_row(r) for r in rows(g))
     return (_BOM + buf.getvalue()).encode("utf-8")
 
 
 def _xlsx(g: Glossary) -> bytes:
-    import pandas as pd
+    from openpyxl import Workbook
 
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "glossary"
+    for i, record in enumerate([dict(zip(COLUMNS, COLUMNS)), *rows(g)], 1):
+        for j, col in enumerate(COLUMNS, 1):
+            _xlsx_cell(sheet.cell(i, j), record[col])
+    for col, width in zip("ABCDEF", (24, 40, 8, 10, 60, 60)):
+        sheet.column_dimensions[col].width = width
+    sheet.freeze_panes = "A2"
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
-        pd.DataFrame(rows(g), columns=COLUMNS).to_excel(xw, sheet_name="glossary", index=False)
-        sheet = xw.sheets["glossary"]
-        for col, width in zip("ABCDEF", (24, 40, 8, 10, 60, 60)):
-            sheet.column_dimensions[col].width = width
-        sheet.freeze_panes = "A2"
+    book.save(buf)
     return buf.getvalue()
+
+
+def _xlsx_cell(cell, value: object) -> None:
+    """Numbers as numbers; text as a text cell (openpyxl would make "=..." a live formula),
+    marked quote-prefixed when it looks like one, so editing it in Excel keeps it text."""
+    if not isinstance(value, str):
+        cell.value = value
+        return
+    cell.value = xml_safe(value)
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_START):
+        cell.quotePrefix = True
 
 
 def _tmx(g: Glossary) -> bytes:
@@ -127,17 +147,13 @@ def _sub(parent, tag: str, text: str | None, attrs: dict):
 
     node = etree.SubElement(parent, tag, {k: str(v) for k, v in attrs.items()})
     if text is not None:
-        node.text = _xml_safe(text)
+        node.text = xml_safe(text)
     return node
-
-
-def _xml_safe(text: str) -> str:
-    return "".join(c for c in text if c in "\t\n\r" or ord(c) >= 0x20)
 
 
 def _omegat(g: Glossary) -> bytes:
     """OmegaT glossary: source TAB target TAB comment, one line per equivalent."""
-    clean = lambda s: " ".join(str(s).split())  # noqa: E731 - no tabs or newlines inside a field
+    clean = lambda s: escape_cell(" ".join(str(s).split()))  # noqa: E731 - no tabs or newlines inside a field
     lines = [f"{clean(e.source_term)}\t{clean(q.term)}\t{clean(f'{e.type}; score {q.score:.2f}; freq {e.source_frequency}/{q.frequency}')}"
              for e in g.entries for q in e.equivalents]
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -185,7 +201,8 @@ def read_glossary(path: str | os.PathLike) -> list[Entry]:
     fmt = EXTENSIONS.get(p.suffix.lower())
     try:
         if fmt == "jsonl":
-            return [Entry.from_dict(json.loads(line)) for line in p.read_text(encoding="utf-8-sig").splitlines()
+            # split at "\n" only: JSON text may hold U+2028 or U+0085, which splitlines() breaks at
+            return [Entry.from_dict(json.loads(line)) for line in p.read_bytes().decode("utf-8-sig").split("\n")
                     if line.strip()]
         if fmt in ("csv", "xlsx"):
             return _read_table(p, fmt)
@@ -212,6 +229,8 @@ def _read_table(p: Path, fmt: str) -> list[Entry]:
         raise UserError(f"{p}: missing column(s) {', '.join(sorted(missing))}")
     out = []
     for r in df.to_dict("records"):
+        if fmt == "csv":  # XLSX holds text cells as they are; CSV escaped those that look like formulas
+            r = {k: unescape_cell(v) for k, v in r.items()}
         score = float(r.get("score") or 0.0)
         conf = float(r.get("confidence") or score)
         eqs = [Equivalent(r["target_term"], conf, int(r.get("target_frequency") or 0))] if r["target_term"] else []
@@ -284,7 +303,7 @@ def _read_omegat(p: Path) -> list[Entry]:
     for n, line in enumerate(p.read_text(encoding="utf-8-sig").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        parts = line.split("\t")
+        parts = [unescape_cell(part) for part in line.split("\t")]
         if len(parts) < 2:
             raise UserError(f"{p}:{n}: expected source<TAB>target[<TAB>comment]")
         comment = parts[2] if len(parts) > 2 else ""

@@ -532,12 +532,13 @@ def export_glossary(tb: TermBase, path: str | os.PathLike, fmt: str, *, min_df: 
     if fmt == "csv":
         import csv
 
+        from align.export import escape_row
         from termalign.fileio import atomic_write
 
         with atomic_write(path, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.DictWriter(fh, GLOSSARY_COLUMNS, extrasaction="ignore")
             w.writeheader()
-            w.writerows(rows)
+            w.writerows(escape_row(r) for r in rows)
     elif fmt in GLOSSARY_FORMATS:
         from glossary.export import write_glossary
 

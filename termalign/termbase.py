@@ -877,25 +877,41 @@ def _version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring a file up to SCHEMA_VERSION, one migration per transaction; returns the version."""
+    """Bring a file up to SCHEMA_VERSION, one migration per transaction; returns the version.
+
+    Safe against another process creating or migrating the same file at the same moment (two
+    `corpus add` on a new term base): each step takes the write lock first (BEGIN IMMEDIATE,
+    waiting out the other writer) and reads the version inside it, so a step someone else has
+    just committed is never run twice.
+    """
+    if _checked_version(conn) == SCHEMA_VERSION:  # the usual case: no lock, works on a read-only file
+        return SCHEMA_VERSION
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = _checked_version(conn)
+            if version == SCHEMA_VERSION:
+                conn.execute("COMMIT")
+                return version
+            log.info("term base: migrating schema to version %d", version + 1)
+            for stmt in _statements(MIGRATIONS[version + 1]):
+                conn.execute(stmt)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version + 1),))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def _checked_version(conn: sqlite3.Connection) -> int:
+    """The file's schema version, refusing files this termalign cannot migrate."""
     version = _version(conn)
     if version > SCHEMA_VERSION:
         raise UserError(f"term base schema version {version} is newer than this termalign knows"
                         f" ({SCHEMA_VERSION}): upgrade termalign")
     if version == 0 and conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'documents'").fetchone():
         raise UserError("not a termalign term base (it has tables but no schema version)")
-    for v in range(version + 1, SCHEMA_VERSION + 1):
-        log.info("term base: migrating schema to version %d", v)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for stmt in _statements(MIGRATIONS[v]):
-                conn.execute(stmt)
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(v),))
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    return SCHEMA_VERSION
+    return version
 
 
 def _statements(script: str) -> list[str]:

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = guess_format(args.output, args.format, FORMATS, "tsv")
     if args.output:
-        check_output_path(args.output)
+        check_output_path(args.output, inputs=(args.src, args.tgt))
     alignment = load_pair(args)
     write_alignment(alignment, args.output, fmt)
     if args.output:

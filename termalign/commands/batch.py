@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from termalign.commands.corpus import add_db_arg, add_settings_args, open_db, settings_from
+from termalign.commands.corpus import add_db_arg, add_settings_args, db_path, open_db, settings_from
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if args.scheduler and args.executor != "dask":
         raise UserError("--scheduler needs --executor dask")
     if args.report:
-        check_output_path(args.report)
+        check_output_path(args.report, inputs=(args.manifest, db_path(args)))
     lines, bad = read_manifest(args.manifest)
     workers = args.workers
     if workers is None:

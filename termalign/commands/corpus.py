@@ -38,6 +38,13 @@ def settings_from(args: argparse.Namespace):
                     glossary=not args.no_glossary)
 
 
+def db_path(args: argparse.Namespace):
+    """The term base file a command uses (an input that no output may overwrite)."""
+    from termalign.termbase import default_termbase_path
+
+    return args.db or default_termbase_path()
+
+
 def open_db(args: argparse.Namespace, create: bool = True):
     from termalign.termbase import open_termbase
 
@@ -147,7 +154,7 @@ def run_export(args: argparse.Namespace) -> int:
     fmt = args.format or _EXTENSIONS.get(Path(args.output).suffix.lower())
     if not fmt:
         raise UserError(f"{args.output}: say which format with --format ({', '.join(EXPORT_FORMATS)})")
-    check_output_path(args.output)
+    check_output_path(args.output, inputs=(db_path(args),))
     with open_db(args, create=False) as tb:
         if fmt == "tmx":
             n = export_tmx(tb, args.output, args.langs)

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = guess_format(args.output, args.format)
     if args.output:
-        check_output_path(args.output)
+        check_output_path(args.output, inputs=(args.src, args.tgt, args.alignment))
     elif fmt == "xlsx":
         raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
     if args.top is not None and args.top < 1:

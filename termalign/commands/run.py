@@ -29,12 +29,17 @@ def run(args: argparse.Namespace) -> int:
     from glossary.pipeline import Options, extract_glossary, units_from_alignment
     from termalign.commands.align import load_pair
     from termalign.errors import UserError
+    from termalign.fileio import check_output_path
 
     out = Path(args.output)
     if out.exists() and not out.is_dir():
         raise UserError(f"{out}: exists and is not a folder")
     if not out.parent.is_dir():
         raise UserError(f"{out}: parent folder {out.parent} does not exist")
+    names = [f"alignment.{f}" for f in ALIGNMENT_FORMATS] + [f"glossary.{f}" for f in GLOSSARY_FORMATS]
+    if out.is_dir():  # each file it will replace: not an input, not a device, not read-only
+        for name in names:
+            check_output_path(out / name, inputs=(args.src, args.tgt))
     alignment = load_pair(args)
     units = units_from_alignment(alignment)
     if not units:
