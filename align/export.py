@@ -26,7 +26,9 @@ from .model import Alignment, Bead, join_texts
 from .segment import make_segment, strip_markup
 
 FORMATS = ("tmx", "csv", "tsv", "jsonl", "ids")
-COLUMNS = ["source_ids", "target_ids", "source", "target", "score"]
+# `signature` (what produced the file, align.signature) is the last column: readers take columns
+# by name, so the file still reads back and a spreadsheet shows it beside the score
+COLUMNS = ["source_ids", "target_ids", "source", "target", "score", "signature"]
 _BOM = "\ufeff"
 
 # TMX `segtype` for each segmentation unit (lines in the dev sets are sentences).
@@ -49,6 +51,7 @@ def _rows(al: Alignment) -> Iterable[dict]:
             "score": round(float(b.score), 4),
             "source_segments": src,
             "target_segments": tgt,
+            "signature": al.meta.get("signature", ""),
         }
 
 
@@ -61,7 +64,8 @@ def _delimited(al: Alignment, delimiter: str, bom: bool) -> bytes:
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n" if bom else "\n")
     w.writerow(COLUMNS)
     for r in _rows(al):
-        w.writerow([_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), r["source"], r["target"], r["score"]])
+        w.writerow([_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), r["source"], r["target"], r["score"],
+                    r["signature"]])
     return ((_BOM if bom else "") + buf.getvalue()).encode("utf-8")
 
 
@@ -113,7 +117,16 @@ def _tmx(al: Alignment) -> bytes:
                                          "x-target-ids": _ids_cell(r["target_ids"])})
              for r in _rows(al)]
     header = {"x-model": al.model} if al.model else {}
+    header.update(signature_props(al.meta))
     return tmx_bytes(pairs, al.src_lang, al.tgt_lang, _SEGTYPE.get(al.meta.get("unit", ""), "sentence"), header)
+
+
+def signature_props(meta: dict) -> dict[str, str]:
+    """TMX header props for what produced an output: the signature and the full settings (JSON)."""
+    props = {"x-signature": meta["signature"]} if meta.get("signature") else {}
+    if meta.get("settings"):
+        props["x-settings"] = json.dumps(meta["settings"], sort_keys=True, ensure_ascii=False, default=repr)
+    return props
 
 
 def render(al: Alignment, fmt: str) -> bytes:
