@@ -26,9 +26,7 @@ from .model import Alignment, Bead, join_texts
 from .segment import make_segment, strip_markup
 
 FORMATS = ("tmx", "csv", "tsv", "jsonl", "ids")
-# `signature` (what produced the file, align.signature) is the last column: readers take columns
-# by name, so the file still reads back and a spreadsheet shows it beside the score
-COLUMNS = ["source_ids", "target_ids", "source", "target", "score", "signature"]
+COLUMNS = ["source_ids", "target_ids", "source", "target", "score"]
 _BOM = "\ufeff"
 
 # TMX `segtype` for each segmentation unit (lines in the dev sets are sentences).
@@ -62,7 +60,9 @@ def _ids_cell(ids: list[int]) -> str:
 def _delimited(al: Alignment, delimiter: str, bom: bool) -> bytes:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n" if bom else "\n")
-    w.writerow(COLUMNS)
+    # what produced the file (align.signature) in a last column: readers take columns by name,
+    # so files with or without it read back, and a spreadsheet shows it beside the score
+    w.writerow([*COLUMNS, "signature"])
     for r in _rows(al):
         w.writerow([_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), r["source"], r["target"], r["score"],
                     r["signature"]])

@@ -14,9 +14,9 @@ Names are imported on first use, so `import glossary` loads no model, spaCy or j
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from align.lazy import lazy_exports
 from align.version import __version__
 
 __all__ = ["__version__", "build_glossary", "Options", "Glossary", "Entry", "Equivalent", "write_glossary",
@@ -31,11 +31,4 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
     from .pipeline import Options, build_glossary
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, __all__)

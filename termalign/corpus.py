@@ -59,11 +59,13 @@ class Settings:
         """What the pipeline will stamp on a pair made with these settings: a pair stored under
         another signature (other weights, model, unit, glossary settings) is not "already stored"."""
         from align.pipeline import pipeline_signature
-        from glossary.pipeline import glossary_signature, wants_glossary
 
         sig = pipeline_signature(self.model, self.unit, self.weights, self.cfg)
-        if self.glossary and wants_glossary(self.src_lang, self.tgt_lang):
-            sig = glossary_signature(sig, encoder=self.model)
+        if self.glossary:
+            from glossary.pipeline import glossary_signature, wants_glossary
+
+            if wants_glossary(self.src_lang, self.tgt_lang):
+                sig = glossary_signature(sig, encoder=self.model)
         return sig
 
 
