@@ -1,6 +1,7 @@
 """One pipeline behind every entry point: the seed pair given in the wrong order (English first)
-through `termalign align`, `termalign corpus add` and a workbench upload gives the same beads,
-swapped back with a warning in each; two English files are refused by each in one line."""
+through `termalign align`, `termalign corpus add`, a workbench upload and `align.align_files`
+gives the same beads, swapped back with a warning in each; two English files are refused by the
+CLI, corpus mode and the workbench in one line."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sqlite3
 import pytest
 
 from align.evaluate import read_beads, score
+from align import align_files
 from align.pipeline import pipeline_signature
 from align.segment import split_lines, strip_markup
 from termalign.cli import main
@@ -47,7 +49,7 @@ def _upload(client, src: bytes, tgt: bytes, name: str):
                                                "unit": "line"}, headers=H, content_type="multipart/form-data")
 
 
-def test_a_reversed_pair_is_swapped_back_alike_by_cli_corpus_and_web(tmp_path, cache_dir, web, caplog):
+def test_a_reversed_pair_is_swapped_back_alike_by_cli_corpus_web_and_api(tmp_path, cache_dir, web, caplog):
     from align.export import read_alignment
 
     caplog.set_level(logging.WARNING)
@@ -84,7 +86,12 @@ def test_a_reversed_pair_is_swapped_back_alike_by_cli_corpus_and_web(tmp_path, c
     assert f'<prop type="x-signature">{signature}</prop>' in tmx
     assert f"# {signature}" in client.get("/api/glossary/export?format=omegat&status=all").data.decode()
 
-    assert _key(cli) == _key(corpus) == _key(webal)
+    # 4. the Python API
+    caplog.clear()
+    api = align_files(SEED_EN, SEED_ZH, unit="line", cache_dir=cache_dir)
+    assert api.meta["swapped"] and any(SWAP in w for w in api.meta["warnings"])
+
+    assert _key(cli) == _key(corpus) == _key(webal) == _key(api)
     assert cli.src[0].text == "第七十五届会议"  # Chinese on the source side again
     lines = split_lines(SEED_ZH.read_text(encoding="utf-8"))  # --unit line: the file's own non-empty lines
     assert _key(cli)[0] == [strip_markup(s.text) for s in lines]
