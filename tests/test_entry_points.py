@@ -1,7 +1,7 @@
 """One pipeline behind every entry point: the seed pair given in the wrong order (English first)
 through `termalign align`, `termalign corpus add`, a workbench upload and `align.align_files`
-gives the same beads, swapped back with a warning in each; two English files are refused by the
-CLI, corpus mode and the workbench in one line."""
+gives the same beads, swapped back with a warning in each; two English files are refused by
+each (the CLI, corpus mode and the workbench in one line)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlite3
 import pytest
 
 from align.evaluate import read_beads, score
-from align import align_files
+from align import UserError, align_files, align_texts
 from align.pipeline import pipeline_signature
 from align.segment import split_lines, strip_markup
 from termalign.cli import main
@@ -114,6 +114,11 @@ def test_two_english_files_are_refused_by_cli_corpus_and_web(tmp_path, cache_dir
     assert r.status_code == 400 and reason in r.json["error"] and "\n" not in r.json["error"], r.json
     assert "first.en.txt" in r.json["error"]  # the upload's own name, not the temp file
     assert all(j.title != "align two English files" for j in web.extensions["workbench"].jobs.all())
+    english = SEED_EN.read_text(encoding="utf-8")
+    for refused in (lambda: align_files(SEED_EN, SEED_EN, cache_dir=cache_dir),
+                    lambda: align_texts(english, english, cache_dir=cache_dir)):
+        with pytest.raises(UserError, match=reason):
+            refused()
 
 
 def test_batch_stores_a_reversed_manifest_line_the_right_way_round(tmp_path, cache_dir):
