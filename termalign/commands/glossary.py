@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+
 def register(sub: argparse._SubParsersAction) -> None:
     from termalign.commands.align import add_input_args, add_model_args
 
