@@ -86,6 +86,7 @@ def _rows(al: Alignment) -> Iterable[dict]:
             "score": round(float(b.score), 4),
             "source_segments": src,
             "target_segments": tgt,
+            "signature": al.meta.get("signature", ""),
         }
 
 
@@ -99,10 +100,12 @@ def _delimited(al: Alignment, delimiter: str, bom: bool) -> bytes:
     w = csv.writer(buf, delimiter=delimiter, lineterminator=end)
     # csv quotes a field with a CR only when CR is in the line end: a TSV row holding one is quoted whole
     quoted = csv.writer(buf, delimiter=delimiter, lineterminator=end, quoting=csv.QUOTE_ALL)
-    w.writerow(COLUMNS)
+    # what produced the file (align.signature) in a last column: readers take columns by name,
+    # so files with or without it read back, and a spreadsheet shows it beside the score
+    w.writerow([*COLUMNS, "signature"])
     for r in _rows(al):
         row = [_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), escape_cell(r["source"]),
-               escape_cell(r["target"]), r["score"]]
+               escape_cell(r["target"]), r["score"], r["signature"]]
         (quoted if "\r" in r["source"] + r["target"] else w).writerow(row)
     return ((_BOM if bom else "") + buf.getvalue()).encode("utf-8")
 
@@ -155,7 +158,16 @@ def _tmx(al: Alignment) -> bytes:
                                          "x-target-ids": _ids_cell(r["target_ids"])})
              for r in _rows(al)]
     header = {"x-model": al.model} if al.model else {}
+    header.update(signature_props(al.meta))
     return tmx_bytes(pairs, al.src_lang, al.tgt_lang, _SEGTYPE.get(al.meta.get("unit", ""), "sentence"), header)
+
+
+def signature_props(meta: dict) -> dict[str, str]:
+    """TMX header props for what produced an output: the signature and the full settings (JSON)."""
+    props = {"x-signature": meta["signature"]} if meta.get("signature") else {}
+    if meta.get("settings"):
+        props["x-settings"] = json.dumps(meta["settings"], sort_keys=True, ensure_ascii=False, default=repr)
+    return props
 
 
 def render(al: Alignment, fmt: str) -> bytes:

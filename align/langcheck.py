@@ -94,6 +94,7 @@ class PairCheck:
     src_name: str
     tgt_name: str
     swapped: bool = False
+    warning: str | None = None  # what was logged when the inputs were swapped
 
 
 def check_pair(src_text: str, tgt_text: str, src_lang: str = "zh", tgt_lang: str = "en",
@@ -107,9 +108,10 @@ def check_pair(src_text: str, tgt_text: str, src_lang: str = "zh", tgt_lang: str
     base_s, base_t = src_lang.split("-")[0].lower(), tgt_lang.split("-")[0].lower()
     checkable = {base_s, base_t} == {"zh", "en"}
     if checkable and ds == base_t and dt == base_s:
-        log.warning("%s looks like %s and %s like %s: swapping them (source %s, target %s)",
-                    src_name, base_t, tgt_name, base_s, tgt_name, src_name)
-        return PairCheck(tgt_text, src_text, tgt_name, src_name, swapped=True)
+        warning = (f"{src_name} looks like {base_t} and {tgt_name} like {base_s}: swapping them "
+                   f"(source {tgt_name}, target {src_name})")
+        log.warning("%s", warning)
+        return PairCheck(tgt_text, src_text, tgt_name, src_name, swapped=True, warning=warning)
     for text, lang, name in ((src_text, base_s, src_name), (tgt_text, base_t, tgt_name)):
         if checkable and not has_language(text, lang):
             raise UserError(f"{name}: no {_LANG_NAMES.get(lang, lang)} text in file "

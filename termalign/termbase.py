@@ -166,10 +166,15 @@ def default_termbase_path() -> Path:
     return Path(env) if env else Path(platformdirs.user_data_dir("termalign")) / "termbase.sqlite3"
 
 
-def content_hash(src_text: str, tgt_text: str, *, unit: str, model: str, src_lang: str, tgt_lang: str) -> str:
-    """Identity of a pair's work: the same texts under the same settings give the same result."""
+def content_hash(src_text: str, tgt_text: str, *, unit: str, model: str, src_lang: str, tgt_lang: str,
+                 signature: str = "") -> str:
+    """Identity of a pair's work: the same texts under the same settings give the same result.
+
+    `signature` (align.signature: version, model, unit, a hash of every scoring setting) makes
+    changed weights new work; without it only the unit and model count.
+    """
     h = hashlib.sha256()
-    for part in (src_text, tgt_text, unit, model, src_lang, tgt_lang):
+    for part in (src_text, tgt_text, unit, model, src_lang, tgt_lang) + ((signature,) if signature else ()):
         data = part.encode("utf-8", "surrogatepass")
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)

@@ -62,7 +62,7 @@ def test_every_format_to_a_file(tmp_path, cache_dir, seed_ids, capsys):
     assert len(units) == len(seed_ids) and not any("*" in u.source + u.target for u in units)
     assert (tmp_path / "seed.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
     df = pd.read_csv(tmp_path / "seed.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(df.columns) == ["source_ids", "target_ids", "source", "target", "score"] and len(df) == len(seed_ids)
+    assert list(df.columns) == ["source_ids", "target_ids", "source", "target", "score", "signature"] and len(df) == len(seed_ids)
     tsv = pd.read_csv(tmp_path / "seed.tsv", sep="\t", dtype=str, keep_default_na=False)
     assert tsv["source"].tolist() == df["source"].tolist()
     rows = [json.loads(x) for x in (tmp_path / "seed.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -74,9 +74,9 @@ def test_every_format_to_a_file(tmp_path, cache_dir, seed_ids, capsys):
 def test_default_format_is_tsv_on_stdout(cache_dir, capsys):
     assert main(["-q", "align", str(SEED_ZH), str(SEED_EN), "--unit", "line", "--cache", str(cache_dir)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split("\t") == ["source_ids", "target_ids", "source", "target", "score"]
+    assert lines[0].split("\t") == ["source_ids", "target_ids", "source", "target", "score", "signature"]
     rows = [ln.split("\t") for ln in lines[1:]]
-    assert all(len(r) == 5 and r[0].startswith("[") and r[1].startswith("[") for r in rows)
+    assert all(len(r) == 6 and r[0].startswith("[") and r[1].startswith("[") for r in rows)
     assert "第七十五届会议" in {r[2] for r in rows} and "Seventy-fifth session" in {r[3] for r in rows}
 
 

@@ -287,8 +287,8 @@ def test_planner_ids_are_stable_and_distinct(tmp_path):
     """Same file name in two folders: two ids; the same file again later: its old id (a new version)."""
     for sub in ("a", "b"):
         (tmp_path / sub).mkdir()
-        (tmp_path / sub / "doc.zh.txt").write_text(f"甲{sub}\n", encoding="utf-8")
-        (tmp_path / sub / "doc.en.txt").write_text(f"a {sub}\n", encoding="utf-8")
+        (tmp_path / sub / "doc.zh.txt").write_text(f"核裁军{sub}\n", encoding="utf-8")
+        (tmp_path / sub / "doc.en.txt").write_text(f"nuclear disarmament {sub}\n", encoding="utf-8")
     good, _ = parse_manifest("a/doc.zh.txt\ta/doc.en.txt\nb/doc.zh.txt\tb/doc.en.txt\na/doc.zh.txt\ta/doc.en.txt\n",
                              tmp_path)
     with open_termbase(tmp_path / "tb.sqlite3") as tb:

@@ -89,7 +89,7 @@ def test_csv_has_bom_and_opens_in_pandas(tmp_path, seed_alignment):
     write_alignment(seed_alignment, out, "csv")
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
     df = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(df.columns) == ["source_ids", "target_ids", "source", "target", "score"]
+    assert list(df.columns) == ["source_ids", "target_ids", "source", "target", "score", "signature"]
     assert len(df) == len(seed_alignment.beads)
     assert df.loc[2, "source_ids"] == "[2,3]" and df.loc[2, "target_ids"] == "[2,3]"
     assert df.loc[0, "source"] == "第七十五届会议"

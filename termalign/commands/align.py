@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
-
-log = logging.getLogger(__name__)
 
 
 def add_model_args(p: argparse.ArgumentParser) -> None:
@@ -51,27 +48,23 @@ def guess_format(output: str | None, fmt: str | None, choices: tuple[str, ...], 
     return default
 
 
-def load_pair(args: argparse.Namespace):
-    """Read both inputs and align them: what `align` and `glossary` share."""
+def make_embedder_from(args: argparse.Namespace):
+    """The encoder and cache the options name (the model loads here)."""
     from align.embed import make_embedder
-    from align.langcheck import alignment_warning, check_pair
-    from align.pipeline import align_documents
-    from align.readers import read_document
 
-    # line mode keeps lines as they are (ids must match the input's lines): no re-flow
-    reflow = False if args.unit == "line" else None
-    src_text = read_document(args.src, args.encoding, reflow=reflow)
-    tgt_text = read_document(args.tgt, args.encoding, reflow=reflow)
-    pair = check_pair(src_text, tgt_text, args.src_lang, args.tgt_lang, args.src, args.tgt)
-    embedder = make_embedder(args.model, args.cache, args.no_cache, progress=not getattr(args, "quiet", False))
-    alignment = align_documents(pair.src_text, pair.tgt_text, embedder, args.unit, args.src_lang, args.tgt_lang)
-    warning = alignment_warning(alignment)
-    if warning:
-        log.warning("%s and %s: %s", pair.src_name, pair.tgt_name, warning)
-    alignment.meta["embedder"] = embedder  # reused by the glossary (same model, same cache)
-    log.info("%d beads (%d + %d segments), embedding %.1fs, alignment %.1fs", len(alignment.beads),
-             len(alignment.src), len(alignment.tgt), alignment.meta["embed_seconds"], alignment.meta["align_seconds"])
-    return alignment
+    return make_embedder(args.model, args.cache, args.no_cache, progress=not getattr(args, "quiet", False))
+
+
+def load_pair(args: argparse.Namespace, embedder=None):
+    """Read, check and align both inputs (the one pipeline corpus mode and the workbench use too):
+    (alignment, embedder). The inputs are checked before the model loads."""
+    from align.pipeline import align_pair, read_pair
+
+    pair = read_pair(args.src, args.tgt, unit=args.unit, src_lang=args.src_lang, tgt_lang=args.tgt_lang,
+                     encoding=args.encoding)
+    embedder = embedder or make_embedder_from(args)
+    alignment = align_pair(pair, embedder, unit=args.unit, src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+    return alignment, embedder
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     fmt = guess_format(args.output, args.format, FORMATS, "tsv")
     if args.output:
         check_output_path(args.output, inputs=(args.src, args.tgt))
-    alignment = load_pair(args)
+    alignment, _ = load_pair(args)
     write_alignment(alignment, args.output, fmt)
     if args.output:
         print(f"wrote {len(alignment.beads)} aligned pairs to {args.output}", file=sys.stderr)

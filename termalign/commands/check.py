@@ -37,14 +37,15 @@ def aligned_units(args: argparse.Namespace):
     from glossary.pipeline import units_from_alignment
     from termalign.commands.glossary import load_alignment
 
-    return units_from_alignment(load_alignment(args))
+    alignment, _ = load_alignment(args)
+    return units_from_alignment(alignment)
 
 
 def run(args: argparse.Namespace) -> int:
     from align.export import emit
     from glossary.qa import check, report_csv, report_html, summary
     from glossary.recognise import flip
-    from termalign.commands.terms import load_term_list
+    from termalign.commands.terms import load_term_list, term_list_files
     from termalign.errors import UserError
     from termalign.fileio import check_output_path
 
@@ -53,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         kind = REPORTS.get(Path(args.output).suffix.lower())
         if kind is None:
             raise UserError(f"{args.output}: the report is .csv or .html")
-        check_output_path(args.output)
+        check_output_path(args.output, inputs=(args.src, args.tgt, *term_list_files(args)))
     src_lang, tgt_lang = (lang.split("-")[0].lower() for lang in (args.src_lang, args.tgt_lang))
     if {src_lang, tgt_lang} != {"zh", "en"}:
         raise UserError(f"check compares Chinese and English, not {args.src_lang} -> {args.tgt_lang}")

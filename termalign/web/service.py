@@ -1,8 +1,10 @@
 """The workbench's work: align and extract a pair in the background, store it, draw its map.
 
-This is the edge between the web routes and the library: it reads documents, runs
-`align.pipeline.align_documents` and the glossary extractor on the job thread, and keeps the
-results in the term base (via `termalign.web.store`).
+This is the edge between the web routes and the library. An upload goes through the pipeline
+every entry point shares: `align.pipeline.read_pair` when it arrives (a bad file, or two files
+in one language, is answered at once with a 400), then `align.pipeline.align_pair` and the
+glossary (`termalign.corpus.extract_terms`, as corpus mode stores it) on the job thread; the
+results go to the term base (via `termalign.web.store`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from align.langcheck import PairCheck
 from align.model import Alignment
 from termalign.errors import UserError
 
@@ -26,7 +29,6 @@ log = logging.getLogger(__name__)
 SEED_DIR = Path(__file__).with_name("seed")
 SEED = ("A_RES_75_45.zh.txt", "A_RES_75_45.en.txt")
 SEED_NAME = "A/RES/75/45"
-UNITS = ("paragraph", "sentence", "line")
 # The readers' formats (issue 4); an upload with another suffix is refused before any work.
 SUFFIXES = (".txt", ".md", ".text", ".docx", ".pdf", ".html", ".htm", ".xhtml")
 
@@ -94,22 +96,16 @@ class Workbench:
     def submit_files(self, name: str, src: Path, tgt: Path, unit: str = "paragraph",
                      shown: tuple[str, str] | None = None, cleanup: list[Path] | None = None,
                      then: Callable[[], None] | None = None) -> Job:
-        """Read both files now (a bad file is answered at once, not by a failed job), align later.
+        """Read and check both files now (a bad file, or two in one language, is answered at once,
+        not by a failed job), align later.
 
         `shown` are the names to use in messages (an upload's own name, not its temp file).
         """
-        from align.readers import read_document
+        from align.pipeline import read_pair
 
         shown = shown or (src.name, tgt.name)
-        texts = []
         try:
-            if unit not in UNITS:
-                raise UserError(f"unknown unit {unit!r}: expected one of {', '.join(UNITS)}")
-            for path, label in zip((src, tgt), shown):
-                try:
-                    texts.append(read_document(path))
-                except UserError as e:
-                    raise UserError(str(e).replace(str(path), label)) from None
+            pair = read_pair(src, tgt, unit=unit, names=shown)
         finally:
             for p in cleanup or []:
                 p.unlink(missing_ok=True)
@@ -118,7 +114,7 @@ class Workbench:
             raise UserError(f"a document named {name!r} is already loaded: delete it first or choose another name")
 
         def work(report: Report) -> dict:
-            out = self._process(report, name, texts[0], texts[1], unit)
+            out = self._process(report, name, pair, unit)
             if then:
                 then()
             return out
@@ -157,34 +153,29 @@ class Workbench:
         return self.submit_files(SEED_NAME, SEED_DIR / SEED[0], SEED_DIR / SEED[1],
                                  then=lambda: self.store.set_flag("web_seeded"))
 
-    def _process(self, report: Report, name: str, src_text: str, tgt_text: str, unit: str) -> dict:
-        from align.pipeline import align_documents
+    def _process(self, report: Report, name: str, pair: PairCheck, unit: str) -> dict:
+        from align.pipeline import align_pair
+        from termalign.corpus import extract_terms
 
         report("loading the encoder", 0.02)
-        emb = _ProgressEmbedder(self.embedder(), report, len(src_text) + len(tgt_text), 0.05, 0.7)
+        emb = _ProgressEmbedder(self.embedder(), report, len(pair.src_text) + len(pair.tgt_text), 0.05, 0.7)
         report("aligning", 0.05)
-        al = align_documents(src_text, tgt_text, emb, unit=unit)
+        al = align_pair(pair, emb, unit=unit)
         report("drawing the similarity map", 0.72)
         grid = self._grid(al)
         report("extracting the glossary", 0.78)
-        entries, note = self._glossary(al)
+        terms, note, stamp = extract_terms(al, self.embedder())
+        if terms is None:
+            log.warning("%s: %s: storing the alignment only", name, note)
         report("storing", 0.95)
-        doc_id = self.store.add_pair(name, src_text, tgt_text, al, entries, grid, note)
-        return {"doc_id": doc_id, "beads": len(al.beads), "terms": len(entries)}
+        doc_id = self.store.add_pair(name, pair.src_text, pair.tgt_text, al, terms or [], grid, note, meta=stamp)
+        return {"doc_id": doc_id, "beads": len(al.beads), "terms": len(terms or []), "swapped": pair.swapped,
+                "warnings": stamp["warnings"], "signature": stamp["signature"]}
 
     def _grid(self, al: Alignment) -> dict:
         emb = self.embedder()
         return similarity_grid(emb.embed([s.text for s in al.src], "map: source"),
                                emb.embed([s.text for s in al.tgt], "map: target"))
-
-    def _glossary(self, al: Alignment) -> tuple[list, str | None]:
-        """The glossary package's entries for the pair; none (and a note the page shows) if it is missing."""
-        try:
-            from glossary.pipeline import extract_glossary, units_from_alignment  # issue 3
-        except ImportError as e:
-            log.warning("glossary extraction unavailable (%s): storing the alignment only", e)
-            return [], f"glossary extraction unavailable: {e}"
-        return extract_glossary(units_from_alignment(al), self.embedder()).entries, None
 
     def close(self) -> None:
         self.jobs.close()

@@ -94,12 +94,13 @@ class Store:
         return next((d for d in self.documents() if d["id"] == doc_id), None)
 
     def add_pair(self, name: str, src_text: str, tgt_text: str, al: Alignment, entries: list, grid: dict,
-                 note: str | None = None) -> int:
-        """Store a pair, its alignment, its glossary entries and its map, all or nothing."""
+                 note: str | None = None, meta: dict | None = None) -> int:
+        """Store a pair, its alignment, its glossary entries and its map, all or nothing; `meta`
+        (its signature and settings) is kept with the document."""
         with self._lock, self.tb.transaction():
             did = self.tb.add_document_pair(name, src_text, tgt_text, src_lang=al.src_lang, tgt_lang=al.tgt_lang,
                                             unit=al.meta.get("unit", "paragraph"), model=al.model,
-                                            glossary_note=note)
+                                            glossary_note=note, meta=meta)
             self.tb.add_alignment(did, al)
             self.tb.add_glossary(did, entries)
             self.tb.conn.execute("INSERT OR REPLACE INTO web_maps VALUES (?, ?)",
@@ -196,6 +197,13 @@ class Store:
         with self._lock:
             self.tb.set_term_status(source_term, target_term, status, new_target=new_target)
         return {"source_term": source_term, "target_term": new_target or target_term, "status": status}
+
+    def signatures(self) -> str:
+        """What produced the stored pairs (their signatures), for the glossary downloads."""
+        from termalign.corpus import signatures
+
+        with self._lock:
+            return signatures(self.tb)
 
     def approved_rows(self, approved_only: bool = True) -> list[dict]:
         with self._lock:
