@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("align", help="align a document with its translation",
                        description="Align SRC with TGT and write one bead (aligned pair) per record.")
     add_input_args(p)
+    # align takes any two of ar, en, es, fr, ru, zh: a language not given is detected
+    p.set_defaults(src_lang=None, tgt_lang=None)
     p.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
     p.add_argument("--format", default=None, choices=("tmx", "csv", "tsv", "jsonl", "ids"),
                    help="output format (default: from the -o extension, else tsv)")
@@ -64,7 +66,7 @@ def load_pair(args: argparse.Namespace):
     tgt_text = read_document(args.tgt, args.encoding, reflow=reflow)
     pair = check_pair(src_text, tgt_text, args.src_lang, args.tgt_lang, args.src, args.tgt)
     embedder = make_embedder(args.model, args.cache, args.no_cache, progress=not getattr(args, "quiet", False))
-    alignment = align_documents(pair.src_text, pair.tgt_text, embedder, args.unit, args.src_lang, args.tgt_lang)
+    alignment = align_documents(pair.src_text, pair.tgt_text, embedder, args.unit, pair.src_lang, pair.tgt_lang)
     warning = alignment_warning(alignment)
     if warning:
         log.warning("%s and %s: %s", pair.src_name, pair.tgt_name, warning)
