@@ -35,7 +35,8 @@ def make_segment(text: str, para: int | None = None) -> Segment:
     return Segment(text=text.strip(), kind="footnote" if marker else "text", marker=marker, para=para)
 
 
-_SENTENCE_END = re.compile(r"[.!?;:。！？；：…\"'”’)）\]]\s*$")
+# a list item closed by a semicolon and the conjunction that links it to the next ("…; и", "…; and")
+_SENTENCE_END = re.compile(r"(?:[.!?;:。！？；：…\"'”’)）\]]|;\s*\w{1,3})\s*$")
 
 
 def continues_previous(prev: str, cur: str) -> bool:

@@ -82,3 +82,15 @@ def test_arabic_question_mark_and_semicolon_end_sentences_the_comma_cuts_clauses
 def test_no_text_lost_or_invented(udhr, lang):
     for ln in udhr[lang]:
         assert "".join(split_sentences(ln, lang)).replace(" ", "") == ln.replace(" ", "")
+
+
+def test_russian_preamble_paragraphs_are_not_broken_sentences(udhr):
+    """Paragraphs ending "…; и" are list items: the next, starting "принимая" in lower case, is
+    no wrapped line of the one before (a bead boundary there costs nothing)."""
+    from align.segment import continuation_flags
+
+    start = udhr["ru"].index(line_starting(udhr["ru"], "Принимая во внимание"))
+    preamble = udhr["ru"][start:start + 7]
+    assert sum(p.endswith("; и") for p in preamble) == 6 and preamble[1].startswith("принимая")
+    assert not any(continuation_flags(preamble))
+    assert continuation_flags(["Принимая во внимание, что", "признание достоинства"]) == [False, True]
