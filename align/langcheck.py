@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from align.errors import UserError
 
 from .langid import (LANGUAGE_NAMES, LATIN_LANGUAGES, SCRIPT_SHARE, base_language, count_letters, identify_language,
-                     language_script, latin_language)
+                     language_script, latin_language, script_of)
 from .model import is_cjk_lang
 
 log = logging.getLogger(__name__)
@@ -32,12 +32,7 @@ MIN_LETTERS = 3
 
 def is_han(ch: str) -> bool:
     """CJK unified ideographs (with extension A and compatibility ideographs)."""
-    o = ord(ch)
-    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
-
-
-def is_latin(ch: str) -> bool:
-    return ch.isalpha() and (ch.isascii() or 0x00C0 <= ord(ch) <= 0x024F)
+    return script_of(ch) == "han"
 
 
 @dataclass(frozen=True)
@@ -56,15 +51,8 @@ class ScriptCount:
 
 
 def count_scripts(text: str) -> ScriptCount:
-    han = latin = other = 0
-    for ch in text:
-        if is_han(ch):
-            han += 1
-        elif is_latin(ch):
-            latin += 1
-        elif ch.isalpha():
-            other += 1
-    return ScriptCount(han, latin, other)
+    c = count_letters(text)
+    return ScriptCount(c.han, c.latin, c.letters - c.han - c.latin)
 
 
 def detect_language(text: str) -> str | None:

@@ -45,7 +45,7 @@ def script_of(ch: str) -> str | None:
         return "arabic"
     if 0x0400 <= o <= 0x052F:
         return "cyrillic"
-    if ch.isascii() or 0x00C0 <= o <= 0x024F or 0x1E00 <= o <= 0x1EFF:
+    if ch.isascii() or 0x00C0 <= o <= 0x024F:
         return "latin"
     return "other"
 
