@@ -1,7 +1,8 @@
-"""Which language is a text in (by script), are two inputs swapped, is Chinese traditional.
+"""Which language is a text in, are two inputs swapped, is Chinese traditional.
 
-Chinese and English are told apart by script alone: the share of Han characters among the
-letters. That is enough for the zh/en pairs termalign handles and needs no model. Traditional
+Chinese and English are told apart by script alone (`detect_language`: the share of Han
+characters among the letters); any of the six UN languages by `langid.identify_language`
+(script, then lingua for Latin script). Traditional
 Chinese is converted to simplified with OpenCC *for matching only* (embedding, dictionary
 look-up); callers keep the original text for every output.
 """
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 
 from align.errors import UserError
 
+from .langid import (LANGUAGE_NAMES, LATIN_LANGUAGES, SCRIPT_SHARE, base_language, count_letters, identify_language,
+                     language_script, latin_language, script_of)
 from .model import is_cjk_lang
 
 log = logging.getLogger(__name__)
@@ -29,12 +32,7 @@ MIN_LETTERS = 3
 
 def is_han(ch: str) -> bool:
     """CJK unified ideographs (with extension A and compatibility ideographs)."""
-    o = ord(ch)
-    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3134F
-
-
-def is_latin(ch: str) -> bool:
-    return ch.isalpha() and (ch.isascii() or 0x00C0 <= ord(ch) <= 0x024F)
+    return script_of(ch) == "han"
 
 
 @dataclass(frozen=True)
@@ -53,15 +51,8 @@ class ScriptCount:
 
 
 def count_scripts(text: str) -> ScriptCount:
-    han = latin = other = 0
-    for ch in text:
-        if is_han(ch):
-            han += 1
-        elif is_latin(ch):
-            latin += 1
-        elif ch.isalpha():
-            other += 1
-    return ScriptCount(han, latin, other)
+    c = count_letters(text)
+    return ScriptCount(c.han, c.latin, c.letters - c.han - c.latin)
 
 
 def detect_language(text: str) -> str | None:
@@ -77,51 +68,98 @@ def detect_language(text: str) -> str | None:
 
 
 def has_language(text: str, lang: str) -> bool:
-    """Whether `text` holds a real amount of text in `lang` (zh: Han; others: Latin letters)."""
+    """Whether `text` holds a real amount of text in `lang`, judged by script.
+
+    zh: Han; ar, ru: Arabic, Cyrillic letters; Latin-script languages: Latin letters with no
+    other script owning the text (symbols such as A/RES/75/45 in a Chinese text are no English
+    text). A language of unknown script only needs letters.
+    """
     c = count_scripts(text)
     if is_cjk_lang(lang):
         return c.han >= MIN_LETTERS and c.han_share >= HAN_SHARE_EN
-    # symbols such as A/RES/75/45 in a Chinese text are no English text
-    return c.latin >= MIN_LETTERS and c.han_share < HAN_SHARE_ZH
+    script = language_script(lang)
+    s = count_letters(text)
+    if script in ("arabic", "cyrillic"):
+        return getattr(s, script) >= MIN_LETTERS and s.share(script) >= HAN_SHARE_EN
+    if script == "latin":
+        return (c.latin >= MIN_LETTERS and c.han_share < HAN_SHARE_ZH
+                and max(s.share("arabic"), s.share("cyrillic")) < SCRIPT_SHARE)
+    return s.letters >= MIN_LETTERS
 
 
 @dataclass(frozen=True)
 class PairCheck:
-    """What the language check found: `swapped` means src and tgt texts were exchanged."""
+    """What the language check found: `swapped` means src and tgt texts were exchanged;
+    `src_lang`/`tgt_lang` are the languages to align with (given, or detected)."""
 
     src_text: str
     tgt_text: str
     src_name: str
     tgt_name: str
     swapped: bool = False
+    src_lang: str = "zh"
+    tgt_lang: str = "en"
     warning: str | None = None  # what was logged when the inputs were swapped
 
 
-def check_pair(src_text: str, tgt_text: str, src_lang: str = "zh", tgt_lang: str = "en",
+#: the pair termalign assumes when nothing is given and detection cannot say otherwise
+DEFAULT_PAIR = ("zh", "en")
+
+
+def check_pair(src_text: str, tgt_text: str, src_lang: str | None = "zh", tgt_lang: str | None = "en",
                src_name: str = "source", tgt_name: str = "target") -> PairCheck:
     """Swap inputs given in the wrong order (with a warning); refuse a file with no text in its language.
 
-    Only the zh/en distinction is checked (by script); other language pairs pass unchanged
-    except for the "no letters at all" test.
+    A language given as None is detected (`langid.identify_language`). Detection replaces the
+    default pair zh→en, except when it finds that very pair, in either order: English given
+    before Chinese is still turned round (the default direction), and a side that cannot be
+    told, or two files in one language, fall back to the default and its refusal.
+    Inputs are swapped when each looks like the other's language; languages are told apart by
+    script, and Latin-script languages (both given in Latin script) by lingua.
     """
-    ds, dt = detect_language(src_text), detect_language(tgt_text)
-    base_s, base_t = src_lang.split("-")[0].lower(), tgt_lang.split("-")[0].lower()
-    checkable = {base_s, base_t} == {"zh", "en"}
-    if checkable and ds == base_t and dt == base_s:
+    langs = _resolve_languages(src_text, tgt_text, src_lang, tgt_lang)
+    base_s, base_t = (base_language(lang) for lang in langs)
+    if base_s != base_t and _looks_like(src_text, base_t, base_s) and _looks_like(tgt_text, base_s, base_t):
         warning = (f"{src_name} looks like {base_t} and {tgt_name} like {base_s}: swapping them "
                    f"(source {tgt_name}, target {src_name})")
         log.warning("%s", warning)
-        return PairCheck(tgt_text, src_text, tgt_name, src_name, swapped=True, warning=warning)
-    for text, lang, name in ((src_text, base_s, src_name), (tgt_text, base_t, tgt_name)):
-        if checkable and not has_language(text, lang):
-            raise UserError(f"{name}: no {_LANG_NAMES.get(lang, lang)} text in file "
-                            f"(detected: {detect_language(text) or 'nothing usable'}); check --src-lang/--tgt-lang")
-        if not checkable and count_scripts(text).letters < MIN_LETTERS:
-            raise UserError(f"{name}: no text in file")
-    return PairCheck(src_text, tgt_text, src_name, tgt_name)
+        return PairCheck(tgt_text, src_text, tgt_name, src_name, True, *langs, warning=warning)
+    for text, lang, name in ((src_text, langs[0], src_name), (tgt_text, langs[1], tgt_name)):
+        if not has_language(text, lang):
+            found = identify_language(text, min_margin=0.0)
+            raise UserError(f"{name}: no {LANGUAGE_NAMES.get(base_language(lang), lang)} text in file "
+                            f"(detected: {found or 'nothing usable'}); check --src-lang/--tgt-lang")
+    return PairCheck(src_text, tgt_text, src_name, tgt_name, False, *langs)
 
 
-_LANG_NAMES = {"zh": "Chinese", "en": "English"}
+def _resolve_languages(src_text: str, tgt_text: str, src_lang: str | None,
+                       tgt_lang: str | None) -> tuple[str, str]:
+    """The given languages, with None replaced by the detected one (see check_pair)."""
+    if src_lang is not None and tgt_lang is not None:
+        return src_lang, tgt_lang
+    found = [identify_language(t, min_margin=0.0) if lang is None else lang
+             for t, lang in ((src_text, src_lang), (tgt_text, tgt_lang))]
+    both_auto = src_lang is None and tgt_lang is None
+    same = found[0] is not None and found[1] is not None and base_language(found[0]) == base_language(found[1])
+    default = set(found) == set(DEFAULT_PAIR)
+    out = [DEFAULT_PAIR[k] if lang is None or (both_auto and (same or default)) else lang
+           for k, lang in enumerate(found)]
+    log.info("languages: %s → %s", *out)
+    return out[0], out[1]
+
+
+def _looks_like(text: str, lang: str, other: str) -> bool:
+    """Whether `text` reads as `lang` rather than `other` (script first, then lingua)."""
+    script, other_script = language_script(lang), language_script(other)
+    if script is None or other_script is None:
+        return False
+    if script != other_script:
+        if script == "han" or other_script == "han":  # the long-standing zh/en test
+            return detect_language(text) == ("zh" if script == "han" else "en")
+        return count_letters(text).share(script) >= SCRIPT_SHARE
+    if script != "latin" or lang not in LATIN_LANGUAGES or other not in LATIN_LANGUAGES:
+        return False
+    return latin_language(text, (lang, other), min_margin=0.0) == lang
 
 
 # --- are these translations of each other? ---------------------------------------------

@@ -2,10 +2,13 @@
 
 Embeddings from a small encoder confuse neighbouring sentences on the same topic; words
 that must be shared by a sentence and its translation do not. A feature is
-- a number or a Latin-script token written the same in both languages (A/75/96, 2013, LaBSE);
-- a word stem (its first 5 letters, lower case) on the alphabetic side;
-- for Chinese, the stems of the English words CC-CEDICT gives for each jieba word, so
-  核武器 and "nuclear weapons" meet on "nucle" and "weapo".
+- a number (Arabic-Indic ٢٠١٣ and Persian ۲۰۱۳ digits read as 2013) or a Latin-script token
+  written the same in both languages (A/75/96, LaBSE);
+- a word stem (its first 5 letters, lower case) on a Latin-script side; a side in another
+  script facing a Latin one (Russian, Arabic: their words can never meet English ones) keeps
+  only its numbers, punctuation and the Latin tokens it quotes, as Chinese does;
+- for Chinese facing English, the stems of the English words CC-CEDICT gives for each jieba
+  word, so 核武器 and "nuclear weapons" meet on "nucle" and "weapo".
 Weights are tf-idf over the two documents, so words found everywhere count for little.
 """
 
@@ -20,13 +23,16 @@ from pathlib import Path
 
 import numpy as np
 
+from .langid import base_language, language_script
 from .model import is_cjk_lang
 from .segment import is_apostrophe
 
 log = logging.getLogger(__name__)
 
 DIM = 4096
-_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+_NUM = re.compile(r"\d+(?:[.,٫٬]\d+)*")
+#: Arabic-Indic and Persian (Eastern Arabic) digits, and the Arabic decimal and thousands marks
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9/.\-]*[A-Za-z0-9]|[A-Za-z]")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _DEF_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|CL:.*|variant of.*|see also.*|abbr\. for.*|surname \w+")
@@ -60,8 +66,13 @@ def stem(word: str) -> str:
     return word.lower()[:5]
 
 
+def number_features(text: str) -> list[str]:
+    """"#2013" for each number, whatever digits write it (thousands commas dropped)."""
+    return ["#" + n.translate(_DIGITS).replace(",", "") for n in _NUM.findall(text)]
+
+
 def _features_alpha(text: str) -> list[str]:
-    feats = ["#" + n.replace(",", "") for n in _NUM.findall(text)] + punctuation_features(text)
+    feats = number_features(text) + punctuation_features(text)
     for w in _WORD.findall(text):
         if len(w) > 1 and w.lower() not in _STOP:
             feats.append(stem(w))
@@ -135,8 +146,7 @@ def _features_zh(text: str, dictionary: ZhEnDictionary | None) -> list[str]:
 
     jieba.setLogLevel(logging.WARNING)
 
-    feats = ["#" + n.replace(",", "") for n in _NUM.findall(text)] + punctuation_features(text)
-    feats += [stem(w) for w in _LATIN.findall(text) if len(w) > 1]
+    feats = _features_neutral(text)
     if dictionary is None:
         return feats
     for w in jieba.lcut(text):
@@ -148,6 +158,11 @@ def _features_zh(text: str, dictionary: ZhEnDictionary | None) -> list[str]:
             tr = tuple(t for k in range(0, len(w) - 1, 2) for t in dictionary.translate(w[k:k + 2]))
         feats += list(tr)
     return feats
+
+
+def _features_neutral(text: str) -> list[str]:
+    """What a text in a non-Latin script shares with a Latin one: numbers, punctuation, quoted Latin tokens."""
+    return number_features(text) + punctuation_features(text) + [stem(w) for w in _LATIN.findall(text) if len(w) > 1]
 
 
 # --- names written in pinyin (Chen Qingyang = 陈清扬) ------------------------------------
@@ -196,22 +211,31 @@ def _name_features_zh(text: str, names: set[str]) -> list[str]:
     return out
 
 
-def segment_features(text: str, lang: str, dictionary: ZhEnDictionary | None) -> list[str]:
-    """Features of one segment (see the module docstring)."""
+def segment_features(text: str, lang: str, dictionary: ZhEnDictionary | None, other_lang: str | None = None) -> list[str]:
+    """Features of one segment (see the module docstring); `other_lang` is the other side's language."""
     if is_cjk_lang(lang):
         return _features_zh(text, dictionary)
+    if other_lang is not None and _script(lang) != "latin" and _script(lang) != _script(other_lang):
+        return _features_neutral(text)
     return _features_alpha(text)
+
+
+def _script(lang: str) -> str:
+    """Script of a language code; a language termalign does not list counts as Latin (as before)."""
+    return language_script(lang) or "latin"
 
 
 def lexical_vectors(src: list[str], tgt: list[str], src_lang: str, tgt_lang: str,
                     dictionary: ZhEnDictionary | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Hashed tf-idf vectors (not normalised: bead scores sum them before normalising)."""
-    need_dict = is_cjk_lang(src_lang) != is_cjk_lang(tgt_lang)
+    # CC-CEDICT gives English: for Chinese facing English only; pinyin names for any Latin script
+    pinyin = is_cjk_lang(src_lang) != is_cjk_lang(tgt_lang) and "latin" in (_script(src_lang), _script(tgt_lang))
+    need_dict = pinyin and "en" in (base_language(src_lang), base_language(tgt_lang))
     if need_dict and dictionary is None:
         dictionary = default_dictionary()
-    fs = [segment_features(t, src_lang, dictionary) for t in src]
-    ft = [segment_features(t, tgt_lang, dictionary) for t in tgt]
-    if need_dict:
+    fs = [segment_features(t, src_lang, dictionary if need_dict else None, tgt_lang) for t in src]
+    ft = [segment_features(t, tgt_lang, dictionary if need_dict else None, src_lang) for t in tgt]
+    if pinyin:
         # Chinese names in the English text are written in pinyin: match them by sound
         zh_side, en_side = (fs, ft) if is_cjk_lang(src_lang) else (ft, fs)
         zh_txt, en_txt = (src, tgt) if is_cjk_lang(src_lang) else (tgt, src)

