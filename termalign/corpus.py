@@ -241,7 +241,8 @@ def process_pair(job: PairJob) -> PairResult:
     try:
         emb = _worker_embedder(s, job.threads)
         before = emb.tokens_embedded
-        pair = PairCheck(job.src_text, job.tgt_text, job.src_path, job.tgt_path, job.swapped, job.warning)
+        pair = PairCheck(job.src_text, job.tgt_text, job.src_path, job.tgt_path, job.swapped,
+                         s.src_lang, s.tgt_lang, warning=job.warning)
         res.alignment = align_pair(pair, emb, unit=s.unit, cfg=s.cfg,
                                    weights=s.weights)
         res.segments = len(res.alignment.src) + len(res.alignment.tgt)
