@@ -45,6 +45,8 @@ INNER_OK = frozenset("和 与 及".split())
 _BAD_EDGE_POS = {"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "f", "x", "y", "e", "o", "q", "w", "zg"}
 _BAD_END_POS = _BAD_EDGE_POS | {"d", "ad", "a", "m", "mq", "t"}
 _BAD_INNER_POS = {"u", "uj", "ul", "uz", "ud", "ug", "uv", "x", "y", "e", "o", "w", "r", "q"}
+# Tags jieba gives words that, with a noun reading in the dictionary, can still be a term's head.
+_NOMINAL_USE = {"a", "ad", "v", "vd", "an", "nr"}
 _NOUNISH = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "j", "l", "i", "eng", "an", "ng", "b"}
 _DIGIT = re.compile(r"[0-9０-９]")
 _ORDINAL = re.compile(r"^第[一二三四五六]$")  # 第一委员会 ... 第六委员会
@@ -108,13 +110,17 @@ def _ok_start(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: F
     return flag not in _BAD_EDGE_POS and bool(_HAN.search(word))
 
 
-def _ok_end(word: str, flag: str) -> bool:
+def _ok_end(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: False) -> bool:
     if word in EDGE_STOP or word in RESOLUTION_VERBS:
         return False
     if word == "日":  # 国际日 (jieba calls it a numeral)
         return True
     if len(word) > 1 and word.endswith("于"):  # 致力于, 关于: a verb or preposition with its 于
         return False
+    if flag in _NOMINAL_USE and len(word) > 1 and nominal(word):
+        # jieba tags 尊严, 自由 (a), 庇护, 逮捕 (v) by their commonest use; with a noun reading they
+        # may head a term, and the English side decides whether they do here (asylum, arrest)
+        return True
     return flag not in _BAD_END_POS and bool(_HAN.search(word))
 
 
@@ -152,20 +158,71 @@ def ngrams(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = 
             if fj == "v" and j > i:
                 # a verb that is also a noun, after a noun, can head or sit inside a name:
                 # 消极安全保证, 非政府组织, 裁军审议委员会; any other verb makes a clause
-                if not (len(wj) > 1 and nominal(wj) and tokens[j - 1][1] in _NOUNISH):
+                if not (len(wj) > 1 and nominal(wj) and tokens[j - 1][1] in _NOUNISH | {"a", "b"}):
                     break
-                if _ok_end(wj, fj):
+                if _ok_end(wj, fj, nominal):
                     yield i, j + 1, text
                 continue
             if j > i and _bad_inner(wj, fj):
                 break
             if len(text) > MAX_CHARS:
                 break
-            if len(text) < 2 or not _ok_end(wj, fj):
+            if len(text) < 2 or not _ok_end(wj, fj, nominal):
                 continue
-            if j == i and fj not in _NOUNISH:
+            if j == i and fj not in _NOUNISH and not (fj in _NOMINAL_USE and nominal(wj)):
                 continue
             yield i, j + 1, text
+
+
+# What joins the parts of a coordinated or 的-linked term: 思想、良心和宗教自由, 法律的平等保护,
+# 定期的和真正的选举, 独立而无偏倚的法庭.
+JOINERS = frozenset("的 和 与 及 或 而 、 以及".split())
+MAX_LINKED_CHARS = 16
+_NEGATING_PREFIX = frozenset("无 非 不".split())  # 无偏倚, 非自治: a one-character prefix inside a part
+
+
+def _part_word(word: str, flag: str, nominal: Callable[[str], bool], last: bool) -> bool:
+    """A word that can be inside one part of a linked term (a noun, an adjective, a nominal verb)."""
+    if not word or not _HAN.search(word) or _DIGIT.search(word) or word in EDGE_STOP and word not in JOINERS \
+            or word in RESOLUTION_VERBS or word in JOINERS:
+        return False
+    if flag in _NOUNISH or flag in ("a", "an", "b") or flag == "d" and len(word) > 1 and not last:
+        return True
+    if flag in ("v", "vd", "ad", "nr"):
+        return len(word) > 1 and nominal(word) or not last and word in _NEGATING_PREFIX
+    return False
+
+
+def linked(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = lambda w: True
+           ) -> Iterable[tuple[int, int, str]]:
+    """(start, end, text) of runs of parts joined by 的, 和, 、, 而 … that end on a noun.
+
+    They are candidates only: whether 法律的平等保护 is a term (equal protection of the law) or a
+    piece of a clause is left to its English counterpart (pipeline: linked candidates need a clean pair).
+    """
+    n = len(tokens)
+    for i in range(n):
+        w, f, _ = tokens[i]
+        if not _part_word(w, f, nominal, False) or not _ok_start(w, f, nominal) and f not in ("a", "b", "d") \
+                or _after_number(tokens, i):
+            continue
+        text, joins, k, prev_join = "", 0, i, False
+        while k < n and len(text) <= MAX_LINKED_CHARS:
+            wk, fk, _ = tokens[k]
+            if wk in JOINERS:
+                if k == i or joins >= 4 or (prev_join and wk == "的"):
+                    break
+                joins += 0 if prev_join else 1
+                prev_join = True
+            elif _part_word(wk, fk, nominal, False):
+                prev_join = False
+            else:
+                break
+            text += wk
+            k += 1
+            if joins and not prev_join and _part_word(wk, fk, nominal, True) and _ok_end(wk, fk, nominal) \
+                    and len(text) <= MAX_LINKED_CHARS:
+                yield i, k, text
 
 
 def titles(text: str) -> list[tuple[int, int, str]]:
@@ -197,6 +254,13 @@ def zh_candidates(units: list[Unit], nominal: Callable[[str], bool] = lambda w: 
             if (start, start + len(s)) in whole:
                 continue  # counted as a title already
             add(s, u.id, words=tuple(t[0] for t in tks[i:j]), tags=tuple(t[1] for t in tks[i:j]))
+            if j < len(tks) and _modifies(*tks[j][:2]):
+                out[s].modifier += 1
+        for i, j, s in linked(tks, nominal):
+            if s in out and not out[s].linked:
+                continue  # 宗旨和原则: an ordinary n-gram already
+            add(s, u.id, words=tuple(t[0] for t in tks[i:j]), tags=tuple(t[1] for t in tks[i:j]))
+            out[s].linked = True
             if j < len(tks) and _modifies(*tks[j][:2]):
                 out[s].modifier += 1
     return out

@@ -125,8 +125,9 @@ def _part_coverage(word: str, defs: tuple[frozenset[str], ...], en_stems: set[st
     compound is tried through its own parts (无核 -> 无 + 核)."""
     best = max((len(d & en_stems) / len(d) for d in defs), default=0.0)
     # two English words each matching some reading (缔约国: "signatory states" / "... party to a treaty")
-    if defs:
-        best = max(best, min(1.0, len(en_stems & frozenset().union(*defs)) / 2))
+    hits = en_stems & frozenset().union(*defs) if defs else frozenset()
+    if len(hits) >= 2 and not any(hits <= d for d in defs):
+        best = 1.0
     if best == 0 and word in sub:
         inner = sub[word]
         best = sum(len(w) * max((len(d & en_stems) / len(d) for d in ds), default=0.0) for w, ds in inner) / len(word)
@@ -161,6 +162,50 @@ def dictionary_score(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str]
     return zh_cov, en_cov, f1
 
 
+def _reading_share(defs: tuple[frozenset[str], ...], en_stems: set[str]) -> float:
+    return max((len(d & en_stems) / len(d) for d in defs), default=0.0)
+
+
+def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] = (),
+                    leftovers: bool = True) -> tuple[float, float]:
+    """(share of Chinese characters, share of English content words) that the dictionary pairs up.
+
+    Stricter than `dictionary_score`, which gives partial hits and leftovers credit to rank
+    equivalents: here a Chinese word counts by the share of its best reading found in the
+    English (or of its parts, 友好关系 -> 友好 + 关系), and an English word counts only when a
+    reading of one of the term's words (or their parts) holds it. At most one word left over on
+    each side is taken as a translation the dictionary lacks (大规模 / "mass"), at half credit
+    (not for a 的/和-linked span, which must translate whole).
+    This is how clean a boundary is on both sides: 刑事罪者 / "penal offence on account" leaves
+    者 and "account" unexplained.
+    """
+    content = en_content_words(en_words)
+    if not content or not g.parts:
+        return 0.0, 0.0
+    forms = en_content_words(surface) if surface else content
+    if len(forms) != len(content):
+        forms = content
+    en_stems = {stem(w) for w in content} | {stem(w) for w in forms}
+    own: set[str] = set()
+    credit = []
+    for w, defs in g.parts:
+        share = _reading_share(defs, en_stems)
+        own.update(*defs)
+        inner = g.sub.get(w, ())
+        for x, ds in inner:
+            own.update(*ds)
+        if inner:
+            share = max(share, sum(len(x) * _reading_share(ds, en_stems) for x, ds in inner) / len(w))
+        credit.append(share)
+    total = sum(len(w) for w, _ in g.parts)
+    explained = [stem(w) in own or stem(f) in own for w, f in zip(content, forms)]
+    zh_left = [len(w) for (w, _), c in zip(g.parts, credit) if c == 0]
+    leftover = 0.5 if leftovers and len(zh_left) == 1 and explained.count(False) == 1 and any(explained) else 0.0
+    zc = (sum(len(w) * c for (w, _), c in zip(g.parts, credit)) + leftover * sum(zh_left)) / total
+    ec = (explained.count(True) + leftover) / len(content)
+    return zc, ec
+
+
 def dice(a: set[int], b: set[int]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a or b else 0.0
 
@@ -182,10 +227,13 @@ def identical_score(zh: str, en: str) -> float:
 def score_pair(z: Candidate, g: ZhGloss, e: Candidate, w: Weights = Weights()) -> Pair:
     words = e.key.split()  # lower case, nouns singular: "parties" meets CEDICT's "party"
     zc, ec, f1 = dictionary_score(g, words, e.words)
+    sz, se = strict_coverage(g, words, e.words, leftovers=not z.linked)
     ev = {
         "dictionary": f1,
         "zh_coverage": zc,
         "en_coverage": ec,
+        "zh_strict": sz,
+        "en_strict": se,
         "association": 0.5 * dice(z.units, e.units) + 0.5 * min(z.freq, e.freq) / max(z.freq, e.freq, 1),
         "length": length_score(g.n_words, len([x for x in words if x not in EN_STOP])),
         "identical": identical_score(z.text, e.text),

@@ -22,6 +22,13 @@ log = logging.getLogger(__name__)
 # The list is ordered by confidence ** CONFIDENCE_EXP * (termhood / best termhood) ** TERMHOOD_EXP.
 CONFIDENCE_EXP = 2.0
 TERMHOOD_EXP = 0.5
+# Dictionary coverage on both sides a 的/和-linked Chinese span needs from its English counterpart.
+LINKED_COVERAGE = 0.75
+# A pair's cleanness (see `clean`) must reach this; words unknown to the dictionary get at most ASSOCIATION_CLEAN.
+MIN_CLEAN = 0.5
+CLEAN_WEIGHT = 0.3  # share of cleanness in a pair's confidence
+HEAD_CLEAN = 0.9  # cleanness that lets a span seen only as a modifier be a term
+ASSOCIATION_CLEAN = 0.8
 
 
 @dataclass(frozen=True)
@@ -58,16 +65,20 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     drop_zh, drop_en = dominated(zh), dominated(en, " ")
     en = {k: c for k, c in en.items() if k not in drop_en}
     keys = [k for k, c in zh.items()
-            if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and not never_head(c)
-            and k not in drop_zh]
+            if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and k not in drop_zh]
     pairs = pair_candidates(zh, en, dictionary, keys, weights=options.weights)
     hopeful = [k for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf * 0.9]
     n_embedded = add_embedding(pairs, zh, en, embedder, hopeful, weights=options.weights)
     t_pair = time.perf_counter()
 
-    pairs = {k: [p for p in ps if _plausible(p, zh[k], en[p.en])] for k, ps in pairs.items()}
-    best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf}
-    losers = resolve_nested(best) | fragment_pairs(best, zh, en) | coordinated_entries(best, zh, en)
+    pairs = {k: _by_cleanness([p for p in ps if _plausible(p, zh[k], en[p.en])], zh[k]) for k, ps in pairs.items()}
+    # a Chinese span always followed by a noun (大会高级别 | 会议) is a modifier there, unless its
+    # English counterpart is a whole translation of it (人类家庭 | 所有成员: "human family")
+    best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf
+            and (not never_head(zh[k]) or ps[0].evidence["clean"] >= HEAD_CLEAN)}
+    cleanness = {k: p.evidence["clean"] for k, p in best.items()}
+    losers = resolve_nested(best, cleanness) | fragment_pairs(best, zh, en, cleanness) \
+        | coordinated_entries(best, zh, en)
     by_id = {u.id: u for u in units}
     entries = [_entry(zh[k], pairs[k], en, th[k], by_id, options) for k in best if k not in losers]
     top_th = max((e.termhood for e in entries), default=1.0) or 1.0
@@ -89,15 +100,42 @@ def _plausible(p: Pair, z: Candidate, e: Candidate) -> bool:
     """Pairs the evidence cannot carry: no dictionary word and a single co-occurrence (chance), a
     one-word term against a much longer phrase (全面 / "comprehensive convention on nuclear
     weapons"), a Chinese coordination (X和Y) against English without "and"."""
+    if e.modifier >= e.freq:  # "slave" only ever in "slave trade"
+        return False
+    if z.linked and min(p.evidence.get("zh_strict", 0), p.evidence.get("en_strict", 0)) < LINKED_COVERAGE:
+        return False  # 法庭进行公正的 …: a linked span is a term only when its English translates it whole
     return (p.evidence.get("dictionary", 0) > 0 or z.freq > 1) and p.evidence.get("length", 1) >= 0.5 \
-        and (not is_coordination(z) or "and" in e.words)
+        and (not is_coordination(z) or "and" in e.words or "," in e.words)
+
+
+def _by_cleanness(pairs: list[Pair], z: Candidate) -> list[Pair]:
+    """Pairs clean enough (see `clean`), re-ordered with cleanness in the score: of "security" and
+    "security of person" for 人身安全, the one that translates all of it wins."""
+    out = []
+    for p in pairs:
+        c = p.evidence["clean"] = clean(p, z)
+        if c >= MIN_CLEAN:
+            p.score = (1 - CLEAN_WEIGHT) * p.score + CLEAN_WEIGHT * c
+            out.append(p)
+    return sorted(out, key=lambda p: (-round(p.score, 4), -p.evidence.get("dictionary", 0.0), -len(p.en)))
+
+
+def clean(p: Pair, z: Candidate) -> float:
+    """How cleanly the two spans translate each other: the F1 of the strict dictionary coverage of
+    both sides; for words the dictionary does not know at all (议员, 网播), the association of a
+    term seen in several units."""
+    zc, ec = p.evidence.get("zh_strict", 0.0), p.evidence.get("en_strict", 0.0)
+    if zc == ec == 0:
+        return ASSOCIATION_CLEAN * p.evidence.get("association", 0.0) if z.freq > 1 else 0.0
+    return 2 * zc * ec / (zc + ec)
 
 
 def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool) -> float:
-    """Confidence squared times relative termhood; general-language pairs and coordinations of two
-    terms sink (they stay in the list, below the terms)."""
+    """Confidence squared times relative termhood times cleanness; general-language pairs and
+    coordinations of two terms sink (they stay in the list, below the terms)."""
     s = e.equivalents[0].score ** CONFIDENCE_EXP * (e.termhood / top_termhood) ** TERMHOOD_EXP
-    s *= 0.4 if general_equivalent(e.target_term) else 1.0
+    s *= e.equivalents[0].evidence.get("clean", 1.0)
+    s *= 0.4 if general_equivalent(e.target_term, source=e.source_term) else 1.0
     s *= 0.25 if two_terms_side_by_side else 1.0
     return round(s, 4)
 
