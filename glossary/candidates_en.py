@@ -153,10 +153,11 @@ def _runs(words: list[Word]) -> list[tuple[int, int]]:
         if words[i].kind not in "AN":
             i += 1
             continue
-        j = i
-        while j + 1 < n and (words[j + 1].kind in "AN" or
+        j, ands = i, 0
+        while j + 1 < n and (words[j + 1].kind in "AN" or ands == 0 and
                              words[j + 1].kind == "C" and j + 2 < n and words[j + 2].kind in "AN"):
             j += 1
+            ands += words[j].kind == "C"  # a second "and" starts a list, not a term (speech and belief and …)
         end = j
         while end >= i and words[end].kind != "N":
             end -= 1

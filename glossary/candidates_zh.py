@@ -158,7 +158,9 @@ def ngrams(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = 
             if fj == "v" and j > i:
                 # a verb that is also a noun, after a noun, can head or sit inside a name:
                 # 消极安全保证, 非政府组织, 裁军审议委员会; any other verb makes a clause
-                if not (len(wj) > 1 and nominal(wj) and tokens[j - 1][1] in _NOUNISH | {"a", "b"}):
+                prev_w, prev_f, _ = tokens[j - 1]
+                if not (len(wj) > 1 and nominal(wj) and (prev_f in _NOUNISH | {"a", "b"}
+                                                         or prev_f == "v" and len(prev_w) > 1 and nominal(prev_w))):
                     break
                 if _ok_end(wj, fj, nominal):
                     yield i, j + 1, text
@@ -189,7 +191,9 @@ def _part_word(word: str, flag: str, nominal: Callable[[str], bool], last: bool)
     if flag in _NOUNISH or flag in ("a", "an", "b") or flag == "d" and len(word) > 1 and not last:
         return True
     if flag in ("v", "vd", "ad", "nr"):
-        return len(word) > 1 and nominal(word) or not last and word in _NEGATING_PREFIX
+        # inside, a verb may qualify (具有法律约束力的文书, 无偏倚的法庭); at the end it must be able
+        # to name a thing, which the English counterpart then confirms (有效的补救: "effective remedy")
+        return len(word) > 1 and (not last or nominal(word) or flag == "v") or not last and word in _NEGATING_PREFIX
     return False
 
 

@@ -94,6 +94,7 @@ class ZhGloss:
     stems: frozenset[str]
     sub: dict = field(default_factory=dict)  # multi-character part -> its own finer cut
     n_words: int = 1  # words in a cut of at most 4 characters a word: what the English length is held to
+    own: frozenset[str] = frozenset()  # stems of the readings of the cut's words and of their parts
 
 
 def zh_gloss(term: str, dictionary: Dictionary, words: Sequence[str] = ()) -> ZhGloss:
@@ -111,7 +112,9 @@ def zh_gloss(term: str, dictionary: Dictionary, words: Sequence[str] = ()) -> Zh
             sub[w] = tuple((x, dictionary.definitions(x)) for x in fine)
     n_words = len([w for w in cut_words(term, dictionary, max_len=4, words=words)
                    if w not in ZH_FUNCTION and not w.isspace()])
-    return ZhGloss(parts, frozenset(every), sub, max(1, n_words))
+    own = frozenset().union(*(d for _, defs in parts for d in defs),
+                            *(d for inner in sub.values() for _, ds in inner for d in ds))
+    return ZhGloss(parts, frozenset(every), sub, max(1, n_words), own)
 
 
 def en_content_words(words: Sequence[str]) -> list[str]:
@@ -186,14 +189,11 @@ def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] 
     if len(forms) != len(content):
         forms = content
     en_stems = {stem(w) for w in content} | {stem(w) for w in forms}
-    own: set[str] = set()
+    own = g.own
     credit = []
     for w, defs in g.parts:
         share = _reading_share(defs, en_stems)
-        own.update(*defs)
         inner = g.sub.get(w, ())
-        for x, ds in inner:
-            own.update(*ds)
         if inner:
             share = max(share, sum(len(x) * _reading_share(ds, en_stems) for x, ds in inner) / len(w))
         credit.append(share)
@@ -227,7 +227,7 @@ def identical_score(zh: str, en: str) -> float:
 def score_pair(z: Candidate, g: ZhGloss, e: Candidate, w: Weights = Weights()) -> Pair:
     words = e.key.split()  # lower case, nouns singular: "parties" meets CEDICT's "party"
     zc, ec, f1 = dictionary_score(g, words, e.words)
-    sz, se = strict_coverage(g, words, e.words, leftovers=not z.linked)
+    sz, se = strict_coverage(g, words, e.words, leftovers=not z.linked) if f1 > 0 else (0.0, 0.0)
     ev = {
         "dictionary": f1,
         "zh_coverage": zc,

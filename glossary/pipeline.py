@@ -24,6 +24,7 @@ CONFIDENCE_EXP = 2.0
 TERMHOOD_EXP = 0.5
 # Dictionary coverage on both sides a 的/和-linked Chinese span needs from its English counterpart.
 LINKED_COVERAGE = 0.75
+LINKED_RANK = 0.7  # and ranks lower: a 的-phrase is more often a description than a name (人类的良心)
 # A pair's cleanness (see `clean`) must reach this; words unknown to the dictionary get at most ASSOCIATION_CLEAN.
 MIN_CLEAN = 0.5
 CLEAN_WEIGHT = 0.3  # share of cleanness in a pair's confidence
@@ -83,7 +84,8 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     entries = [_entry(zh[k], pairs[k], en, th[k], by_id, options) for k in best if k not in losers]
     top_th = max((e.termhood for e in entries), default=1.0) or 1.0
     for e in entries:
-        e.score = _rank_score(e, top_th, two_terms(e.source_term, best[e.source_term], zh, en))
+        e.score = _rank_score(e, top_th, two_terms(e.source_term, best[e.source_term], zh, en),
+                              zh[e.source_term].linked)
     entries.sort(key=lambda e: (-e.score, e.source_term))
     entries = [e for e in entries if e.score >= options.min_score]
     if options.top:
@@ -130,11 +132,12 @@ def clean(p: Pair, z: Candidate) -> float:
     return 2 * zc * ec / (zc + ec)
 
 
-def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool) -> float:
+def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool, linked: bool = False) -> float:
     """Confidence squared times relative termhood times cleanness; general-language pairs and
     coordinations of two terms sink (they stay in the list, below the terms)."""
     s = e.equivalents[0].score ** CONFIDENCE_EXP * (e.termhood / top_termhood) ** TERMHOOD_EXP
     s *= e.equivalents[0].evidence.get("clean", 1.0)
+    s *= LINKED_RANK if linked else 1.0
     s *= 0.4 if general_equivalent(e.target_term, source=e.source_term) else 1.0
     s *= 0.25 if two_terms_side_by_side else 1.0
     return round(s, 4)
