@@ -177,8 +177,9 @@ def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] 
     equivalents: here a Chinese word counts by the share of its best reading found in the
     English (or of its parts, 友好关系 -> 友好 + 关系), and an English word counts only when a
     reading of one of the term's words (or their parts) holds it. At most one word left over on
-    each side is taken as a translation the dictionary lacks (大规模 / "mass"), at half credit
-    (not for a 的/和-linked span, which must translate whole).
+    each side is taken as a translation the dictionary lacks (大规模 / "mass"), at half credit,
+    when the rest covers half the Chinese at least (not for a 的/和-linked span, which must
+    translate whole).
     This is how clean a boundary is on both sides: 刑事罪者 / "penal offence on account" leaves
     者 and "account" unexplained.
     """
@@ -200,8 +201,10 @@ def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] 
     total = sum(len(w) for w, _ in g.parts)
     explained = [stem(w) in own or stem(f) in own for w, f in zip(content, forms)]
     zh_left = [len(w) for (w, _), c in zip(g.parts, credit) if c == 0]
-    leftover = 0.5 if leftovers and len(zh_left) == 1 and explained.count(False) == 1 and any(explained) else 0.0
-    zc = (sum(len(w) * c for (w, _), c in zip(g.parts, credit)) + leftover * sum(zh_left)) / total
+    covered = sum(len(w) * c for (w, _), c in zip(g.parts, credit))
+    leftover = 0.5 if leftovers and len(zh_left) == 1 and explained.count(False) == 1 and any(explained) \
+        and covered >= total / 2 else 0.0
+    zc = (covered + leftover * sum(zh_left)) / total
     ec = (explained.count(True) + leftover) / len(content)
     return zc, ec
 

@@ -68,11 +68,11 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     keys = [k for k, c in zh.items()
             if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and k not in drop_zh]
     pairs = pair_candidates(zh, en, dictionary, keys, weights=options.weights)
+    pairs = {k: _by_cleanness([p for p in ps if _plausible(p, zh[k], en[p.en])], zh[k]) for k, ps in pairs.items()}
     hopeful = [k for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf * 0.9]
     n_embedded = add_embedding(pairs, zh, en, embedder, hopeful, weights=options.weights)
     t_pair = time.perf_counter()
 
-    pairs = {k: _by_cleanness([p for p in ps if _plausible(p, zh[k], en[p.en])], zh[k]) for k, ps in pairs.items()}
     # a Chinese span always followed by a noun (大会高级别 | 会议) is a modifier there, unless its
     # English counterpart is a whole translation of it (人类家庭 | 所有成员: "human family")
     best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf
