@@ -35,7 +35,7 @@ ADJ_TAGS = frozenset({"JJ", "JJR", "JJS"})
 START_STOP = frozenset("""
 many some all such other several any each certain various same own above-mentioned following present further more
 most much few no new possible necessary important particular relevant respective previous current whole total
-urgent early broad strong own effective practical concrete significant major key serious
+urgent early broad strong own practical concrete significant major key serious
 """.split())
 # Ordinals open a phrase ("the first special session") but also names ("First Committee"):
 # only the lower-case ones are kept from the start of a candidate.

@@ -46,7 +46,7 @@ _BAD_EDGE_POS = {"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "f", "x
 _BAD_END_POS = _BAD_EDGE_POS | {"d", "ad", "a", "m", "mq", "t"}
 _BAD_INNER_POS = {"u", "uj", "ul", "uz", "ud", "ug", "uv", "x", "y", "e", "o", "w", "r", "q"}
 # Tags jieba gives words that, with a noun reading in the dictionary, can still be a term's head.
-_NOMINAL_USE = {"a", "ad", "v", "vd", "an", "nr"}
+_NOMINAL_USE = {"a", "ad", "v", "vd", "an", "nr", "d"}
 _NOUNISH = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "j", "l", "i", "eng", "an", "ng", "b"}
 _DIGIT = re.compile(r"[0-9０-９]")
 _ORDINAL = re.compile(r"^第[一二三四五六]$")  # 第一委员会 ... 第六委员会
@@ -94,8 +94,11 @@ def _blocked(word: str, flag: str) -> bool:
         or flag in _BAD_INNER_POS and word not in INNER_OK or word in RESOLUTION_VERBS
 
 
-def _bad_inner(word: str, flag: str) -> bool:
-    """Prepositions, adverbs, numerals and localisers inside a run mean a clause, not a name (与 and 和 are fine)."""
+def _bad_inner(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: False) -> bool:
+    """Prepositions, adverbs, numerals and localisers inside a run mean a clause, not a name (与 and 和 are
+    fine, and so is a word jieba calls an adverb that the dictionary knows as a noun: 社会进步)."""
+    if flag == "d" and len(word) > 1 and word not in EDGE_STOP and nominal(word):
+        return False
     return word not in INNER_OK and (flag in ("p", "c", "d", "f", "v") or word in RESOLUTION_VERBS
                                      or flag in ("m", "mq") and bool(_NUMERAL.search(word)))
 
@@ -165,7 +168,7 @@ def ngrams(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = 
                 if _ok_end(wj, fj, nominal):
                     yield i, j + 1, text
                 continue
-            if j > i and _bad_inner(wj, fj):
+            if j > i and _bad_inner(wj, fj, nominal):
                 break
             if len(text) > MAX_CHARS:
                 break
@@ -185,9 +188,10 @@ _NEGATING_PREFIX = frozenset("无 非 不".split())  # 无偏倚, 非自治: a o
 
 def _part_word(word: str, flag: str, nominal: Callable[[str], bool], last: bool) -> bool:
     """A word that can be inside one part of a linked term (a noun, an adjective, a nominal verb)."""
-    if not word or not _HAN.search(word) or _DIGIT.search(word) or word in EDGE_STOP and word not in JOINERS \
-            or word in RESOLUTION_VERBS or word in JOINERS:
+    if not word or not _HAN.search(word) or _DIGIT.search(word) or word in RESOLUTION_VERBS or word in JOINERS:
         return False
+    if word in EDGE_STOP:  # 有效 opens 有效的补救 ("effective remedy"), but no other word of the list does
+        return flag == "a" and not last
     if flag in _NOUNISH or flag in ("a", "an", "b") or flag == "d" and len(word) > 1 and not last:
         return True
     if flag in ("v", "vd", "ad", "nr"):
@@ -207,7 +211,8 @@ def linked(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = 
     n = len(tokens)
     for i in range(n):
         w, f, _ = tokens[i]
-        if not _part_word(w, f, nominal, False) or not _ok_start(w, f, nominal) and f not in ("a", "b", "d") \
+        adjective = f == "a" and i + 1 < n and tokens[i + 1][0] == "的"  # 有效的 …
+        if not _part_word(w, f, nominal, False) or not (_ok_start(w, f, nominal) or f in ("b", "d") or adjective) \
                 or _after_number(tokens, i):
             continue
         text, joins, k, prev_join = "", 0, i, False

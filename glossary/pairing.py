@@ -200,7 +200,9 @@ def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] 
         credit.append(share)
     total = sum(len(w) for w, _ in g.parts)
     explained = [stem(w) in own or stem(f) in own for w, f in zip(content, forms)]
-    zh_left = [len(w) for (w, _), c in zip(g.parts, credit) if c == 0]
+    zh_left = [len(w) for (w, _), c in zip(g.parts, credit) if c == 0]  # one character (时, 者) is no word to translate
+    if any(n < 2 for n in zh_left):
+        zh_left = []
     covered = sum(len(w) * c for (w, _), c in zip(g.parts, credit))
     leftover = 0.5 if leftovers and len(zh_left) == 1 and explained.count(False) == 1 and any(explained) \
         and covered >= total / 2 else 0.0

@@ -212,7 +212,8 @@ def resolve_nested(best: dict[str, Pair], clean: dict[str, float] | None = None)
     """Chinese keys that lose to a nested or nesting key with the same best English term.
 
     实现核裁军 and 核裁军 both pair best with "nuclear disarmament": only the one whose pair
-    translates more cleanly (`clean`, by key), then scores higher, stays (on a tie, the shorter).
+    translates more cleanly (`clean`, by key), then scores higher, stays (on a tie, the longer:
+    奴隶制度 rather than 奴隶 for "slavery").
     """
     clean = clean or {}
     by_en: dict[str, list[str]] = {}
@@ -222,7 +223,7 @@ def resolve_nested(best: dict[str, Pair], clean: dict[str, float] | None = None)
     for keys in by_en.values():
         if len(keys) < 2:
             continue
-        keys.sort(key=lambda k: (-round(clean.get(k, 0.0), 2), -best[k].score, len(k)))
+        keys.sort(key=lambda k: (-round(clean.get(k, 0.0), 2), -round(best[k].score, 2), -len(k)))
         kept: list[str] = []
         for k in keys:
             if any(k in w or w in k for w in kept):
@@ -238,12 +239,13 @@ def fragment_pairs(best: dict[str, Pair], zh: dict[str, Candidate], en: dict[str
 
     消极安全 / "negative security" only ever occurs inside 消极安全保证 / "negative security
     assurances": the piece is not an entry of its own. 核武器 occurs outside 核武器国家, so it stays;
-    so does a head the longer term only qualifies (共同标准 in 努力实现的共同标准).
+    so does a head the longer term only qualifies (共同标准 in 努力实现的共同标准), and a piece of
+    a 的-phrase (友好关系 in 友好关系的发展).
     """
     out: set[str] = set()
     for zk, p in best.items():
         for zk2, p2 in best.items():
-            if zk2 != zk and zk in zk2 and not zk2.endswith(zk) and not two_terms(zk2, p2, zh, en) and zh[zk].units == zh[zk2].units \
+            if zk2 != zk and zk in zk2 and not zk2.endswith(zk) and not zh[zk2].linked and not two_terms(zk2, p2, zh, en) and zh[zk].units == zh[zk2].units \
                     and zh[zk].freq == zh[zk2].freq \
                     and p.en != p2.en and f" {p.en} " in f" {p2.en} " and en[p.en].freq == en[p2.en].freq \
                     and (clean or {}).get(zk2, 1.0) >= (clean or {}).get(zk, 0.0):
