@@ -39,6 +39,9 @@ EDGE_STOP = frozenset("""
 有关 相关 实现 推动 促进 加强 确保 提供 使用 包括在内 在内 为此 就此 以此 此外 同样 现有 新型 唯一 绝对 早日 及早 稍后
 """.split())
 
+# Quantifiers and determiners: never inside a term either.
+QUANTIFIERS = frozenset("所有 一切 任何 每 每个 各 各种 各项 一些 有些 许多 其他 其它 这些 那些 上述".split())
+
 # Edge words that are nevertheless fine *inside* a term (和平与安全, 国家元首和政府首脑).
 INNER_OK = frozenset("和 与 及".split())
 
@@ -99,6 +102,8 @@ def _bad_inner(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: 
     fine, and so is a word jieba calls an adverb that the dictionary knows as a noun: 社会进步)."""
     if flag == "d" and len(word) > 1 and word not in EDGE_STOP and nominal(word):
         return False
+    if word in QUANTIFIERS:  # 人类家庭 | 所有成员: "all" starts another phrase
+        return True
     return word not in INNER_OK and (flag in ("p", "c", "d", "f", "v") or word in RESOLUTION_VERBS
                                      or flag in ("m", "mq") and bool(_NUMERAL.search(word)))
 

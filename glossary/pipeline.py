@@ -14,7 +14,7 @@ from .candidates_en import en_candidates
 from .candidates_zh import zh_candidates
 from .model import Candidate, Entry, Equivalent, Glossary, Unit
 from .pairing import Embeds, Pair, Weights, add_embedding, pair_candidates
-from .ranking import (coordinated_entries, dominated, fragment_pairs, general_equivalent, independent_frequency,
+from .ranking import (coordinated_entries, possessive, dominated, fragment_pairs, general_equivalent, independent_frequency,
                       is_coordination, is_general, never_head, resolve_nested, term_type, termhood, two_terms)
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ TERMHOOD_EXP = 0.5
 # Dictionary coverage on both sides a 的/和-linked Chinese span needs from its English counterpart.
 LINKED_COVERAGE = 0.75
 LINKED_RANK = 0.7  # and ranks lower: a 的-phrase is more often a description than a name (人类的良心)
+DESCRIPTION_RANK = 0.5  # a possessive 的-phrase rendered "head of X" (conscience of mankind) lower still
 # A pair's cleanness (see `clean`) must reach this; words unknown to the dictionary get at most ASSOCIATION_CLEAN.
 MIN_CLEAN = 0.5
 CLEAN_WEIGHT = 0.3  # share of cleanness in a pair's confidence
@@ -84,8 +85,9 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     entries = [_entry(zh[k], pairs[k], en, th[k], by_id, options) for k in best if k not in losers]
     top_th = max((e.termhood for e in entries), default=1.0) or 1.0
     for e in entries:
-        e.score = _rank_score(e, top_th, two_terms(e.source_term, best[e.source_term], zh, en),
-                              zh[e.source_term].linked)
+        z = zh[e.source_term]
+        e.score = _rank_score(e, top_th, two_terms(e.source_term, best[e.source_term], zh, en), z.linked,
+                              possessive(z, en[best[e.source_term].en]))
     entries.sort(key=lambda e: (-e.score, e.source_term))
     entries = [e for e in entries if e.score >= options.min_score]
     if options.top:
@@ -132,12 +134,14 @@ def clean(p: Pair, z: Candidate) -> float:
     return 2 * zc * ec / (zc + ec)
 
 
-def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool, linked: bool = False) -> float:
+def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool, linked: bool = False,
+                description: bool = False) -> float:
     """Confidence squared times relative termhood times cleanness; general-language pairs and
     coordinations of two terms sink (they stay in the list, below the terms)."""
     s = e.equivalents[0].score ** CONFIDENCE_EXP * (e.termhood / top_termhood) ** TERMHOOD_EXP
     s *= e.equivalents[0].evidence.get("clean", 1.0)
     s *= LINKED_RANK if linked else 1.0
+    s *= DESCRIPTION_RANK if description else 1.0
     s *= 0.4 if general_equivalent(e.target_term, source=e.source_term) else 1.0
     s *= 0.25 if two_terms_side_by_side else 1.0
     return round(s, 4)

@@ -100,6 +100,25 @@ def en_coordination(c: Candidate) -> bool:
     return False
 
 
+def possessive(z: Candidate, e: Candidate) -> bool:
+    """A 的-phrase whose English is a bare head with an "of"/"for" phrase (人类的良心 "conscience of
+    mankind", 领土的人民 "peoples of territories"): a description of whose thing it is, not a name.
+    The English side tells it from a term whose modifier becomes a premodifier ("non-political
+    crimes", "equal protection of the law"); a coordinated modifier (和平集会和结社的自由 "freedom of
+    peaceful assembly and association") names a right, and is kept."""
+    if not z.linked or "的" not in z.words:
+        return False
+    before = z.words[:z.words.index("的")]
+    if any(w in ("和", "与", "及", "、", "或") for w in before):
+        return False
+    for i, (w, t) in enumerate(zip(e.words, e.tags)):
+        if t == "P":
+            return i > 0 and w in ("of", "for")
+        if t not in ("N", "C"):
+            return False  # a premodifier: "equal protection of the law"
+    return False
+
+
 def two_terms(zk: str, p: Pair, zh: dict[str, Candidate], en: dict[str, Candidate]) -> bool:
     """A Chinese coordination whose English is a coordination too: two terms side by side, not one
     (unless it is a fixed pair, see `fixed_binomial`)."""
