@@ -227,12 +227,16 @@ def term_type(zh: str, en: str, title: bool = False) -> str:
 # --- choosing entries ----------------------------------------------------------------------
 
 
+def _clean_class(c: float) -> float:
+    return 1.0 if c >= 0.9 else round(c, 2)
+
+
 def resolve_nested(best: dict[str, Pair], clean: dict[str, float] | None = None) -> set[str]:
     """Chinese keys that lose to a nested or nesting key with the same best English term.
 
     实现核裁军 and 核裁军 both pair best with "nuclear disarmament": only the one whose pair
-    translates more cleanly (`clean`, by key), then scores higher, stays (on a tie, the longer:
-    奴隶制度 rather than 奴隶 for "slavery").
+    translates more cleanly (`clean`, by key; all from 0.9 count as whole translations) stays; of
+    two as clean, the longer (奴隶制度 rather than 奴隶 for "slavery"), then the higher score.
     """
     clean = clean or {}
     by_en: dict[str, list[str]] = {}
@@ -242,7 +246,7 @@ def resolve_nested(best: dict[str, Pair], clean: dict[str, float] | None = None)
     for keys in by_en.values():
         if len(keys) < 2:
             continue
-        keys.sort(key=lambda k: (-round(clean.get(k, 0.0), 2), -round(best[k].score, 2), -len(k)))
+        keys.sort(key=lambda k: (-_clean_class(clean.get(k, 0.0)), -len(k), -best[k].score))
         kept: list[str] = []
         for k in keys:
             if any(k in w or w in k for w in kept):
