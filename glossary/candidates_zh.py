@@ -186,7 +186,7 @@ def ngrams(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = 
 
 # What joins the parts of a coordinated or 的-linked term: 思想、良心和宗教自由, 法律的平等保护,
 # 定期的和真正的选举, 独立而无偏倚的法庭.
-JOINERS = frozenset("的 和 与 及 或 而 、 以及".split())
+JOINERS = frozenset("的 和 与 及 或 而 、".split())
 MAX_LINKED_CHARS = 16
 _NEGATING_PREFIX = frozenset("无 非 不".split())  # 无偏倚, 非自治: a one-character prefix inside a part
 

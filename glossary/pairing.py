@@ -170,8 +170,9 @@ def _reading_share(defs: tuple[frozenset[str], ...], en_stems: set[str]) -> floa
 
 
 def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] = (),
-                    leftovers: bool = True) -> tuple[float, float]:
-    """(share of Chinese characters, share of English content words) that the dictionary pairs up.
+                    leftovers: bool = True) -> tuple[float, float, float]:
+    """(share of Chinese characters, share of English content words) that the dictionary pairs up,
+    and the share of the Chinese term's last word (its head) found in the English.
 
     Stricter than `dictionary_score`, which gives partial hits and leftovers credit to rank
     equivalents: here a Chinese word counts by the share of its best reading found in the
@@ -185,7 +186,7 @@ def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] 
     """
     content = en_content_words(en_words)
     if not content or not g.parts:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0
     forms = en_content_words(surface) if surface else content
     if len(forms) != len(content):
         forms = content
@@ -208,7 +209,7 @@ def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] 
         and covered >= total / 2 else 0.0
     zc = (covered + leftover * sum(zh_left)) / total
     ec = (explained.count(True) + leftover) / len(content)
-    return zc, ec
+    return zc, ec, credit[-1]
 
 
 def dice(a: set[int], b: set[int]) -> float:
@@ -232,13 +233,14 @@ def identical_score(zh: str, en: str) -> float:
 def score_pair(z: Candidate, g: ZhGloss, e: Candidate, w: Weights = Weights()) -> Pair:
     words = e.key.split()  # lower case, nouns singular: "parties" meets CEDICT's "party"
     zc, ec, f1 = dictionary_score(g, words, e.words)
-    sz, se = strict_coverage(g, words, e.words, leftovers=not z.linked) if f1 > 0 else (0.0, 0.0)
+    sz, se, head = strict_coverage(g, words, e.words, leftovers=not z.linked) if f1 > 0 else (0.0, 0.0, 0.0)
     ev = {
         "dictionary": f1,
         "zh_coverage": zc,
         "en_coverage": ec,
         "zh_strict": sz,
         "en_strict": se,
+        "zh_head": head,
         "association": 0.5 * dice(z.units, e.units) + 0.5 * min(z.freq, e.freq) / max(z.freq, e.freq, 1),
         "length": length_score(g.n_words, len([x for x in words if x not in EN_STOP])),
         "identical": identical_score(z.text, e.text),

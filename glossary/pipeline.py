@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 CONFIDENCE_EXP = 2.0
 TERMHOOD_EXP = 0.5
 # Dictionary coverage on both sides a 的/和-linked Chinese span needs from its English counterpart.
-LINKED_COVERAGE = 0.75
+LINKED_COVERAGE = 0.8
 LINKED_RANK = 0.7  # and ranks lower: a 的-phrase is more often a description than a name (人类的良心)
 DESCRIPTION_RANK = 0.5  # a possessive 的-phrase rendered "head of X" (conscience of mankind) lower still
 # A pair's cleanness (see `clean`) must reach this; words unknown to the dictionary get at most ASSOCIATION_CLEAN.
@@ -131,6 +131,10 @@ def clean(p: Pair, z: Candidate) -> float:
     zc, ec = p.evidence.get("zh_strict", 0.0), p.evidence.get("en_strict", 0.0)
     if zc == ec == 0:
         return ASSOCIATION_CLEAN * p.evidence.get("association", 0.0) if z.freq > 1 else 0.0
+    if p.evidence.get("zh_head", 1.0) == 0 and ec >= 1.0:
+        # the Chinese span ends on a word its English leaves out, every English word being accounted
+        # for otherwise (裁军谈判会议紧急: "negotiations in the Conference on Disarmament")
+        return 0.0
     return 2 * zc * ec / (zc + ec)
 
 
