@@ -172,7 +172,7 @@ def _reading_share(defs: tuple[frozenset[str], ...], en_stems: set[str]) -> floa
 def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] = (),
                     leftovers: bool = True) -> tuple[float, float, float]:
     """(share of Chinese characters, share of English content words) that the dictionary pairs up,
-    and the share of the Chinese term's last word (its head) found in the English.
+    and 0 when the Chinese term's last word (its head) is left out of the English (else 1).
 
     Stricter than `dictionary_score`, which gives partial hits and leftovers credit to rank
     equivalents: here a Chinese word counts by the share of its best reading found in the
@@ -209,7 +209,16 @@ def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] 
         and covered >= total / 2 else 0.0
     zc = (covered + leftover * sum(zh_left)) / total
     ec = (explained.count(True) + leftover) / len(content)
-    return zc, ec, credit[-1]
+    # Is the last word (the head) left out while the other words account for all the English? The
+    # head counts through its readings or parts of two characters or more (one character of a
+    # known word means too many things); 0 then, else 1.
+    w, defs = g.parts[-1]
+    head = max([_reading_share(defs, en_stems)] + [_reading_share(ds, en_stems) for x, ds in g.sub.get(w, ())
+                                                   if len(x) > 1 or not defs])
+    rest = frozenset().union(*(d for _, ds in g.parts[:-1] for d in ds),
+                             *(d for x, _ in g.parts[:-1] for _, ds in g.sub.get(x, ()) for d in ds))
+    left_out = head == 0 and len(g.parts) > 1 and all(stem(c) in rest or stem(f) in rest for c, f in zip(content, forms))
+    return zc, ec, 0.0 if left_out else 1.0
 
 
 def dice(a: set[int], b: set[int]) -> float:
@@ -287,11 +296,11 @@ class Embeds(Protocol):
 
 def add_embedding(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: dict[str, Candidate],
                   embedder: Embeds | None, keys: Sequence[str] | None = None, margin: float = 0.05,
-                  weights: Weights = Weights(), top_n: int = 3) -> int:
+                  weights: Weights = Weights(), top_n: int = 3, also: Sequence[str] = ()) -> int:
     """Settle near ties with the encoder: cosine of the Chinese term with each English candidate.
 
-    Only terms in `keys` (default: all) whose best two candidates score within `margin` are
-    embedded, with those of their `top_n` candidates that are within `margin` of the best (the
+    Only terms in `keys` (default: all) whose best two candidates score within `margin`, and the
+    terms in `also` (whose boundaries the dictionary leaves uncertain), are embedded, with those of their `top_n` candidates that are within `margin` of the best (the
     encoder is the slow part); a re-scored term's other candidates count as 0.1 below the best cosine. The cosine counts relative to the best candidate's
     (this encoder puts every pair in 0.75-0.95; a right pair is typically 0.03-0.05 above the
     rest): 1 for the best, 0 at 0.1 below it. Pairs not embedded keep their order and are
@@ -301,6 +310,7 @@ def add_embedding(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: di
     w = weights.embedding
     todo = [k for k in (keys if keys is not None else pairs)
             if len(pairs[k]) > 1 and pairs[k][0].score - pairs[k][1].score < margin] if embedder else []
+    todo += [k for k in also if embedder and k not in todo and len(pairs.get(k, ())) > 1]
     cos: dict[tuple[str, str], float] = {}
     if todo:
         near = {k: [p for p in pairs[k][:top_n] if pairs[k][0].score - p.score < margin] for k in todo}

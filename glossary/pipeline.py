@@ -29,6 +29,7 @@ DESCRIPTION_RANK = 0.5  # a possessive 的-phrase rendered "head of X" (conscien
 # A pair's cleanness (see `clean`) must reach this; words unknown to the dictionary get at most ASSOCIATION_CLEAN.
 MIN_CLEAN = 0.5
 CLEAN_WEIGHT = 0.3  # share of cleanness in a pair's confidence
+SURE_CLEAN = 0.75  # cleanness the encoder can vouch for when the dictionary leaves a pair below it
 HEAD_CLEAN = 0.9  # cleanness that lets a span seen only as a modifier be a term
 ASSOCIATION_CLEAN = 0.8
 
@@ -71,7 +72,13 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     pairs = pair_candidates(zh, en, dictionary, keys, weights=options.weights)
     pairs = {k: _by_cleanness([p for p in ps if _plausible(p, zh[k], en[p.en])], zh[k]) for k, ps in pairs.items()}
     hopeful = [k for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf * 0.9]
-    n_embedded = add_embedding(pairs, zh, en, embedder, hopeful, weights=options.weights)
+    uncertain = [k for k in hopeful if pairs[k][0].evidence["clean"] < SURE_CLEAN]
+    n_embedded = add_embedding(pairs, zh, en, embedder, hopeful, weights=options.weights, also=uncertain)
+    for k in uncertain:  # the encoder agrees with the best pair: a second witness to a clean boundary
+        top = pairs[k][0]
+        if "embedding" in top.evidence and top.evidence["embedding"] >= max(p.evidence.get("embedding", 0.0)
+                                                                              for p in pairs[k]):
+            top.evidence["clean"] = max(top.evidence["clean"], SURE_CLEAN)
     t_pair = time.perf_counter()
 
     # a Chinese span always followed by a noun (大会高级别 | 会议) is a modifier there, unless its
@@ -131,7 +138,7 @@ def clean(p: Pair, z: Candidate) -> float:
     zc, ec = p.evidence.get("zh_strict", 0.0), p.evidence.get("en_strict", 0.0)
     if zc == ec == 0:
         return ASSOCIATION_CLEAN * p.evidence.get("association", 0.0) if z.freq > 1 else 0.0
-    if p.evidence.get("zh_head", 1.0) == 0 and ec >= 1.0:
+    if p.evidence.get("zh_head", 1.0) == 0:
         # the Chinese span ends on a word its English leaves out, every English word being accounted
         # for otherwise (裁军谈判会议紧急: "negotiations in the Conference on Disarmament")
         return 0.0
