@@ -138,19 +138,24 @@ def _part_coverage(word: str, defs: tuple[frozenset[str], ...], en_stems: set[st
     return max(best, 0.5) if best > 0 else 0.0
 
 
+def _english_side(en_words: Sequence[str], surface: Sequence[str]) -> tuple[list[str], list[str], set[str]]:
+    """Content words as lemmas and as written (the lemmas again when they do not line up), and their stems."""
+    content = en_content_words(en_words)
+    forms = en_content_words(surface) if surface else content
+    if len(forms) != len(content):
+        forms = content
+    return content, forms, {stem(w) for w in content} | {stem(w) for w in forms}
+
+
 def dictionary_score(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] = ()) -> tuple[float, float, float]:
     """(share of Chinese characters translated, share of English words explained, their F1).
 
     `en_words` are the lemmas ("arm race"); `surface`, the same words as written ("arms race"):
     a word is explained when either form meets the dictionary.
     """
-    content = en_content_words(en_words)
+    content, forms, en_stems = _english_side(en_words, surface)
     if not content or not g.parts:
         return 0.0, 0.0, 0.0
-    forms = en_content_words(surface) if surface else content
-    if len(forms) != len(content):
-        forms = content
-    en_stems = {stem(w) for w in content} | {stem(w) for w in forms}
     total = sum(len(w) for w, _ in g.parts)
     part_cov = [_part_coverage(w, defs, en_stems, g.sub) for w, defs in g.parts]
     explained = [stem(w) in g.stems or stem(f) in g.stems for w, f in zip(content, forms)]
@@ -184,13 +189,9 @@ def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] 
     This is how clean a boundary is on both sides: 刑事罪者 / "penal offence on account" leaves
     者 and "account" unexplained.
     """
-    content = en_content_words(en_words)
+    content, forms, en_stems = _english_side(en_words, surface)
     if not content or not g.parts:
         return 0.0, 0.0, 0.0
-    forms = en_content_words(surface) if surface else content
-    if len(forms) != len(content):
-        forms = content
-    en_stems = {stem(w) for w in content} | {stem(w) for w in forms}
     own = g.own
     credit = []
     for w, defs in g.parts:
