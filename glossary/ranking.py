@@ -262,13 +262,13 @@ def fragment_pairs(best: dict[str, Pair], zh: dict[str, Candidate], en: dict[str
 
     消极安全 / "negative security" only ever occurs inside 消极安全保证 / "negative security
     assurances": the piece is not an entry of its own. 核武器 occurs outside 核武器国家, so it stays;
-    so does a head the longer term only qualifies (共同标准 in 努力实现的共同标准), and a piece of
-    a 的-phrase (友好关系 in 友好关系的发展).
+    so does a piece of a 的-phrase (友好关系 in 友好关系的发展, 共同标准 in 努力实现的共同标准), and
+    a piece that translates more cleanly (`clean`, by key) than the longer pair (庇护 in 享受庇护).
     """
     out: set[str] = set()
     for zk, p in best.items():
         for zk2, p2 in best.items():
-            if zk2 != zk and zk in zk2 and not zk2.endswith(zk) and not zh[zk2].linked and not two_terms(zk2, p2, zh, en) and zh[zk].units == zh[zk2].units \
+            if zk2 != zk and zk in zk2 and not zh[zk2].linked and not two_terms(zk2, p2, zh, en) and zh[zk].units == zh[zk2].units \
                     and zh[zk].freq == zh[zk2].freq \
                     and p.en != p2.en and f" {p.en} " in f" {p2.en} " and en[p.en].freq == en[p2.en].freq \
                     and (clean or {}).get(zk2, 1.0) >= (clean or {}).get(zk, 0.0):
