@@ -6,6 +6,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from align.lexicon import stem
 from align.model import Alignment
 from align.segment import strip_markup
 
@@ -13,7 +14,7 @@ from .cedict import load_cedict
 from .candidates_en import en_candidates
 from .candidates_zh import zh_candidates
 from .model import Candidate, Entry, Equivalent, Glossary, Unit
-from .pairing import Embeds, Pair, Weights, add_embedding, pair_candidates
+from .pairing import Embeds, Pair, Weights, add_embedding, en_content_words, pair_candidates
 from .ranking import (coordinated_entries, possessive, dominated, fragment_pairs, general_equivalent, independent_frequency,
                       is_coordination, is_general, never_head, resolve_nested, term_type, termhood, two_terms)
 
@@ -65,12 +66,17 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     doc_tokens = max(1, sum(len(strip_markup(u.src)) for u in units) * 2 // 3)
     indep = independent_frequency(zh)
     th = {k: termhood(c, indep[k], doc_tokens) for k, c in zh.items()}
-    drop_zh, drop_en = dominated(zh), dominated(en, " ")
+    drop_zh = dominated(zh)
+    # an English phrase only ever seen as the end of a longer one lost its modifiers ("complete
+    # disarmament" of "general and complete disarmament"); one seen only at the start of a longer one
+    # may be the term without its complement ("special session" of "... of the General Assembly")
+    drop_en = {k for k in dominated(en, " ") if any(o.endswith(" " + k) and en[o].freq == en[k].freq for o in en)}
     en = {k: c for k, c in en.items() if k not in drop_en}
     keys = [k for k, c in zh.items()
             if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and k not in drop_zh]
     pairs = pair_candidates(zh, en, dictionary, keys, weights=options.weights)
-    pairs = {k: _by_cleanness([p for p in ps if _plausible(p, zh[k], en[p.en])], zh[k]) for k, ps in pairs.items()}
+    pairs = {k: _by_cleanness([p for p in ps if _plausible(p, zh[k], en[p.en]) and _as_noun(zh[k], en[p.en], dictionary)],
+                              zh[k]) for k, ps in pairs.items()}
     hopeful = [k for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf * 0.9]
     uncertain = [k for k in hopeful if pairs[k][0].evidence["clean"] < SURE_CLEAN]
     n_embedded = add_embedding(pairs, zh, en, embedder, hopeful, weights=options.weights, also=uncertain)
@@ -105,6 +111,15 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     log.info("glossary: %d entries from %d Chinese / %d English candidates in %.1fs", len(entries), len(zh),
              len(en), meta["seconds_total"])
     return Glossary(entries, meta=meta)
+
+
+def _as_noun(z: Candidate, e: Candidate, dictionary) -> bool:
+    """A lone word jieba calls an adjective or adverb is a term only through its first (commonest)
+    reading: 尊严 "dignity" and 自由 "freedom" are, 庄严 "solemn" paired with "States" is not."""
+    if len(z.words) != 1 or not z.tags or z.tags[0] not in ("a", "ad", "d") or not hasattr(dictionary, "definitions"):
+        return True
+    first = next(iter(dictionary.definitions(z.text)), frozenset())
+    return any(stem(w) in first for w in en_content_words(e.key.split()) + en_content_words(e.words))
 
 
 def _plausible(p: Pair, z: Candidate, e: Candidate) -> bool:
