@@ -207,7 +207,7 @@ def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] 
         zh_left = []
     covered = sum(len(w) * c for (w, _), c in zip(g.parts, credit))
     leftover = 0.5 if leftovers and len(zh_left) == 1 and explained.count(False) == 1 and any(explained) \
-        and covered >= total / 2 else 0.0
+        and covered >= total / 2 and _heads_agree(g, credit, en_words, content, explained) else 0.0
     zc = (covered + leftover * sum(zh_left)) / total
     ec = (explained.count(True) + leftover) / len(content)
     # Is the last word (the head) left out while the other words account for all the English? The
@@ -220,6 +220,23 @@ def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] 
                              *(d for x, _ in g.parts[:-1] for _, ds in g.sub.get(x, ()) for d in ds))
     left_out = head == 0 and len(g.parts) > 1 and all(stem(c) in rest or stem(f) in rest for c, f in zip(content, forms))
     return zc, ec, 0.0 if left_out else 1.0
+
+
+def _heads_agree(g: ZhGloss, credit: list[float], en_words: Sequence[str], content: list[str],
+                 explained: list[bool]) -> bool:
+    """Whether the words left over can translate each other by position: an English head (the
+    last content word before a preposition) left over goes with the Chinese head (its last word),
+    not with a word in front of it (人人平等 / "equal protection": 人人 is no "protection")."""
+    pre = []
+    for w in en_words:
+        if w in ("of", "on", "for", "at", "in"):
+            break
+        pre.append(w)
+    head = en_content_words(pre)[-1:] if pre else []
+    if not head or head[0] not in content:
+        return True
+    head_left = not explained[len(en_content_words(pre)) - 1]
+    return not head_left or credit[-1] == 0
 
 
 def dice(a: set[int], b: set[int]) -> float:
