@@ -3,9 +3,9 @@
     python bench/glossary.py data/A_RES_75_45.glossary-dev.tsv [--top 60] [--alignment FILE]
                              [--glossary FILE] [--src ZH --tgt EN] [--no-embed] [--json OUT]
 
-A gold pair counts as found when its Chinese term is an entry and one of that entry's English
-equivalents (or their other surface forms) equals one of the `|`-separated variants, ignoring
-case. precision@N is the share of the top N entries that are gold pairs (meaningful against
+Scored as `termalign eval-glossary` scores (glossary/evaluate.py): a gold pair counts as found
+when its Chinese term is an entry and one of that entry's English equivalents (or their other
+surface forms) equals one of the `|`-separated variants, ignoring case and hyphen forms. precision@N is the share of the top N entries that are gold pairs (meaningful against
 a full list; against a 12-pair sample it mostly shows where the gold pairs rank).
 Without --glossary the glossary is extracted here: aligned by the aligner (or --alignment),
 with the extraction timed alone (wall and CPU seconds) after alignment.
@@ -23,38 +23,6 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
-def read_gold(path: Path) -> list[tuple[str, list[str]]]:
-    lines = [ln.rstrip("\n").split("\t") for ln in path.read_text(encoding="utf-8-sig").splitlines() if ln.strip()]
-    if lines and lines[0][:2] == ["zh", "en"]:
-        lines = lines[1:]
-    return [(zh.strip(), [v.strip() for v in en.split("|") if v.strip()]) for zh, en, *_ in lines]
-
-
-def matches(entry, variants: list[str]) -> bool:
-    want = {v.casefold() for v in variants}
-    return any(f.casefold() in want for q in entry.equivalents for f in [q.term, *q.variants])
-
-
-def score(entries, gold: list[tuple[str, list[str]]], top: int) -> dict:
-    rank = {e.source_term: i for i, e in enumerate(entries)}
-    found, missing = [], []
-    for zh, variants in gold:
-        i = rank.get(zh)
-        if i is not None and matches(entries[i], variants):
-            found.append({"zh": zh, "rank": i + 1, "en": entries[i].target_term})
-        else:
-            missing.append({"zh": zh, "expected": variants,
-                            "got": entries[i].target_term if i is not None else None})
-    gold_zh = {zh: v for zh, v in gold}
-    in_top = sum(1 for e in entries[:top] if e.source_term in gold_zh and matches(e, gold_zh[e.source_term]))
-    return {
-        "gold_pairs": len(gold), "found": len(found), "recall": round(len(found) / max(len(gold), 1), 4),
-        f"recall@{top}": round(sum(1 for f in found if f["rank"] <= top) / max(len(gold), 1), 4),
-        f"precision@{top}": round(in_top / max(min(top, len(entries)), 1), 4),
-        "entries": len(entries), "found_pairs": found, "missing_pairs": missing,
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", type=Path)
@@ -69,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="where to write the numbers (default bench/results/glossary.json)")
     args = ap.parse_args(argv)
 
+    from glossary.evaluate import parse_gold, score_glossary
     from glossary.export import read_glossary
 
     out: dict = {"gold": str(args.gold), "top": args.top}
@@ -95,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         out["extraction_meta"] = g.meta
         out["alignment"] = str(args.alignment) if args.alignment else "aligner (paragraph)"
         entries = g.entries
-    out.update(score(entries, read_gold(args.gold), args.top))
+    out.update(score_glossary(entries, parse_gold(args.gold.read_text(encoding="utf-8-sig")), args.top).as_dict())
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for k, v in out.items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable
 
@@ -35,7 +35,7 @@ ADJ_TAGS = frozenset({"JJ", "JJR", "JJS"})
 START_STOP = frozenset("""
 many some all such other several any each certain various same own above-mentioned following present further more
 most much few no new possible necessary important particular relevant respective previous current whole total
-urgent early broad strong own effective practical concrete significant major key serious
+urgent early broad strong own practical concrete significant major key serious
 """.split())
 # Ordinals open a phrase ("the first special session") but also names ("First Committee"):
 # only the lower-case ones are kept from the start of a candidate.
@@ -89,6 +89,7 @@ class Word:
     start: int  # character offsets in the text
     end: int
     initial: bool = False  # first word of the text or after a colon/full stop
+    tag: str = ""  # spaCy's tag of the last token
 
 
 def _singular(tok) -> str:
@@ -134,8 +135,13 @@ def words_of(doc) -> list[Word]:
         lemma = low[: len(low) - len(last.text)] + _singular(last) if kind == "N" else low
         prev = out[-1].text if out else ""
         initial = not out or prev in (":", ".", ";") or doc.text[:first.idx].rstrip().endswith((":", ".", '"', "("))
-        out.append(Word(text, low, lemma, kind, first.idx, last.idx + len(last.text), initial))
+        out.append(Word(text, low, lemma, kind, first.idx, last.idx + len(last.text), initial, last.tag_))
         i = j + 1
+    for k in range(len(out) - 1):  # "legally binding instrument": an adverb in -ly and a participle modify
+        a, b = out[k], out[k + 1]
+        if a.tag == "RB" and a.lower.endswith("ly") and a.lower.isalpha() and b.kind in "OA" and k + 2 < len(out) \
+                and out[k + 2].kind in "AN" and b.tag in ADJ_TAGS | {"VBG", "VBN"}:
+            out[k], out[k + 1] = replace(a, kind="A"), replace(b, kind="A")
     return out
 
 
@@ -147,10 +153,11 @@ def _runs(words: list[Word]) -> list[tuple[int, int]]:
         if words[i].kind not in "AN":
             i += 1
             continue
-        j = i
-        while j + 1 < n and (words[j + 1].kind in "AN" or
+        j, ands = i, 0
+        while j + 1 < n and (words[j + 1].kind in "AN" or ands == 0 and
                              words[j + 1].kind == "C" and j + 2 < n and words[j + 2].kind in "AN"):
             j += 1
+            ands += words[j].kind == "C"  # a second "and" starts a list, not a term (speech and belief and …)
         end = j
         while end >= i and words[end].kind != "N":
             end -= 1
@@ -164,6 +171,23 @@ def _name_inside(words: list[Word], i: int) -> bool:
     """True between two capitalised words of one name (United | Nations): no candidate starts or ends there."""
     return 0 < i < len(words) and words[i - 1].kind in "AN" and words[i].kind in "AN" \
         and words[i - 1].text[:1].isupper() and words[i].text[:1].isupper()
+
+
+def _listed(words: list[Word], end: int, run_at: dict[int, tuple[int, int]], start: int) -> int:
+    """The end of a list the noun phrase ending at `end` opens inside a prepositional tail
+    ("freedom of thought, | conscience and religion"): ", NP" repeated, closed by "and NP";
+    `end` itself when no such list follows."""
+    k, seen_comma, closed = end, False, False
+    while k + 1 < len(words) and words[k].text == "," and not closed:
+        nxt = run_at.get(k + 1)
+        if nxt is None:
+            break
+        k, seen_comma = nxt[1], True
+        closed = any(w.kind == "C" for w in words[nxt[0]:nxt[1]])  # "conscience and religion" is one run
+    if seen_comma and not closed and k < len(words) and words[k].kind == "C":
+        last = run_at.get(k + 1)
+        k, closed = (last[1], True) if last is not None else (k, False)
+    return k if closed and k - start <= MAX_WORDS else end
 
 
 def _starts(words: list[Word], a: int, b: int) -> Iterable[int]:
@@ -195,8 +219,9 @@ def spans(words: list[Word]) -> Iterable[tuple[int, int]]:
                     break
                 if words[end].lower in PLACE_PREPS and not words[nxt[0]].text[:1].isupper():
                     break  # "at"/"in" only before a name: Office at Geneva, zone in the Middle East
-                end, hops = nxt[1], hops + 1
-                yield i, end
+                end, hops = _listed(words, nxt[1], run_at, i), hops + 1
+                if not (end < len(words) and words[end].lower == "of"):  # "offence on account | of": cut short
+                    yield i, end
 
 
 def en_candidates(units: list[Unit], nlp=None) -> dict[str, Candidate]:
@@ -206,6 +231,8 @@ def en_candidates(units: list[Unit], nlp=None) -> dict[str, Candidate]:
     texts = [clean_en(u.tgt) for u in units]
     for u, text, doc in zip(units, texts, nlp.pipe(texts, batch_size=32)):
         words = words_of(doc)
+        runs = _runs(words)
+        run_end = {k: b for a, b in runs for k in range(a, b)}
         for i, j in spans(words):
             ws = words[i:j]
             key = " ".join(w.lemma if w.kind == "N" else w.lower for w in ws)
@@ -215,6 +242,8 @@ def en_candidates(units: list[Unit], nlp=None) -> dict[str, Candidate]:
                                          tags=tuple(w.kind for w in ws))
             form = text[ws[0].start:ws[-1].end]
             c.add(form, u.id)
+            if j < run_end.get(j - 1, j) and words[j].kind == "N":
+                c.modifier += 1  # "slave" in "slave trade": a modifier there, not a head
             if ws[0].initial and form[:1].isupper() and not ws[0].text[1:2].isupper():
                 c.forms[form] -= 0.99  # sentence-initial capital: shown only if nothing else
     for c in out.values():

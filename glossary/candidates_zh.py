@@ -39,12 +39,17 @@ EDGE_STOP = frozenset("""
 有关 相关 实现 推动 促进 加强 确保 提供 使用 包括在内 在内 为此 就此 以此 此外 同样 现有 新型 唯一 绝对 早日 及早 稍后
 """.split())
 
+# Quantifiers and determiners: never inside a term either.
+QUANTIFIERS = frozenset("所有 一切 任何 每 每个 各 各种 各项 一些 有些 许多 其他 其它 这些 那些 上述".split())
+
 # Edge words that are nevertheless fine *inside* a term (和平与安全, 国家元首和政府首脑).
 INNER_OK = frozenset("和 与 及".split())
 
 _BAD_EDGE_POS = {"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "f", "x", "y", "e", "o", "q", "w", "zg"}
 _BAD_END_POS = _BAD_EDGE_POS | {"d", "ad", "a", "m", "mq", "t"}
 _BAD_INNER_POS = {"u", "uj", "ul", "uz", "ud", "ug", "uv", "x", "y", "e", "o", "w", "r", "q"}
+# Tags jieba gives words that, with a noun reading in the dictionary, can still be a term's head.
+_NOMINAL_USE = {"a", "ad", "v", "vd", "an", "nr", "d"}
 _NOUNISH = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "vn", "j", "l", "i", "eng", "an", "ng", "b"}
 _DIGIT = re.compile(r"[0-9０-９]")
 _ORDINAL = re.compile(r"^第[一二三四五六]$")  # 第一委员会 ... 第六委员会
@@ -92,8 +97,13 @@ def _blocked(word: str, flag: str) -> bool:
         or flag in _BAD_INNER_POS and word not in INNER_OK or word in RESOLUTION_VERBS
 
 
-def _bad_inner(word: str, flag: str) -> bool:
-    """Prepositions, adverbs, numerals and localisers inside a run mean a clause, not a name (与 and 和 are fine)."""
+def _bad_inner(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: False) -> bool:
+    """Prepositions, adverbs, numerals and localisers inside a run mean a clause, not a name (与 and 和 are
+    fine, and so is a word jieba calls an adverb that the dictionary knows as a noun: 社会进步)."""
+    if flag == "d" and len(word) > 1 and word not in EDGE_STOP and nominal(word):
+        return False
+    if word in QUANTIFIERS:  # 人类家庭 | 所有成员: "all" starts another phrase
+        return True
     return word not in INNER_OK and (flag in ("p", "c", "d", "f", "v") or word in RESOLUTION_VERBS
                                      or flag in ("m", "mq") and bool(_NUMERAL.search(word)))
 
@@ -108,13 +118,17 @@ def _ok_start(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: F
     return flag not in _BAD_EDGE_POS and bool(_HAN.search(word))
 
 
-def _ok_end(word: str, flag: str) -> bool:
+def _ok_end(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: False) -> bool:
     if word in EDGE_STOP or word in RESOLUTION_VERBS:
         return False
     if word == "日":  # 国际日 (jieba calls it a numeral)
         return True
     if len(word) > 1 and word.endswith("于"):  # 致力于, 关于: a verb or preposition with its 于
         return False
+    if flag in _NOMINAL_USE and len(word) > 1 and nominal(word):
+        # jieba tags 尊严, 自由 (a), 庇护, 逮捕 (v) by their commonest use; with a noun reading they
+        # may head a term, and the English side decides whether they do here (asylum, arrest)
+        return True
     return flag not in _BAD_END_POS and bool(_HAN.search(word))
 
 
@@ -152,20 +166,77 @@ def ngrams(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = 
             if fj == "v" and j > i:
                 # a verb that is also a noun, after a noun, can head or sit inside a name:
                 # 消极安全保证, 非政府组织, 裁军审议委员会; any other verb makes a clause
-                if not (len(wj) > 1 and nominal(wj) and tokens[j - 1][1] in _NOUNISH):
+                prev_w, prev_f, _ = tokens[j - 1]
+                if not (len(wj) > 1 and nominal(wj) and (prev_f in _NOUNISH | {"a", "b"}
+                                                         or prev_f == "v" and len(prev_w) > 1 and nominal(prev_w))):
                     break
-                if _ok_end(wj, fj):
+                if _ok_end(wj, fj, nominal):
                     yield i, j + 1, text
                 continue
-            if j > i and _bad_inner(wj, fj):
+            if j > i and _bad_inner(wj, fj, nominal):
                 break
             if len(text) > MAX_CHARS:
                 break
-            if len(text) < 2 or not _ok_end(wj, fj):
+            if len(text) < 2 or not _ok_end(wj, fj, nominal):
                 continue
-            if j == i and fj not in _NOUNISH:
+            if j == i and fj not in _NOUNISH and not (fj in _NOMINAL_USE and nominal(wj)):
                 continue
             yield i, j + 1, text
+
+
+# What joins the parts of a coordinated or 的-linked term: 思想、良心和宗教自由, 法律的平等保护,
+# 定期的和真正的选举, 独立而无偏倚的法庭.
+JOINERS = frozenset("的 和 与 及 或 而 、".split())
+MAX_LINKED_CHARS = 16
+_NEGATING_PREFIX = frozenset("无 非 不".split())  # 无偏倚, 非自治: a one-character prefix inside a part
+
+
+def _part_word(word: str, flag: str, nominal: Callable[[str], bool], last: bool) -> bool:
+    """A word that can be inside one part of a linked term (a noun, an adjective, a nominal verb)."""
+    if not word or not _HAN.search(word) or _DIGIT.search(word) or word in RESOLUTION_VERBS or word in JOINERS:
+        return False
+    if word in EDGE_STOP:  # 有效 opens 有效的补救 ("effective remedy"), but no other word of the list does
+        return flag == "a" and not last
+    if flag in _NOUNISH or flag in ("a", "an", "b") or flag == "d" and len(word) > 1 and not last:
+        return True
+    if flag in ("v", "vd", "ad", "nr"):
+        # inside, a verb may qualify (具有法律约束力的文书, 无偏倚的法庭); at the end it must be able
+        # to name a thing, which the English counterpart then confirms (有效的补救: "effective remedy")
+        return len(word) > 1 and (not last or nominal(word) or flag == "v") or not last and word in _NEGATING_PREFIX
+    return False
+
+
+def linked(tokens: list[tuple[str, str, int]], nominal: Callable[[str], bool] = lambda w: True
+           ) -> Iterable[tuple[int, int, str]]:
+    """(start, end, text) of runs of parts joined by 的, 和, 、, 而 … that end on a noun.
+
+    They are candidates only: whether 法律的平等保护 is a term (equal protection of the law) or a
+    piece of a clause is left to its English counterpart (pipeline: linked candidates need a clean pair).
+    """
+    n = len(tokens)
+    for i in range(n):
+        w, f, _ = tokens[i]
+        adjective = f == "a" and i + 1 < n and tokens[i + 1][0] == "的"  # 有效的 …
+        if not _part_word(w, f, nominal, False) or not (_ok_start(w, f, nominal) or f in ("b", "d") or adjective) \
+                or _after_number(tokens, i):
+            continue
+        text, joins, k, prev_join = "", 0, i, False
+        while k < n and len(text) <= MAX_LINKED_CHARS:
+            wk, fk, _ = tokens[k]
+            if wk in JOINERS:
+                if k == i or joins >= 4 or (prev_join and wk == "的"):
+                    break
+                joins += 0 if prev_join else 1
+                prev_join = True
+            elif _part_word(wk, fk, nominal, False):
+                prev_join = False
+            else:
+                break
+            text += wk
+            k += 1
+            if joins and not prev_join and _part_word(wk, fk, nominal, True) and _ok_end(wk, fk, nominal) \
+                    and len(text) <= MAX_LINKED_CHARS:
+                yield i, k, text
 
 
 def titles(text: str) -> list[tuple[int, int, str]]:
@@ -197,6 +268,13 @@ def zh_candidates(units: list[Unit], nominal: Callable[[str], bool] = lambda w: 
             if (start, start + len(s)) in whole:
                 continue  # counted as a title already
             add(s, u.id, words=tuple(t[0] for t in tks[i:j]), tags=tuple(t[1] for t in tks[i:j]))
+            if j < len(tks) and _modifies(*tks[j][:2]):
+                out[s].modifier += 1
+        for i, j, s in linked(tks, nominal):
+            if s in out and not out[s].linked:
+                continue  # 宗旨和原则: an ordinary n-gram already
+            add(s, u.id, words=tuple(t[0] for t in tks[i:j]), tags=tuple(t[1] for t in tks[i:j]))
+            out[s].linked = True
             if j < len(tks) and _modifies(*tks[j][:2]):
                 out[s].modifier += 1
     return out

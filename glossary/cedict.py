@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 _NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|CL:.*|variant of.*|see also.*|abbr\. for.*|surname \w+|old variant.*")
 _WORD = re.compile(r"[A-Za-z]+")
+# First words of a CC-CEDICT reading that is not a noun: a verb, a modal, a negation, a cross-reference.
+_NOT_NOMINAL = frozenset("to must may can cannot should shall will would not no be variant see old".split())
 STOP = frozenset("the a an of to and or in on at by for with from as is are be sb sth etc one oneself "
                  "something someone used".split())
 
@@ -46,9 +48,10 @@ class Cedict:
         return d
 
     def nominal(self, word: str) -> bool:
-        """Has a reading that is not "to ...": 保证 (guarantee) and 组织 (organization) can head a term, 缔结 cannot."""
-        return any(not _NOISE.sub("", x).strip().startswith(("to ", "variant", "see ", "old variant")) and
-                   not x.startswith("CL:") for x in self._raw.get(word, ()))
+        """Has a reading that is not a verb or a modal ("to …", "must not"): 保证 (guarantee) and 组织
+        (organization) can head a term, 缔结 and 不得 cannot."""
+        firsts = (_NOISE.sub("", x).strip().split(" ")[0].lower() for x in self._raw.get(word, ()) if not x.startswith("CL:"))
+        return any(f and f not in _NOT_NOMINAL for f in firsts)
 
     def stems(self, word: str) -> frozenset[str]:
         return frozenset().union(*self.definitions(word)) if word in self._raw else frozenset()

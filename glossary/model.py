@@ -36,6 +36,7 @@ class Candidate:
     words: tuple[str, ...] = ()  # tokens (jieba words / English words)
     tags: tuple[str, ...] = ()  # their part-of-speech tags, where known
     modifier: int = 0  # occurrences directly followed by a noun (a modifier there, not a head)
+    linked: bool = False  # Chinese parts joined by 的/和/、 (法律的平等保护): a term only if its English says so
 
     def add(self, form: str, unit: int) -> None:
         self.freq += 1

@@ -94,6 +94,7 @@ class ZhGloss:
     stems: frozenset[str]
     sub: dict = field(default_factory=dict)  # multi-character part -> its own finer cut
     n_words: int = 1  # words in a cut of at most 4 characters a word: what the English length is held to
+    own: frozenset[str] = frozenset()  # stems of the readings of the cut's words and of their parts
 
 
 def zh_gloss(term: str, dictionary: Dictionary, words: Sequence[str] = ()) -> ZhGloss:
@@ -111,7 +112,9 @@ def zh_gloss(term: str, dictionary: Dictionary, words: Sequence[str] = ()) -> Zh
             sub[w] = tuple((x, dictionary.definitions(x)) for x in fine)
     n_words = len([w for w in cut_words(term, dictionary, max_len=4, words=words)
                    if w not in ZH_FUNCTION and not w.isspace()])
-    return ZhGloss(parts, frozenset(every), sub, max(1, n_words))
+    own = frozenset().union(*(d for _, defs in parts for d in defs),
+                            *(d for inner in sub.values() for _, ds in inner for d in ds))
+    return ZhGloss(parts, frozenset(every), sub, max(1, n_words), own)
 
 
 def en_content_words(words: Sequence[str]) -> list[str]:
@@ -125,13 +128,23 @@ def _part_coverage(word: str, defs: tuple[frozenset[str], ...], en_stems: set[st
     compound is tried through its own parts (无核 -> 无 + 核)."""
     best = max((len(d & en_stems) / len(d) for d in defs), default=0.0)
     # two English words each matching some reading (缔约国: "signatory states" / "... party to a treaty")
-    if defs:
-        best = max(best, min(1.0, len(en_stems & frozenset().union(*defs)) / 2))
+    hits = en_stems & frozenset().union(*defs) if defs else frozenset()
+    if len(hits) >= 2 and not any(hits <= d for d in defs):
+        best = 1.0
     if best == 0 and word in sub:
         inner = sub[word]
         best = sum(len(w) * max((len(d & en_stems) / len(d) for d in ds), default=0.0) for w, ds in inner) / len(word)
     # a hit on part of a reading is worth at least what an unexplained leftover gets
     return max(best, 0.5) if best > 0 else 0.0
+
+
+def _english_side(en_words: Sequence[str], surface: Sequence[str]) -> tuple[list[str], list[str], set[str]]:
+    """Content words as lemmas and as written (the lemmas again when they do not line up), and their stems."""
+    content = en_content_words(en_words)
+    forms = en_content_words(surface) if surface else content
+    if len(forms) != len(content):
+        forms = content
+    return content, forms, {stem(w) for w in content} | {stem(w) for w in forms}
 
 
 def dictionary_score(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] = ()) -> tuple[float, float, float]:
@@ -140,13 +153,9 @@ def dictionary_score(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str]
     `en_words` are the lemmas ("arm race"); `surface`, the same words as written ("arms race"):
     a word is explained when either form meets the dictionary.
     """
-    content = en_content_words(en_words)
+    content, forms, en_stems = _english_side(en_words, surface)
     if not content or not g.parts:
         return 0.0, 0.0, 0.0
-    forms = en_content_words(surface) if surface else content
-    if len(forms) != len(content):
-        forms = content
-    en_stems = {stem(w) for w in content} | {stem(w) for w in forms}
     total = sum(len(w) for w, _ in g.parts)
     part_cov = [_part_coverage(w, defs, en_stems, g.sub) for w, defs in g.parts]
     explained = [stem(w) in g.stems or stem(f) in g.stems for w, f in zip(content, forms)]
@@ -159,6 +168,75 @@ def dictionary_score(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str]
     en_cov = (explained.count(True) + 0.5 * n_left) / len(content)
     f1 = 2 * zh_cov * en_cov / (zh_cov + en_cov) if zh_cov + en_cov else 0.0
     return zh_cov, en_cov, f1
+
+
+def _reading_share(defs: tuple[frozenset[str], ...], en_stems: set[str]) -> float:
+    return max((len(d & en_stems) / len(d) for d in defs), default=0.0)
+
+
+def strict_coverage(g: ZhGloss, en_words: Sequence[str], surface: Sequence[str] = (),
+                    leftovers: bool = True) -> tuple[float, float, float]:
+    """(share of Chinese characters, share of English content words) that the dictionary pairs up,
+    and 0 when the Chinese term's last word (its head) is left out of the English (else 1).
+
+    Stricter than `dictionary_score`, which gives partial hits and leftovers credit to rank
+    equivalents: here a Chinese word counts by the share of its best reading found in the
+    English (or of its parts, 友好关系 -> 友好 + 关系), and an English word counts only when a
+    reading of one of the term's words (or their parts) holds it. At most one word left over on
+    each side is taken as a translation the dictionary lacks (大规模 / "mass"), at half credit,
+    when the rest covers half the Chinese at least (not for a 的/和-linked span, which must
+    translate whole).
+    This is how clean a boundary is on both sides: 刑事罪者 / "penal offence on account" leaves
+    者 and "account" unexplained.
+    """
+    content, forms, en_stems = _english_side(en_words, surface)
+    if not content or not g.parts:
+        return 0.0, 0.0, 0.0
+    own = g.own
+    credit = []
+    for w, defs in g.parts:
+        share = _reading_share(defs, en_stems)
+        inner = g.sub.get(w, ())
+        if inner:
+            share = max(share, sum(len(x) * _reading_share(ds, en_stems) for x, ds in inner) / len(w))
+        credit.append(share)
+    total = sum(len(w) for w, _ in g.parts)
+    explained = [stem(w) in own or stem(f) in own for w, f in zip(content, forms)]
+    zh_left = [len(w) for (w, _), c in zip(g.parts, credit) if c == 0]  # one character (时, 者) is no word to translate
+    if any(n < 2 for n in zh_left):
+        zh_left = []
+    covered = sum(len(w) * c for (w, _), c in zip(g.parts, credit))
+    leftover = 0.5 if leftovers and len(zh_left) == 1 and explained.count(False) == 1 and any(explained) \
+        and covered >= total / 2 and _heads_agree(g, credit, en_words, content, explained) else 0.0
+    zc = (covered + leftover * sum(zh_left)) / total
+    ec = (explained.count(True) + leftover) / len(content)
+    # Is the last word (the head) left out while the other words account for all the English? The
+    # head counts through its readings or parts of two characters or more (one character of a
+    # known word means too many things); 0 then, else 1.
+    w, defs = g.parts[-1]
+    head = max([_reading_share(defs, en_stems)] + [_reading_share(ds, en_stems) for x, ds in g.sub.get(w, ())
+                                                   if len(x) > 1 or not defs])
+    rest = frozenset().union(*(d for _, ds in g.parts[:-1] for d in ds),
+                             *(d for x, _ in g.parts[:-1] for _, ds in g.sub.get(x, ()) for d in ds))
+    left_out = head == 0 and len(g.parts) > 1 and all(stem(c) in rest or stem(f) in rest for c, f in zip(content, forms))
+    return zc, ec, 0.0 if left_out else 1.0
+
+
+def _heads_agree(g: ZhGloss, credit: list[float], en_words: Sequence[str], content: list[str],
+                 explained: list[bool]) -> bool:
+    """Whether the words left over can translate each other by position: an English head (the
+    last content word before a preposition) left over goes with the Chinese head (its last word),
+    not with a word in front of it (人人平等 / "equal protection": 人人 is no "protection")."""
+    pre = []
+    for w in en_words:
+        if w in ("of", "on", "for", "at", "in"):
+            break
+        pre.append(w)
+    head = en_content_words(pre)[-1:] if pre else []
+    if not head or head[0] not in content:
+        return True
+    head_left = not explained[len(en_content_words(pre)) - 1]
+    return not head_left or credit[-1] == 0
 
 
 def dice(a: set[int], b: set[int]) -> float:
@@ -182,10 +260,14 @@ def identical_score(zh: str, en: str) -> float:
 def score_pair(z: Candidate, g: ZhGloss, e: Candidate, w: Weights = Weights()) -> Pair:
     words = e.key.split()  # lower case, nouns singular: "parties" meets CEDICT's "party"
     zc, ec, f1 = dictionary_score(g, words, e.words)
+    sz, se, head = strict_coverage(g, words, e.words, leftovers=not z.linked) if f1 > 0 else (0.0, 0.0, 0.0)
     ev = {
         "dictionary": f1,
         "zh_coverage": zc,
         "en_coverage": ec,
+        "zh_strict": sz,
+        "en_strict": se,
+        "zh_head": head,
         "association": 0.5 * dice(z.units, e.units) + 0.5 * min(z.freq, e.freq) / max(z.freq, e.freq, 1),
         "length": length_score(g.n_words, len([x for x in words if x not in EN_STOP])),
         "identical": identical_score(z.text, e.text),
@@ -232,11 +314,11 @@ class Embeds(Protocol):
 
 def add_embedding(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: dict[str, Candidate],
                   embedder: Embeds | None, keys: Sequence[str] | None = None, margin: float = 0.05,
-                  weights: Weights = Weights(), top_n: int = 3) -> int:
+                  weights: Weights = Weights(), top_n: int = 3, also: Sequence[str] = ()) -> int:
     """Settle near ties with the encoder: cosine of the Chinese term with each English candidate.
 
-    Only terms in `keys` (default: all) whose best two candidates score within `margin` are
-    embedded, with those of their `top_n` candidates that are within `margin` of the best (the
+    Only terms in `keys` (default: all) whose best two candidates score within `margin`, and the
+    terms in `also` (whose boundaries the dictionary leaves uncertain), are embedded, with those of their `top_n` candidates that are within `margin` of the best (the
     encoder is the slow part); a re-scored term's other candidates count as 0.1 below the best cosine. The cosine counts relative to the best candidate's
     (this encoder puts every pair in 0.75-0.95; a right pair is typically 0.03-0.05 above the
     rest): 1 for the best, 0 at 0.1 below it. Pairs not embedded keep their order and are
@@ -246,6 +328,7 @@ def add_embedding(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: di
     w = weights.embedding
     todo = [k for k in (keys if keys is not None else pairs)
             if len(pairs[k]) > 1 and pairs[k][0].score - pairs[k][1].score < margin] if embedder else []
+    todo += [k for k in also if embedder and k not in todo and len(pairs.get(k, ())) > 1]
     cos: dict[tuple[str, str], float] = {}
     if todo:
         near = {k: [p for p in pairs[k][:top_n] if pairs[k][0].score - p.score < margin] for k in todo}

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, replace
 
 from align.errors import UserError
+from align.lexicon import stem
 from align.model import Alignment, is_cjk_lang
 from align.segment import strip_markup
 from align.signature import extend_signature, settings_of, unsigned_signature
@@ -16,8 +17,8 @@ from .cedict import load_cedict
 from .candidates_en import en_candidates
 from .candidates_zh import zh_candidates
 from .model import Candidate, Entry, Equivalent, Glossary, Unit
-from .pairing import Embeds, Pair, Weights, add_embedding, pair_candidates
-from .ranking import (coordinated_entries, dominated, fragment_pairs, general_equivalent, independent_frequency,
+from .pairing import Embeds, Pair, Weights, add_embedding, en_content_words, pair_candidates
+from .ranking import (coordinated_entries, possessive, dominated, fragment_pairs, general_equivalent, independent_frequency,
                       is_coordination, is_general, never_head, resolve_nested, term_type, termhood, two_terms)
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,16 @@ log = logging.getLogger(__name__)
 # The list is ordered by confidence ** CONFIDENCE_EXP * (termhood / best termhood) ** TERMHOOD_EXP.
 CONFIDENCE_EXP = 2.0
 TERMHOOD_EXP = 0.5
+# Dictionary coverage on both sides a 的/和-linked Chinese span needs from its English counterpart.
+LINKED_COVERAGE = 0.8
+LINKED_RANK = 0.7  # and ranks lower: a 的-phrase is more often a description than a name (人类的良心)
+DESCRIPTION_RANK = 0.5  # a possessive 的-phrase rendered "head of X" (conscience of mankind) lower still
+# A pair's cleanness (see `clean`) must reach this; words unknown to the dictionary get at most ASSOCIATION_CLEAN.
+MIN_CLEAN = 0.5
+CLEAN_WEIGHT = 0.3  # share of cleanness in a pair's confidence
+SURE_CLEAN = 0.75  # cleanness the encoder can vouch for when the dictionary leaves a pair below it
+HEAD_CLEAN = 0.9  # cleanness that lets a span seen only as a modifier be a term
+ASSOCIATION_CLEAN = 0.8
 
 
 @dataclass(frozen=True)
@@ -58,24 +69,41 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     doc_tokens = max(1, sum(len(strip_markup(u.src)) for u in units) * 2 // 3)
     indep = independent_frequency(zh)
     th = {k: termhood(c, indep[k], doc_tokens) for k, c in zh.items()}
-    drop_zh, drop_en = dominated(zh), dominated(en, " ")
+    drop_zh = dominated(zh)
+    # an English phrase only ever seen as the end of a longer one lost its modifiers ("complete
+    # disarmament" of "general and complete disarmament"); one seen only at the start of a longer one
+    # may be the term without its complement ("special session" of "... of the General Assembly")
+    drop_en = {k for k in dominated(en, " ") if any(o.endswith(" " + k) and en[o].freq == en[k].freq for o in en)}
     en = {k: c for k, c in en.items() if k not in drop_en}
     keys = [k for k, c in zh.items()
-            if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and not never_head(c)
-            and k not in drop_zh]
+            if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and k not in drop_zh]
     pairs = pair_candidates(zh, en, dictionary, keys, weights=options.weights)
+    pairs = {k: _by_cleanness([p for p in ps if _plausible(p, zh[k], en[p.en]) and _as_noun(zh[k], en[p.en], dictionary)],
+                              zh[k]) for k, ps in pairs.items()}
     hopeful = [k for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf * 0.9]
-    n_embedded = add_embedding(pairs, zh, en, embedder, hopeful, weights=options.weights)
+    uncertain = [k for k in hopeful if pairs[k][0].evidence["clean"] < SURE_CLEAN]
+    n_embedded = add_embedding(pairs, zh, en, embedder, hopeful, weights=options.weights, also=uncertain)
+    for k in uncertain:  # the encoder agrees with the best pair: a second witness to a clean boundary
+        top = pairs[k][0]
+        if "embedding" in top.evidence and top.evidence["embedding"] >= max(p.evidence.get("embedding", 0.0)
+                                                                              for p in pairs[k]):
+            top.evidence["clean"] = max(top.evidence["clean"], SURE_CLEAN)
     t_pair = time.perf_counter()
 
-    pairs = {k: [p for p in ps if _plausible(p, zh[k], en[p.en])] for k, ps in pairs.items()}
-    best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf}
-    losers = resolve_nested(best) | fragment_pairs(best, zh, en) | coordinated_entries(best, zh, en)
+    # a Chinese span always followed by a noun (大会高级别 | 会议) is a modifier there, unless its
+    # English counterpart is a whole translation of it (人类家庭 | 所有成员: "human family")
+    best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf
+            and (not never_head(zh[k]) or ps[0].evidence["clean"] >= HEAD_CLEAN)}
+    cleanness = {k: p.evidence["clean"] for k, p in best.items()}
+    losers = resolve_nested(best, cleanness) | fragment_pairs(best, zh, en, cleanness) \
+        | coordinated_entries(best, zh, en)
     by_id = {u.id: u for u in units}
     entries = [_entry(zh[k], pairs[k], en, th[k], by_id, options) for k in best if k not in losers]
     top_th = max((e.termhood for e in entries), default=1.0) or 1.0
     for e in entries:
-        e.score = _rank_score(e, top_th, two_terms(e.source_term, best[e.source_term], zh, en))
+        z = zh[e.source_term]
+        e.score = _rank_score(e, top_th, two_terms(e.source_term, best[e.source_term], zh, en), z.linked,
+                              possessive(z, en[best[e.source_term].en]))
     entries.sort(key=lambda e: (-e.score, e.source_term))
     entries = [e for e in entries if e.score >= options.min_score]
     if options.top:
@@ -88,19 +116,62 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     return Glossary(entries, meta=meta)
 
 
+def _as_noun(z: Candidate, e: Candidate, dictionary) -> bool:
+    """A lone word jieba calls an adjective or adverb is a term only through its first (commonest)
+    reading: 尊严 "dignity" and 自由 "freedom" are, 庄严 "solemn" paired with "States" is not."""
+    if len(z.words) != 1 or not z.tags or z.tags[0] not in ("a", "ad", "d") or not hasattr(dictionary, "definitions"):
+        return True
+    first = next(iter(dictionary.definitions(z.text)), frozenset())
+    return any(stem(w) in first for w in en_content_words(e.key.split()) + en_content_words(e.words))
+
+
 def _plausible(p: Pair, z: Candidate, e: Candidate) -> bool:
     """Pairs the evidence cannot carry: no dictionary word and a single co-occurrence (chance), a
     one-word term against a much longer phrase (全面 / "comprehensive convention on nuclear
     weapons"), a Chinese coordination (X和Y) against English without "and"."""
+    if e.modifier >= e.freq:  # "slave" only ever in "slave trade"
+        return False
+    if z.linked and min(p.evidence.get("zh_strict", 0), p.evidence.get("en_strict", 0)) < LINKED_COVERAGE:
+        return False  # 法庭进行公正的 …: a linked span is a term only when its English translates it whole
     return (p.evidence.get("dictionary", 0) > 0 or z.freq > 1) and p.evidence.get("length", 1) >= 0.5 \
-        and (not is_coordination(z) or "and" in e.words)
+        and (not is_coordination(z) or "and" in e.words or "," in e.words)
 
 
-def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool) -> float:
-    """Confidence squared times relative termhood; general-language pairs and coordinations of two
-    terms sink (they stay in the list, below the terms)."""
+def _by_cleanness(pairs: list[Pair], z: Candidate) -> list[Pair]:
+    """Pairs clean enough (see `clean`), re-ordered with cleanness in the score: of "security" and
+    "security of person" for 人身安全, the one that translates all of it wins."""
+    out = []
+    for p in pairs:
+        c = p.evidence["clean"] = clean(p, z)
+        if c >= MIN_CLEAN:
+            p.score = (1 - CLEAN_WEIGHT) * p.score + CLEAN_WEIGHT * c
+            out.append(p)
+    return sorted(out, key=lambda p: (-round(p.score, 4), -p.evidence.get("dictionary", 0.0), -len(p.en)))
+
+
+def clean(p: Pair, z: Candidate) -> float:
+    """How cleanly the two spans translate each other: the F1 of the strict dictionary coverage of
+    both sides; for words the dictionary does not know at all (议员, 网播), the association of a
+    term seen in several units."""
+    zc, ec = p.evidence.get("zh_strict", 0.0), p.evidence.get("en_strict", 0.0)
+    if zc == ec == 0:
+        return ASSOCIATION_CLEAN * p.evidence.get("association", 0.0) if z.freq > 1 else 0.0
+    if p.evidence.get("zh_head", 1.0) == 0:
+        # the Chinese span ends on a word its English leaves out, every English word being accounted
+        # for otherwise (裁军谈判会议紧急: "negotiations in the Conference on Disarmament")
+        return 0.0
+    return 2 * zc * ec / (zc + ec)
+
+
+def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool, linked: bool = False,
+                description: bool = False) -> float:
+    """Confidence squared times relative termhood times cleanness; general-language pairs and
+    coordinations of two terms sink (they stay in the list, below the terms)."""
     s = e.equivalents[0].score ** CONFIDENCE_EXP * (e.termhood / top_termhood) ** TERMHOOD_EXP
-    s *= 0.4 if general_equivalent(e.target_term) else 1.0
+    s *= e.equivalents[0].evidence.get("clean", 1.0)
+    s *= LINKED_RANK if linked else 1.0
+    s *= DESCRIPTION_RANK if description else 1.0
+    s *= 0.4 if general_equivalent(e.target_term, source=e.source_term) else 1.0
     s *= 0.25 if two_terms_side_by_side else 1.0
     return round(s, 4)
 

@@ -20,6 +20,7 @@ from .pairing import Pair
 GENERAL_ZIPF = 5.3
 UNSEEN_ZIPF = 1.5
 GENERAL_ZIPF_EN = 4.0
+GENERAL_ZIPF_PAIR = 4.5  # a one-word pair is general language when its Chinese word is this common too
 
 
 @lru_cache(maxsize=65536)
@@ -99,23 +100,49 @@ def en_coordination(c: Candidate) -> bool:
     return False
 
 
+def possessive(z: Candidate, e: Candidate) -> bool:
+    """A 的-phrase whose English is a bare head with an "of"/"for" phrase (人类的良心 "conscience of
+    mankind", 领土的人民 "peoples of territories"): a description of whose thing it is, not a name.
+    The English side tells it from a term whose modifier becomes a premodifier ("non-political
+    crimes", "equal protection of the law"); a coordinated modifier (和平集会和结社的自由 "freedom of
+    peaceful assembly and association") names a right, and is kept."""
+    if not z.linked or "的" not in z.words:
+        return False
+    before = z.words[:z.words.index("的")]
+    if any(w in ("和", "与", "及", "、", "或") for w in before):
+        return False
+    for i, (w, t) in enumerate(zip(e.words, e.tags)):
+        if t == "P":
+            return i > 0 and w in ("of", "for")
+        if t not in ("N", "C"):
+            return False  # a premodifier: "equal protection of the law"
+    return False
+
+
 def two_terms(zk: str, p: Pair, zh: dict[str, Candidate], en: dict[str, Candidate]) -> bool:
-    """A Chinese coordination whose English is a coordination too: two terms side by side, not one."""
-    return is_coordination(zh[zk]) and en_coordination(en[p.en])
+    """A Chinese coordination whose English is a coordination too: two terms side by side, not one
+    (unless it is a fixed pair, see `fixed_binomial`)."""
+    return is_coordination(zh[zk]) and en_coordination(en[p.en]) and not fixed_binomial(zh[zk], zh)
 
 
 def coordinated_entries(best: dict[str, Pair], zh: dict[str, Candidate], en: dict[str, Candidate]) -> set[str]:
     """Coordinations of two terms one of which is an entry of its own (联合国系统和民间社会)."""
-    out = set()
-    for k, p in best.items():
-        c = zh[k]
-        if not two_terms(k, p, zh, en):
-            continue
-        cut = next(i for i, w in enumerate(c.words) if i and w in ("和", "与", "及"))
-        left, right = "".join(c.words[:cut]), "".join(c.words[cut + 1:])
-        if left in best or right in best:
-            out.add(k)
-    return out
+    return {k for k, p in best.items() if two_terms(k, p, zh, en) and not fixed_binomial(zh[k], zh)
+            and any(part in best for part in conjuncts(zh[k]))}
+
+
+def conjuncts(c: Candidate) -> tuple[str, str]:
+    """The two sides of the first conjunction of a Chinese coordination."""
+    cut = next((i for i, w in enumerate(c.words) if i and w in ("和", "与", "及")), None)
+    if cut is None:
+        return "", ""
+    return "".join(c.words[:cut]), "".join(c.words[cut + 1:])
+
+
+def fixed_binomial(c: Candidate, zh: dict[str, Candidate]) -> bool:
+    """A coordination whose parts occur nowhere else in the document (宗旨和原则 "purposes and
+    principles"): one fixed expression, unlike 会员国和观察员国, whose parts lead lives of their own."""
+    return all(part and (part not in zh or zh[part].units <= c.units) for part in conjuncts(c))
 
 
 # Abstract nouns that head general phrases, not terms ("central role", "highest priority",
@@ -131,16 +158,23 @@ commemoration promotion activity arrangement resource service conference meeting
 """.split())
 
 
-def general_equivalent(text: str, lang: str = "en") -> bool:
+def general_equivalent(text: str, lang: str = "en", source: str | None = None) -> bool:
     """General language on the English side: one everyday word (progress, peace), or a phrase whose
-    head is an abstract noun with only everyday words around it (central role, highest priority)."""
+    head is an abstract noun with only everyday words around it (central role, highest priority).
+
+    With the Chinese `source`, a single word is general only when it is common in both languages:
+    酷刑 / torture and 庇护 / asylum are concepts of the document though "torture" is an everyday
+    English word, 人人 / everyone and 家庭 / family are not."""
     words = [w for w in re.findall(r"[A-Za-z][A-Za-z-]*", _head(text)) if w.lower() not in ("of", "the", "a", "an")]
     if not words:
         return False
     head = words[-1].lower()
     head = head[:-1] if head.endswith("s") and head[:-1] in GENERAL_HEADS else head
     if len(text.split()) == 1:
-        return "-" not in text and (head in GENERAL_HEADS or general_zipf(text.lower(), lang) >= GENERAL_ZIPF_EN)
+        common = general_zipf(text.lower(), lang)
+        if source is not None:
+            common = min(common, general_zipf(source, "zh") - GENERAL_ZIPF_PAIR + GENERAL_ZIPF_EN)
+        return "-" not in text and (head in GENERAL_HEADS or common >= GENERAL_ZIPF_EN)
     others = [w for w in re.findall(r"[A-Za-z][A-Za-z-]*", text) if w.lower() not in
               ("of", "the", "a", "an", "on", "for", "at", "in", "and") and w.lower() != words[-1].lower()]
     return head in GENERAL_HEADS and all("-" not in w and general_zipf(w.lower(), lang) >= 4.0 for w in others)
@@ -193,12 +227,18 @@ def term_type(zh: str, en: str, title: bool = False) -> str:
 # --- choosing entries ----------------------------------------------------------------------
 
 
-def resolve_nested(best: dict[str, Pair]) -> set[str]:
+def _clean_class(c: float) -> float:
+    return 1.0 if c >= 0.9 else round(c, 2)
+
+
+def resolve_nested(best: dict[str, Pair], clean: dict[str, float] | None = None) -> set[str]:
     """Chinese keys that lose to a nested or nesting key with the same best English term.
 
     实现核裁军 and 核裁军 both pair best with "nuclear disarmament": only the one whose pair
-    scores higher stays (on a tie, the shorter).
+    translates more cleanly (`clean`, by key; all from 0.9 count as whole translations) stays; of
+    two as clean, the longer (奴隶制度 rather than 奴隶 for "slavery"), then the higher score.
     """
+    clean = clean or {}
     by_en: dict[str, list[str]] = {}
     for zk, p in best.items():
         by_en.setdefault(p.en, []).append(zk)
@@ -206,7 +246,7 @@ def resolve_nested(best: dict[str, Pair]) -> set[str]:
     for keys in by_en.values():
         if len(keys) < 2:
             continue
-        keys.sort(key=lambda k: (-best[k].score, len(k)))
+        keys.sort(key=lambda k: (-_clean_class(clean.get(k, 0.0)), -len(k), -best[k].score))
         kept: list[str] = []
         for k in keys:
             if any(k in w or w in k for w in kept):
@@ -216,18 +256,22 @@ def resolve_nested(best: dict[str, Pair]) -> set[str]:
     return losers
 
 
-def fragment_pairs(best: dict[str, Pair], zh: dict[str, Candidate], en: dict[str, Candidate]) -> set[str]:
+def fragment_pairs(best: dict[str, Pair], zh: dict[str, Candidate], en: dict[str, Candidate],
+                   clean: dict[str, float] | None = None) -> set[str]:
     """Chinese keys whose pair is a piece of a longer accepted pair found in exactly the same places.
 
     消极安全 / "negative security" only ever occurs inside 消极安全保证 / "negative security
-    assurances": the piece is not an entry of its own. 核武器 occurs outside 核武器国家, so it stays.
+    assurances": the piece is not an entry of its own. 核武器 occurs outside 核武器国家, so it stays;
+    so does a piece of a 的-phrase (友好关系 in 友好关系的发展, 共同标准 in 努力实现的共同标准), and
+    a piece that translates more cleanly (`clean`, by key) than the longer pair (庇护 in 享受庇护).
     """
     out: set[str] = set()
     for zk, p in best.items():
         for zk2, p2 in best.items():
-            if zk2 != zk and zk in zk2 and not two_terms(zk2, p2, zh, en) and zh[zk].units == zh[zk2].units \
+            if zk2 != zk and zk in zk2 and not zh[zk2].linked and not two_terms(zk2, p2, zh, en) and zh[zk].units == zh[zk2].units \
                     and zh[zk].freq == zh[zk2].freq \
-                    and p.en != p2.en and f" {p.en} " in f" {p2.en} " and en[p.en].freq == en[p2.en].freq:
+                    and p.en != p2.en and f" {p.en} " in f" {p2.en} " and en[p.en].freq == en[p2.en].freq \
+                    and (clean or {}).get(zk2, 1.0) >= (clean or {}).get(zk, 0.0):
                 out.add(zk)
                 break
     return out
