@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from glossary.candidates_en import en_candidates
-from glossary.candidates_zh import RESOLUTION_VERBS, zh_candidates
+from glossary.candidates_zh import RESOLUTION_VERBS, passive_verb, zh_candidates
 from glossary.cedict import load_cedict
 from glossary.model import Candidate, Unit
 from glossary.pairing import add_embedding, cut_words, dictionary_score, pair_candidates, zh_gloss
@@ -292,3 +292,15 @@ def test_boundaries_decided_by_the_other_side(udhr_glossary):
     assert u["人身安全"].target_term == "security of person"
     # 人类家庭 is only ever followed by 所有成员, but its English is a whole term of its own
     assert u["人类家庭"].target_term == "human family"
+
+
+def test_a_passive_verb_makes_a_clause_not_a_term(udhr_glossary):
+    # UDHR art. 2: 处于其他任何主权受限制的情况之下 — 主权 is the term, 受限制 says what happens to it
+    line = "无论该领土是独立领土、托管领土、非自治领土或者处于其他任何主权受限制的情况之下。"
+    zh = zh_candidates([Unit(0, (0,), (0,), line, "")], load_cedict().nominal)
+    assert "主权" in zh and not any("受限制" in k for k in zh)
+    u = _by_zh(udhr_glossary)
+    assert "主权受限制" not in u and u["主权"].target_term == "sovereignty"
+    # nouns built on 受/被 are not clauses
+    assert not any(passive_verb(w) for w in ("受害者", "受益人", "被告人", "被告"))
+    assert passive_verb("被剥夺")
