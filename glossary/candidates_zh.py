@@ -146,7 +146,7 @@ def _ok_end(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: Fal
 def _modifies(word: str, flag: str) -> bool:
     """Whether a candidate directly followed by this word is a modifier there (国际 | 努力, 国际 | 日)."""
     return bool(word) and bool(_HAN.search(word)) and word not in RESOLUTION_VERBS \
-        and flag not in _BAD_EDGE_POS and flag not in ("v", "d")
+        and flag not in _BAD_EDGE_POS and flag not in ("v", "d") and not passive_verb(word)
 
 
 def _after_number(tokens: list[tuple[str, str, int]], i: int) -> bool:

@@ -91,9 +91,11 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     t_pair = time.perf_counter()
 
     # a Chinese span always followed by a noun (大会高级别 | 会议) is a modifier there, unless its
-    # English counterpart is a whole translation of it (人类家庭 | 所有成员: "human family")
+    # English counterpart is a whole translation of it (人类家庭 | 所有成员: "human family"); a
+    # single word is then a piece of the names it sits in, however cleanly it translates
+    # (毁灭性 of 大规模毁灭性武器, 维也纳 of 维也纳办事处, 托管 of 托管领土)
     best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf
-            and (not never_head(zh[k]) or ps[0].evidence["clean"] >= HEAD_CLEAN)}
+            and (not never_head(zh[k]) or len(zh[k].words) > 1 and ps[0].evidence["clean"] >= HEAD_CLEAN)}
     cleanness = {k: p.evidence["clean"] for k, p in best.items()}
     losers = resolve_nested(best, cleanness) | fragment_pairs(best, zh, en, cleanness) \
         | coordinated_entries(best, zh, en)

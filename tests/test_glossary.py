@@ -304,3 +304,15 @@ def test_a_passive_verb_makes_a_clause_not_a_term(udhr_glossary):
     # nouns built on 受/被 are not clauses
     assert not any(passive_verb(w) for w in ("受害者", "受益人", "被告人", "被告"))
     assert passive_verb("被剥夺")
+
+
+def test_a_single_word_only_ever_a_modifier_is_a_piece_of_a_name(udhr_glossary, glossary):
+    # seed: 毁灭性 only inside 大规模毁灭性武器, 维也纳 only in 联合国日内瓦办事处、维也纳办事处
+    s = _by_zh(glossary)
+    assert "毁灭性" not in s and "维也纳" not in s
+    assert s["大规模毁灭性武器"].target_term == "weapons of mass destruction"
+    # UDHR art. 2: 托管 only in 托管领土 ("trust territory"), never "trust" alone
+    u = _by_zh(udhr_glossary)
+    assert "托管" not in u
+    # a word followed by a passive verb (主权受限制) is no modifier: 主权 is a term of its own
+    assert u["主权"].target_term == "sovereignty"
