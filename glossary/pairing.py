@@ -361,8 +361,12 @@ def encoder_witness(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: 
     the term's candidates by `margin`. Only a gap on both sides is the dictionary's ignorance: an
     English side covered in `full` against a Chinese one that is not means the Chinese holds more
     (必须遵守适用的国际法 / "applicable international law"). Returns the number of terms embedded."""
-    todo = [k for k in keys if embedder and len(pairs.get(k, ())) > 1
-            and any(p.evidence.get("dictionary", 0) > 0 and p.evidence.get("zh_head", 0) == 1 for p in pairs[k])]
+    def gap(p: Pair) -> bool:  # heads linked, words missing on both sides
+        ev = p.evidence
+        return ev.get("dictionary", 0) > 0 and ev.get("zh_head", 0) == 1 \
+            and max(ev.get("zh_strict", 0), ev.get("en_strict", 0)) < full
+
+    todo = [k for k in keys if embedder and len(pairs.get(k, ())) > 1 and any(gap(p) for p in pairs[k])]
     if not todo:
         return 0
     texts = sorted({zh[k].text for k in todo} | {en[p.en].text for k in todo for p in pairs[k]})
@@ -372,8 +376,6 @@ def encoder_witness(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: 
         cos = sorted(((float(vecs[row[en[p.en].text]] @ vecs[row[zh[k].text]]), i) for i, p in enumerate(pairs[k])),
                      reverse=True)
         best = pairs[k][cos[0][1]]
-        if cos[0][0] - cos[1][0] >= margin and best.evidence.get("dictionary", 0) > 0 \
-                and best.evidence.get("zh_head", 0) == 1 \
-                and max(best.evidence.get("zh_strict", 0), best.evidence.get("en_strict", 0)) < full:
+        if cos[0][0] - cos[1][0] >= margin and gap(best):
             best.evidence["witness"] = cos[0][0]
     return len(todo)
