@@ -377,8 +377,8 @@ class VectorScorer:
         """Scores of the skips src[i_end-1] (a = 1) or tgt[j_end-1] (b = 1) that continue a run of skips.
 
         They pay no boundary cost: a run of unaligned lines that covers a sentence broken over two
-        lines leaves it whole. (Cheaper skips in a run, as gaps extend in sequence alignment, were
-        worse: the run of a caption and the sentence line before it is then skipped together.)
+        lines leaves it whole. They are not made cheaper than a first skip, as gaps extend in sequence
+        alignment: a caption's run would then take the sentence line before it along.
         """
         return self._plain_skips(a, i_end, j_end)
 
