@@ -31,3 +31,6 @@ class AlignConfig:
     research_context: int = 3   # displaced: beads on each side of a changed bead searched again with it
     hole_margin: float = 0.0    # holes: a bead without an inner run of segments must beat the whole bead by this much
                                 # rejoin: a bead with a line rejoined must beat it left out by this much
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "passes", tuple(self.passes))  # a list from JSON (bench --variant) too

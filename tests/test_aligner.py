@@ -578,6 +578,16 @@ def test_beads_on_a_synthetic_pair_are_the_recorded_ones(seed):
     assert _pinned_form(beads) == json.loads(PINNED.read_text())[seed]
 
 
+def test_passes_run_as_the_config_names_them():
+    sim = diagonal(8, seed=3)
+    sim[6, 6] = sim[7, 7] = 0.1
+    sim[6, 7] = sim[7, 6] = 0.9
+    assert ((6,), (7,)) in keys(align(MatrixScorer(sim), AlignConfig(passes=["swap"])))
+    assert ((6,), (7,)) not in keys(align(MatrixScorer(sim), AlignConfig(passes=())))
+    with pytest.raises(ValueError, match="unknown aligner pass"):
+        align(MatrixScorer(sim), AlignConfig(passes=("swap", "shuffle")))
+
+
 def test_the_pinned_pairs_exercise_the_passes_and_the_skip_models():
     """Switched off from the config, each of these changes the beads of at least one pinned pair."""
     def differs(cfg: AlignConfig) -> bool:
