@@ -107,8 +107,9 @@ def band_around(path: list[tuple[int, int]], n: int, m: int, radius: int) -> Ban
 
 # --- dynamic programming in a band -----------------------------------------------------
 
-def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]],
-            score_fn, run_fn=None, lead_fn=None, tail_fn=None) -> list[tuple[int, int, int, int, float]]:
+def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]], score_fn: ScoreFn,
+            run_fn: ScoreFn | None = None, lead_fn: ScoreFn | None = None,
+            tail_fn: ScoreFn | None = None) -> list[tuple[int, int, int, int, float]]:
     """Best monotone path of beads from (0,0) to (n,m) staying inside `band`.
 
     `score_fn(a, b, i_end, j_end)` gives the (vectorised) scores of beads of type (a, b).
