@@ -301,7 +301,7 @@ def swap_crossed(beads: list[Bead], scorer: Scorer, cfg: AlignConfig) -> list[Be
             if s2 == s1 + 1 and t2 == t1 + 1:
                 straight = one(s1, t1) + one(s2, t2)
                 crossed = (one(s1, t2), one(s2, t1))
-                current = b.score * 2 if used == 1 else b.score + beads[k + 1].score
+                current = b.score if used == 1 else b.score + beads[k + 1].score  # as the search scored them
                 if sum(crossed) > max(straight, current) + cfg.swap_margin and min(crossed) > cfg.swap_floor:
                     out += [Bead((s1,), (t2,), crossed[0]), Bead((s2,), (t1,), crossed[1])]
                     k += used
