@@ -28,3 +28,10 @@ class Band:
         starts = np.repeat(self.lo - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
         j = np.arange(counts.sum()) + starts
         return i, j
+
+    def widened(self, reach: int, n: int, m: int) -> "Band":
+        """Rows 0..n-1 with `reach` more target positions on each side, inside 0..m: the pairs a
+        bead ending in the band can hold, when beads are at most `reach` segments a side."""
+        lo = np.clip(np.asarray(self.lo[:n]) - reach, 0, m)
+        hi = np.clip(np.asarray(self.hi[:n]) + reach, lo, m)
+        return Band(lo, hi)

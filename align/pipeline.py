@@ -65,10 +65,13 @@ def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, s
         cv = vecs[ns + nt:]
         clause_vectors = (ClauseVectors.build(sv, s_own, cv[:ncs]), ClauseVectors.build(tv, t_own, cv[ncs:]))
     s_lex, t_lex = lexical_vectors(s_txt, t_txt, src_lang, tgt_lang)
+    s_clauses, t_clauses = clause_vectors or (None, None)
     scorer = VectorScorer(sv, tv, np.array([_length(t) for t in s_txt]), np.array([_length(t) for t in t_txt]),
-                          s_lex, t_lex, weights, continuation_flags(s_txt), continuation_flags(t_txt),
-                          *(clause_vectors or (None, None)), quote_states(s_txt), quote_states(t_txt),
-                          np.array([content_letters(t) for t in s_txt]), np.array([content_letters(t) for t in t_txt]))
+                          src_lex=s_lex, tgt_lex=t_lex, weights=weights,
+                          src_cont=continuation_flags(s_txt), tgt_cont=continuation_flags(t_txt),
+                          src_clauses=s_clauses, tgt_clauses=t_clauses, src_quoted=quote_states(s_txt),
+                          tgt_quoted=quote_states(t_txt), src_letters=np.array([content_letters(t) for t in s_txt]),
+                          tgt_letters=np.array([content_letters(t) for t in t_txt]))
     core = align(scorer, cfg, (fragment_flags(s_txt), fragment_flags(t_txt)))
     # Reported scores leave out the per-document calibration, so they compare across documents
     # (the "not a translation" warning and low-confidence marks rely on that).

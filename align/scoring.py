@@ -54,6 +54,13 @@ class ScoreWeights:
     edge: float = 0.25        # weight of edge agreement (when clause vectors are given)
     quote: float = 0.05       # cost of a bead boundary inside a quotation on one side only
     outside: float = 0.4      # a skip before the first bead or after the last scores this fraction of a skip
+    skip_min_cost: float = 0.5  # a skip costs at least this fraction of `skip`'s cost, however low its peak
+    length_sigma: float = 0.5   # spread of the log length ratio until learnt (and with too few pairs to learn it)
+    length_sigma_min: float = 0.15  # the learnt spread is at least this
+    length_pairs: int = 10      # first-pass 1-1 pairs needed to learn the length ratio ...
+    length_quantile: float = 0.5  # ... from those whose similarity is above this quantile
+    quote_min_inside: int = 5   # pairs inside a quotation needed to judge whether the sides' quotations correspond
+    quote_min_phi: float = 0.2  # they correspond when the phi coefficient of the two states is at least this
 
 
 @dataclass(frozen=True)
@@ -127,10 +134,13 @@ def _rownorm(x: np.ndarray) -> np.ndarray:
 class VectorScorer:
     """Scores beads from sentence vectors, lexical vectors and lengths of both sides.
 
-    `src_len`/`tgt_len` are lengths in tokens (or characters); they weight merged vectors.
+    `src_len`/`tgt_len` are lengths in tokens (or characters); they weight merged vectors. The
+    rest is optional evidence, by keyword; each piece left out is not used.
+    It has every optional capability of the aligner's `Scorer` (skip_run_scores, outside_scores,
+    set_score).
     """
 
-    def __init__(self, src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray,
+    def __init__(self, src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray, *,
                  src_lex: np.ndarray | None = None, tgt_lex: np.ndarray | None = None,
                  weights: ScoreWeights = ScoreWeights(), src_cont: np.ndarray | None = None,
                  tgt_cont: np.ndarray | None = None, src_clauses: ClauseVectors | None = None,
@@ -167,7 +177,7 @@ class VectorScorer:
         self._cl_bg = np.zeros((6, max(self.n_src, self.n_tgt)))
         self._cl_keys = np.zeros(0, dtype=np.int64)
         self._cl_sims = np.zeros((6, 0), dtype=np.float32)
-        self.len_mu, self.len_sigma = float(np.log(self.tl.sum() / self.sl.sum())), 0.5
+        self.len_mu, self.len_sigma = float(np.log(self.tl.sum() / self.sl.sum())), weights.length_sigma
         self.offset = 0.0
 
     @staticmethod
@@ -235,7 +245,9 @@ class VectorScorer:
                          if a1 - a0 == 1 and b1 - b0 == 1], dtype=np.int64).reshape(-1, 2)
         si, ti = ones[:, 0], ones[:, 1]
         self._fit_length(si, ti)
-        self.quote_cost = self.w.quote if quotations_correspond(self.s_quoted[si], self.t_quoted[ti]) else 0.0
+        corresponding = quotations_correspond(self.s_quoted[si], self.t_quoted[ti], self.w.quote_min_inside,
+                                              self.w.quote_min_phi)
+        self.quote_cost = self.w.quote if corresponding else 0.0
         if self.w.calibrate is not None and len(ones):
             # Keep the document's typical pair on the same side of the skip cost whatever the
             # encoder's similarity scale: without this a stricter margin can make skipping win everywhere.
@@ -250,21 +262,22 @@ class VectorScorer:
         to lose: leaving it out costs in proportion to its letters, nothing for digits and marks alone.
         """
         med = float(np.median(np.concatenate([peak_src, peak_tgt])))
-        self.skip_src = np.minimum(self.w.skip - self.w.peak * (peak_src - med), 0.5 * self.w.skip)
-        self.skip_tgt = np.minimum(self.w.skip - self.w.peak * (peak_tgt - med), 0.5 * self.w.skip)
+        most = self.w.skip_min_cost * self.w.skip
+        self.skip_src = np.minimum(self.w.skip - self.w.peak * (peak_src - med), most)
+        self.skip_tgt = np.minimum(self.w.skip - self.w.peak * (peak_tgt - med), most)
         if self.w.content > 0:
             self.skip_src = self.skip_src * np.minimum(self.s_letters / self.w.content, 1.0)
             self.skip_tgt = self.skip_tgt * np.minimum(self.t_letters / self.w.content, 1.0)
 
     def _fit_length(self, si: np.ndarray, ti: np.ndarray) -> None:
-        """The length ratio of translations, from the better half of the first pass's 1-1 pairs (si[k], ti[k])."""
-        if len(si) >= 10:
+        """The length ratio of translations, from the more similar of the first pass's 1-1 pairs (si[k], ti[k])."""
+        if len(si) >= self.w.length_pairs:
             s = self.pair_sims(si, ti)
-            good = s >= np.quantile(s, 0.5)
+            good = s >= np.quantile(s, self.w.length_quantile)
             r = np.log(self.tl[ti[good]] / self.sl[si[good]])
             self.len_mu = float(np.median(r))
-            mad = float(np.median(np.abs(r - self.len_mu))) * 1.4826
-            self.len_sigma = max(mad, 0.15)
+            mad = float(np.median(np.abs(r - self.len_mu))) * 1.4826  # the MAD as a normal's sigma
+            self.len_sigma = max(mad, self.w.length_sigma_min)
 
     # -- clauses ----------------------------------------------------------------------
     def clause_sims(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -291,16 +304,17 @@ class VectorScorer:
             out[FIRST_S, sel], out[LAST_S, sel] = s_clauses[:, 0], s_clauses[:, -1]
         return out
 
-    def prepare(self, band, reach: int = 8) -> None:
-        """Clause similarities of every pair a bead in `band` can hold, kept as a sorted table.
+    def prepare(self, band: Band) -> None:
+        """Clause similarities of every pair in `band`, kept as a sorted table (pairs it lacks are
+        computed when asked for).
 
         Pairs `fit` already scored (the first-pass band) are taken from its table, not recomputed.
         """
         if self.s_cl is None:
             return
-        lo = np.clip(np.asarray(band.lo[:self.n_src]) - reach, 0, self.n_tgt)
-        hi = np.clip(np.asarray(band.hi[:self.n_src]) + reach, lo, self.n_tgt)
-        i, j = Band(lo, hi).cells()
+        i, j = band.cells()
+        inside = (i < self.n_src) & (j < self.n_tgt)
+        i, j = i[inside], j[inside]
         self._set_clause_table(i, j, self._clause_lookup(i, j))
 
     def _set_clause_table(self, i: np.ndarray, j: np.ndarray, sims: np.ndarray) -> None:
@@ -363,8 +377,8 @@ class VectorScorer:
         """Scores of the skips src[i_end-1] (a = 1) or tgt[j_end-1] (b = 1) that continue a run of skips.
 
         They pay no boundary cost: a run of unaligned lines that covers a sentence broken over two
-        lines leaves it whole. (Cheaper skips in a run, as gaps extend in sequence alignment, were
-        worse: the run of a caption and the sentence line before it is then skipped together.)
+        lines leaves it whole. They are not made cheaper than a first skip, as gaps extend in sequence
+        alignment: a caption's run would then take the sentence line before it along.
         """
         return self._plain_skips(a, i_end, j_end)
 
@@ -423,12 +437,11 @@ class VectorScorer:
             coverage, edges = self._clause_terms(I, J)
             score = score + self.w.clause * coverage + self.w.edge * edges
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
-        score = score - self.w.length * z * z - self.w.merge * (a + b - 2)
-        # a bead stands for (a + b) / 2 pairs: without this the search would prefer many small beads
-        return score
+        return score - self.w.length * z * z - self.w.merge * (a + b - 2)
 
 
-def quotations_correspond(src: np.ndarray, tgt: np.ndarray, min_inside: int = 5, min_phi: float = 0.2) -> bool:
+def quotations_correspond(src: np.ndarray, tgt: np.ndarray, min_inside: int = ScoreWeights.quote_min_inside,
+                          min_phi: float = ScoreWeights.quote_min_phi) -> bool:
     """Whether the two sides' "inside a quotation" states go together over pairs thought aligned.
 
     The phi coefficient of the two boolean series: near 0 when one side's marks are lost or

@@ -18,6 +18,15 @@ optional "cfg" of align.aligner.AlignConfig fields) it is a sweep instead: each 
 once over the data sets, on --cache (a persistent embedding cache: warm after the first
 variant), and only accuracy is compared. Weights chosen this way are fitted to the dev
 sets: check a change on both of them, and on each half of their documents, before keeping it.
+
+With --save-beads DIR / --compare-beads DIR it is an identity check for refactors: each data
+set runs once on --cache (a persistent cache, so after the first run only alignment is timed
+apart from cache reads); --save-beads writes every document's beads to DIR/<dataset>.json,
+--compare-beads counts the beads that differ from those files (0 means bead-identical) and
+prints strict F1 and the alignment time.
+
+    python bench/align.py --cache /tmp/ta-cache --save-beads /tmp/beads-before
+    python bench/align.py --cache /tmp/ta-cache --compare-beads /tmp/beads-before
 """
 
 from __future__ import annotations
@@ -187,6 +196,38 @@ def sweep(datasets: list[Dataset], encoder, variants: list[str], cache_dir: Path
     return rows
 
 
+def differing_beads(before: list[list], after: list[list]) -> int:
+    """Beads in one run and not the other, over documents taken in order (as multisets)."""
+    from collections import Counter
+
+    n = 0
+    for b, a in zip(before, after):
+        cb, ca = Counter(map(repr, b)), Counter(map(repr, a))
+        n += sum(((cb - ca) + (ca - cb)).values())
+    n += sum(len(x) for x in before[len(after):] + after[len(before):])
+    return n
+
+
+def bead_identity(datasets: list[Dataset], encoder, cache_dir: Path, save: Path | None, compare: Path | None,
+                  progress: bool) -> list[dict]:
+    """Run each data set once on `cache_dir`; save its beads to, or compare them with, DIR/<dataset>.json."""
+    rows = []
+    for ds in datasets:
+        run, pairs, _ = run_dataset(ds, encoder, cache_dir, progress)
+        beads = [[list(map(list, k)) for k in test] for _, test in pairs]
+        row = {"dataset": ds.name, "strict_f1": round(run.scores["strict_f1"], 4), "align_s": round(run.align_s, 2),
+               "embed_s": round(run.embed_s, 2), "beads": sum(map(len, beads))}
+        if save:
+            save.mkdir(parents=True, exist_ok=True)
+            (save / f"{ds.name}.json").write_text(json.dumps(dict(zip((d.name for d in ds.docs), beads))))
+        if compare:
+            before = json.loads((compare / f"{ds.name}.json").read_text())
+            row["differing_beads"] = differing_beads([before.get(d.name, []) for d in ds.docs], beads)
+        rows.append(row)
+        print(" ".join(f"{k} {v}" for k, v in row.items()), flush=True)
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", nargs="+", default=["seed", "mac-dev", "text+berg"],
@@ -199,7 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     ap.add_argument("--variant", action="append", default=[], metavar="JSON",
                     help="sweep mode: ScoreWeights fields (and \"cfg\": AlignConfig fields) to compare; repeatable")
-    ap.add_argument("--cache", type=Path, help="sweep mode: a persistent embedding cache (default: the user cache)")
+    ap.add_argument("--cache", type=Path,
+                    help="sweep and bead modes: a persistent embedding cache (default: the user cache)")
+    ap.add_argument("--save-beads", type=Path, metavar="DIR", help="bead mode: write each data set's beads to DIR")
+    ap.add_argument("--compare-beads", type=Path, metavar="DIR",
+                    help="bead mode: count the beads that differ from those saved in DIR")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
@@ -225,6 +270,12 @@ def main(argv: list[str] | None = None) -> int:
         report = {"model": encoder.name, "unit": "line", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                   "variants": rows}
         print(f"wrote {write_json_report(report, out)}")
+        return 0
+    if args.save_beads or args.compare_beads:
+        rows = bead_identity([available[d] for d in args.datasets if d in available], encoder,
+                             args.cache or default_cache_dir(), args.save_beads, args.compare_beads, not args.quiet)
+        out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("align-beads.json")
+        print(f"wrote {write_json_report({'model': encoder.name, 'unit': 'line', 'datasets': rows}, out)}")
         return 0
     load_s = time.perf_counter() - t0
     results = [bench(available[d], encoder, not args.no_warm, not args.quiet) for d in args.datasets if d in available]

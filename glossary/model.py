@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-TYPES = ("treaty/instrument", "organ/body", "event", "concept")
-
 
 @dataclass(frozen=True)
 class Unit:

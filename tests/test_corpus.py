@@ -107,6 +107,7 @@ def local_db(corpus_dir, env, tmp_path_factory) -> Path:
     return db
 
 
+@pytest.mark.slow  # the batch embeds a Text+Berg article, MAC-Dev openings and the seed
 def test_batch_stores_every_good_pair(local_db, seed_alignment, env):
     from align.embed import make_embedder
     from align.pipeline import align_documents
@@ -132,6 +133,7 @@ def test_batch_stores_every_good_pair(local_db, seed_alignment, env):
         assert hits and all(h["document"] == "mac-dev/006" for h in hits)
 
 
+@pytest.mark.slow  # the batch embeds a Text+Berg article, MAC-Dev openings and the seed
 def test_rerun_skips_everything(corpus_dir, local_db, env):
     before = snapshot(local_db)
     rc, rep = _batch(corpus_dir, local_db, env["TERMALIGN_CACHE"])
@@ -139,6 +141,7 @@ def test_rerun_skips_everything(corpus_dir, local_db, env):
     assert snapshot(local_db) == before
 
 
+@pytest.mark.slow  # the batch embeds a Text+Berg article, MAC-Dev openings and the seed
 def test_dask_localcluster_gives_the_same_term_base(corpus_dir, local_db, env, tmp_path):
     pytest.importorskip("dask.distributed")
     db = tmp_path / "dask.sqlite3"
@@ -148,6 +151,7 @@ def test_dask_localcluster_gives_the_same_term_base(corpus_dir, local_db, env, t
     assert snapshot(db) == snapshot(local_db)
 
 
+@pytest.mark.slow  # the batch embeds a Text+Berg article, MAC-Dev openings and the seed
 def test_local_pool_of_two_gives_the_same_term_base(corpus_dir, local_db, env, tmp_path):
     db = tmp_path / "pool.sqlite3"
     rc, rep = _batch(corpus_dir, db, env["TERMALIGN_CACHE"], "--workers", "2")
@@ -156,6 +160,7 @@ def test_local_pool_of_two_gives_the_same_term_base(corpus_dir, local_db, env, t
     assert snapshot(db) == snapshot(local_db)
 
 
+@pytest.mark.slow  # the batch embeds a Text+Berg article, MAC-Dev openings and the seed
 def test_killed_batch_resumes_cleanly(corpus_dir, local_db, env, tmp_path):
     """SIGKILL within 50 ms of the first pair's commit (each further pair takes seconds: alignment and
     extraction); the file is intact, holds whole pairs only, and a re-run completes it."""
@@ -193,6 +198,7 @@ def test_killed_batch_resumes_cleanly(corpus_dir, local_db, env, tmp_path):
     assert snapshot(db) == snapshot(local_db)
 
 
+@pytest.mark.slow  # the batch embeds a Text+Berg article, MAC-Dev openings and the seed
 def test_export_tmx_and_language_pairs(local_db, tmp_path, capsys):
     from translate.storage import tmx
 
@@ -207,6 +213,7 @@ def test_export_tmx_and_language_pairs(local_db, tmp_path, capsys):
     assert any("汪淼" in u.source for u in units) and not any("**" in u.source for u in units)
 
 
+@pytest.mark.slow  # the batch embeds a Text+Berg article, MAC-Dev openings and the seed
 def test_glossary_export_csv_and_tbx(local_db, tmp_path):
     import pandas as pd
     from lxml import etree

