@@ -14,30 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from align.evaluate import read_beads
-from align.model import Alignment, Bead
-from align.segment import split_lines
 from termalign import dbguard
 from termalign.cli import main
-from termalign.termbase import GlossaryTerm, open_termbase
 
-from conftest import SEED_EN, SEED_GOLD, SEED_ZH
+from conftest import SEED_EN, SEED_GOLD, SEED_ZH, seed_termbase
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def good_db(tmp_path_factory) -> Path:
-    p = tmp_path_factory.mktemp("dmg") / "good.sqlite3"
-    zh, en = SEED_ZH.read_text(encoding="utf-8"), SEED_EN.read_text(encoding="utf-8")
-    al = Alignment(split_lines(zh), split_lines(en), [Bead(s, t, 1.0) for s, t in read_beads(SEED_GOLD)],
-                   "zh", "en", model="gold", meta={"unit": "line"})
-    with open_termbase(p) as tb:
-        doc = tb.add_document_pair("A/RES/75/45", zh, en, unit="line", model="gold")
-        tb.add_alignment(doc, al)
-        tb.add_glossary(doc, [GlossaryTerm("核裁军", (("nuclear disarmament", 0.9),), "concept")])
-        tb.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file
-    return p
+def good_db(tmp_path_factory, seed_alignment) -> Path:
+    return seed_termbase(tmp_path_factory.mktemp("dmg") / "good.sqlite3", seed_alignment)
 
 
 def root_page(db: Path, table: str) -> int:

@@ -13,12 +13,7 @@ import time
 
 import pytest
 
-from align.evaluate import read_beads
-from align.model import Alignment, Bead
-from align.segment import split_lines
-from termalign.termbase import GlossaryTerm, open_termbase
-
-from conftest import SEED_EN, SEED_GOLD, SEED_ZH
+from conftest import seed_termbase
 
 pytest.importorskip("flask")
 
@@ -29,15 +24,8 @@ H = {"X-Termalign": "1"}
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    db = tmp_path_factory.mktemp("webval") / "tb.sqlite3"
-    zh, en = SEED_ZH.read_text(encoding="utf-8"), SEED_EN.read_text(encoding="utf-8")
-    al = Alignment(split_lines(zh), split_lines(en), [Bead(s, t, 1.0) for s, t in read_beads(SEED_GOLD)],
-                   "zh", "en", model="gold", meta={"unit": "line"})
-    with open_termbase(db) as tb:
-        doc = tb.add_document_pair("A/RES/75/45", zh, en, unit="line", model="gold")
-        tb.add_alignment(doc, al)
-        tb.add_glossary(doc, [GlossaryTerm("核裁军", (("nuclear disarmament", 0.9),), "concept")])
+def app(tmp_path_factory, seed_alignment):
+    db = seed_termbase(tmp_path_factory.mktemp("webval") / "tb.sqlite3", seed_alignment)
     a = create_app(Settings(db=db), seed=False)
     yield a
     a.extensions["workbench"].close()
@@ -112,9 +100,9 @@ def test_glossary_bodies(client, method, body, word):
     assert word in one_line_400(raw_json(client, method, "/api/glossary", body))
 
 
-@pytest.mark.parametrize("body,word", [('{"op": "merge", "index": "3"}', "whole number"),
-                                       ('{"op": "merge", "index": true}', "whole number"),
-                                       ('{"op": "merge", "index": 1.5}', "whole number"),
+@pytest.mark.parametrize("body,word", [('{"op": "merge", "index": "3"}', "must be an integer"),
+                                       ('{"op": "merge", "index": true}', "must be an integer"),
+                                       ('{"op": "merge", "index": 1.5}', "must be an integer"),
                                        ('{"op": ["merge"], "index": 1}', "must be text"),
                                        ('{"op": "split", "index": 1, "src_at": NaN}', "NaN"),
                                        ('{"op": "merge", "index": 0, "x": 1}', "unknown field"),
