@@ -37,15 +37,16 @@ def test_overlong_text_is_cut_into_bounded_pieces_that_keep_every_character(path
 
 
 def test_no_sentence_ends_no_commas_still_bounded():
-    words = " ".join(f"w{k}" for k in range(5000))  # no punctuation at all: the hard cut
+    words = " ".join(f"w{k}" for k in range(5500))  # no punctuation at all: the hard cut
     pieces = split_overlong(words, "en")
-    assert [rough_tokens(p) for p in pieces] == [MAX_SEGMENT_TOKENS] * 12 + [5000 - 12 * MAX_SEGMENT_TOKENS]
-    han = "核" * 1000
-    assert [len(p) for p in split_overlong(han, "zh")] == [400, 400, 200]
+    assert [rough_tokens(p) for p in pieces] == [MAX_SEGMENT_TOKENS] * 5 + [500]
+    assert squeeze("".join(pieces)) == squeeze(words)
+    han = "核" * 3300  # a Han character weighs 2/3 of a word: 1,500 to a piece
+    assert [len(p) for p in split_overlong(han, "zh")] == [1500, 1500, 300]
     assert hard_cut("a b c d e f g", 3) == ["a b c", "d e f", "g"]
-    commas = ", ".join(["one two three"] * 400)  # one sentence of 1200 words: clauses packed up to the cap
+    commas = ", ".join(["one two three"] * 500)  # one sentence of 1,500 words: clauses packed up to the cap
     pieces = split_overlong(commas, "en")
-    assert len(pieces) == 4 and max(rough_tokens(p) for p in pieces) <= MAX_SEGMENT_TOKENS
+    assert len(pieces) == 2 and max(rough_tokens(p) for p in pieces) <= MAX_SEGMENT_TOKENS
 
 
 def test_paragraph_unit_cuts_a_one_line_file_line_unit_keeps_it():
