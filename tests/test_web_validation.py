@@ -111,6 +111,13 @@ def test_bead_edit_bodies(client, body, word):
     assert word in one_line_400(raw_json(client, "POST", "/api/documents/1/beads", body))
 
 
+def test_form_fields_are_checked_too(client):
+    r = client.post("/api/documents", data={"src_file": "a\x00b", "tgt_file": "x", "name": "n"}, headers=H)
+    assert "control character" in one_line_400(r)
+    r = client.post("/api/documents", data={"src_file": "nope", "tgt_file": "x", "name": "n\x00"}, headers=H)
+    assert "control character" in one_line_400(r)
+
+
 def test_a_lone_surrogate_stores_nothing(client, app):
     raw_json(client, "POST", "/api/glossary", '{"source_term": "\\udfff核", "target_term": "x"}')
     rows = app.extensions["workbench"].store.tb.glossary_rows(min_df=0, include_rejected=True)

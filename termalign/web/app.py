@@ -40,8 +40,9 @@ CHANGE_HEADER = "X-Termalign"
 QUERY_MAX = 10_000  # longer queries are refused; up to this, lookups use the first 200 characters
 # the JSON bodies the API takes (termalign/web/validate.py checks them)
 TERM_EXAMPLE = '{"source_term": "...", "target_term": "..."}'
-NEW_TERM = {"source_term": Field(str, required=True, max_len=200), "target_term": Field(str, required=True, max_len=500)}
-TERM_CHANGE = {"source_term": Field(str, required=True, max_len=200), "target_term": Field(str, required=True, max_len=500),
+# (a missing term is the endpoints' own message: "say which entry")
+NEW_TERM = {"source_term": Field(str, max_len=200), "target_term": Field(str, max_len=500)}
+TERM_CHANGE = {"source_term": Field(str, max_len=200), "target_term": Field(str, max_len=500),
                "status": Field(str, nullable=True, max_len=20), "new_target": Field(str, nullable=True, max_len=500)}
 BEAD_EDIT = {"op": Field(str, required=True, max_len=20), "index": Field(int, required=True),
              **{k: Field(int, nullable=True) for k in ("src_at", "tgt_at", "other")}}
@@ -109,8 +110,8 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
 
     @app.post("/api/documents")
     def add_document():
-        unit = request.form.get("unit", "paragraph")
-        name = request.form.get("name", "")
+        unit = text_arg("unit", "paragraph", form=True)
+        name = text_arg("name", "", max_len=300, form=True)
         if request.files:
             ups = [request.files.get(k) for k in ("src", "tgt")]
             if not all(u and u.filename for u in ups):
@@ -118,7 +119,7 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
             job = wb.submit_uploads(name, [(u.filename, u.read()) for u in ups], unit)
         else:
             listing = wb.pickable()
-            picked = [request.form.get(k, "") for k in ("src_file", "tgt_file")]
+            picked = [text_arg(k, "", max_len=1000, form=True) for k in ("src_file", "tgt_file")]
             missing = [p for p in picked if p not in listing]
             if missing:
                 raise UserError(f"no such file to pick: {missing[0]!r} (see /api/files)")
@@ -181,7 +182,6 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
 
     @app.get("/api/glossary")
     def glossary():
-        a = request.args
         return jsonify(wb.store.terms(status=text_arg("status") or None, q=text_arg("q") or None,
                                       sort=text_arg("sort", "score"), doc_id=int_arg("doc", None, 0, 2**62),
                                       limit=int_arg("limit", 2000, 1, 10000)))

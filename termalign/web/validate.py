@@ -43,9 +43,9 @@ def check_text(value: str, name: str, max_len: int = 1000) -> str:
     return value
 
 
-def text_arg(name: str, default: str = "", max_len: int = 200) -> str:
-    """A query parameter as clean text (stripped)."""
-    return check_text(request.args.get(name, default), name, max_len).strip()
+def text_arg(name: str, default: str = "", max_len: int = 200, form: bool = False) -> str:
+    """A query parameter (a form field with `form`) as clean text, stripped."""
+    return check_text((request.form if form else request.args).get(name, default), name, max_len).strip()
 
 
 def int_arg(name: str, default: int | None, lo: int, hi: int) -> int | None:
@@ -109,7 +109,7 @@ def json_object(fields: Mapping[str, Field], example: str) -> dict:
     return check_fields(parse_json(request.get_data(cache=True)), fields, example)
 
 
-_KIND_NAMES = {str: "text", int: "a whole number"}
+_KIND_NAMES = {str: "text", int: "an integer"}
 
 
 def _json_type(v: Any) -> str:
