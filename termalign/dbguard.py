@@ -33,6 +33,8 @@ def is_damage(e: sqlite3.Error) -> bool:
 
 def damaged(path: Any, detail: object) -> UserError:
     detail = " ".join(str(detail).replace("*** in database main ***", "").split())  # quick_check's are multi-line
+    if "not a database" in detail:  # no SQLite header: a damaged start, or some other file
+        return UserError(f"{path}: not a usable term base ({detail}): damaged, or not a term base at all")
     return UserError(f"{path}: the term base is damaged ({detail}); restore it from a backup")
 
 
