@@ -18,6 +18,7 @@ import numpy as np
 
 from align.errors import UserError
 from align.fileio import default_cache_dir
+from align.segment import rough_tokens, split_overlong
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +126,28 @@ class Embedder:
         return self.encoder.name
 
     def embed(self, texts: Sequence[str], desc: str = "embedding") -> np.ndarray:
-        """Vectors for `texts` (rows in order); only texts missing from the cache reach the encoder."""
+        """Vectors for `texts` (rows in order); only texts missing from the cache reach the encoder.
+
+        A text longer than about one encoder window (`segment.split_overlong`: a line of a
+        PDF's whole text) is embedded as the length-weighted mean of its pieces' vectors: each
+        piece is a passage the model can read, the progress bar moves through the text, and
+        the text keeps its one row (with --unit line, ids still match the file's lines).
+        """
         texts = list(texts)
+        parts = [split_overlong(t) for t in texts]
+        if all(len(p) == 1 for p in parts):
+            return self._embed_texts(texts, desc)
+        vecs = self._embed_texts([q for p in parts for q in p], desc)
+        rows, k = [], 0
+        for p in parts:
+            v, k = vecs[k:k + len(p)], k + len(p)
+            if len(p) > 1:
+                mean = np.array([rough_tokens(q) + 1 for q in p], dtype=np.float32) @ v
+                v = mean[None, :] / max(float(np.linalg.norm(mean)), 1e-12)
+            rows.append(v[0])
+        return np.stack(rows).astype(np.float32, copy=False)
+
+    def _embed_texts(self, texts: list[str], desc: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         keys = [EmbeddingCache.key(self.encoder.name, t) for t in texts]

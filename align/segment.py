@@ -298,12 +298,94 @@ def split_sentences(text: str, lang: str) -> list[str]:
 
 
 def segment(text: str, unit: str, lang: str) -> list[Segment]:
-    """Segments of `text` for `unit` in ("line", "paragraph"); sentences are cut after paragraph alignment."""
+    """Segments of `text` for `unit` in ("line", "paragraph"); sentences are cut after paragraph alignment.
+
+    A paragraph longer than MAX_SEGMENT_TOKENS (PDF text with no line breaks, a file of one
+    line) is cut by `split_overlong`; lines are kept as they are (their ids must match the file).
+    """
     if unit == "line":
         return split_lines(text)
     if unit in ("paragraph", "sentence"):
-        return split_paragraphs(text, lang)
+        return [piece for seg in split_paragraphs(text, lang) for piece in split_segment(seg, lang)]
     raise ValueError(f"unknown unit {unit!r}")
+
+
+# --- overlong text -----------------------------------------------------------------------
+
+# About two encoder windows (512 tokens each) of words; a Han character weighs two thirds of a
+# word (the seed pair: 2,000 characters for 1,400 words), so a paragraph and its translation
+# reach the limit together. No line of the seed pair, MAC-Dev, Text+Berg or the UDHR set comes
+# near it (the longest has 130 words), nor does an ordinary paragraph of a UN document.
+MAX_SEGMENT_TOKENS = 1000
+HAN_WEIGHT = 2 / 3
+_ROUGH_TOKEN = re.compile(r"[\u3400-\u9fff]|[^\s\u3400-\u9fff]+")
+
+
+def rough_tokens(text: str) -> float:
+    """Words plus two thirds of the Han characters: a tokenizer-free measure of a text's length."""
+    cjk = cjk_count(text)
+    if not cjk:
+        return float(len(text.split()))
+    return len(_ROUGH_TOKEN.findall(text)) - cjk * (1 - HAN_WEIGHT)
+
+
+def hard_cut(text: str, max_tokens: float = MAX_SEGMENT_TOKENS) -> list[str]:
+    """`text` in consecutive pieces of at most `max_tokens` rough tokens, cut between tokens."""
+    out: list[str] = []
+    start, size = 0, 0.0
+    for m in _ROUGH_TOKEN.finditer(text):
+        w = HAN_WEIGHT if "\u3400" <= m.group()[0] <= "\u9fff" else 1.0
+        if size + w > max_tokens + 1e-9:
+            out.append(text[start:m.start()])
+            start, size = m.start(), 0.0
+        size += w
+    out.append(text[start:])
+    return [p.strip() for p in out if p.strip()]
+
+
+def _packed_clauses(text: str, max_tokens: float) -> list[str]:
+    """`text` cut after commas, semicolons and colons, consecutive clauses packed up to
+    `max_tokens`; a clause longer than that is hard-cut. Linear in the text's length."""
+    out: list[str] = []
+    buf, size = "", 0.0
+    cuts = [m.end() for m in _CLAUSE_CUT.finditer(text)]
+    for piece in (text[a:b] for a, b in zip([0] + cuts, cuts + [len(text)])):
+        n = rough_tokens(piece)
+        if buf and size + n > max_tokens:
+            out.append(buf)
+            buf, size = "", 0.0
+        if n > max_tokens:
+            out += hard_cut(piece, max_tokens)
+        else:
+            buf, size = buf + piece, size + n
+    if buf.strip():
+        out.append(buf)
+    return [p.strip() for p in out if p.strip()]
+
+
+def split_overlong(text: str, lang: str | None = None, max_tokens: float = MAX_SEGMENT_TOKENS) -> list[str]:
+    """`[text]`, or when it is longer than `max_tokens`, its sentences, an overlong sentence cut
+    into packed clauses and an overlong clause cut hard: pieces of at most `max_tokens`.
+
+    A line is not a segment: text copied out of a PDF can be megabytes without a line break.
+    An encoder sees at most 512 tokens at once, and an aligner needs units a translator would
+    pair; pieces of bounded size give both, at a cost linear in the text's length. `lang`
+    picks the sentence rules (None: Chinese rules when a third of the text is Han characters).
+    """
+    if rough_tokens(text) <= max_tokens:
+        return [text]
+    if lang is None:
+        lang = "zh" if cjk_count(text) > len(text) / 3 else "en"
+    out: list[str] = []
+    for sent in split_sentences(text, lang):
+        out += [sent] if rough_tokens(sent) <= max_tokens else _packed_clauses(sent, max_tokens)
+    return out
+
+
+def split_segment(seg: Segment, lang: str, max_tokens: float = MAX_SEGMENT_TOKENS) -> list[Segment]:
+    """`[seg]`, or an overlong segment's pieces (a footnote's marker stays on its first piece)."""
+    pieces = split_overlong(seg.text, lang, max_tokens)
+    return [seg] if len(pieces) == 1 else [make_segment(p, seg.para) for p in pieces]
 
 
 def sentences_of(seg: Segment, lang: str, para: int) -> list[Segment]:

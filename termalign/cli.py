@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
+import signal
 import sys
 
 from . import __version__, commands
@@ -40,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()  # a full disk under `> FILE` shows here, not at interpreter exit
+        return status
     except UserError as e:
         print(f"termalign: error: {e}", file=sys.stderr)
         return 2
@@ -48,7 +52,25 @@ def main(argv: list[str] | None = None) -> int:
         print("termalign: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 0
+        # the reader went away (`| head`): quiet, with the status of a process killed by SIGPIPE
+        _detach_stdout()
+        return 128 + signal.SIGPIPE
+    except OSError as e:
+        if e.filename is None:  # stdout (or another unnamed stream) could not be written
+            _detach_stdout()
+        where = f"{e.filename}: " if e.filename is not None else "writing output: "
+        print(f"termalign: error: {where}{e.strerror or e}", file=sys.stderr)
+        return 1
+
+
+def _detach_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout already closed or not a file
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,7 +17,10 @@ import logging
 import os
 import re
 import resource
+import signal
 import socket
+import sys
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -383,6 +386,33 @@ def _lost(job: PairJob, e: BaseException) -> PairResult:
                       error=f"worker lost ({type(e).__name__}: {e})")
 
 
+def die_with_parent(parent: int, interval: float = 1.0) -> None:
+    """A worker's initializer: end this process when `parent` (the batch) dies.
+
+    A worker holds a model (~500 MB) and nothing worth saving (the parent stores every result),
+    so when the batch is killed (`kill -9`, OOM killer) its workers must not run on. On Linux
+    the kernel sends SIGKILL when the parent goes (PR_SET_PDEATHSIG); elsewhere, and in case
+    prctl is unavailable, a daemon thread polls os.getppid(), which changes when the parent dies.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            pr_set_pdeathsig = 1
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        except (OSError, AttributeError):  # no libc prctl: the watchdog below still works
+            pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent, interval), name="parent-watchdog", daemon=True).start()
+
+
+def _watch_parent(parent: int, interval: float) -> None:
+    while os.getppid() == parent:
+        time.sleep(interval)
+    os._exit(1)
+
+
 class _Pool:
     """A spawned process pool that replaces itself when a worker dies (a broken pool refuses all work)."""
 
@@ -394,7 +424,8 @@ class _Pool:
         import concurrent.futures as cf
         import multiprocessing as mp
 
-        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"))
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
+                                      initializer=die_with_parent, initargs=(os.getpid(),))
 
     def submit(self, job: PairJob):
         from concurrent.futures.process import BrokenProcessPool

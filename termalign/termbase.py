@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from align.model import Alignment, Bead, Segment
+from termalign.dbguard import GuardedConnection, check_intact, damaged, is_damage
 from termalign.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -945,12 +946,16 @@ def open_termbase(path: str | os.PathLike | None = None, *, create: bool = True)
         except OSError as e:
             raise UserError(f"{p}: cannot create its directory ({e.strerror})") from e
     try:
-        conn = sqlite3.connect(p, timeout=60, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(p, timeout=60, isolation_level=None, check_same_thread=False,
+                               factory=GuardedConnection)
+        conn.path = p
+        if not create:  # a read: say "damaged" up front rather than answer from part of the file
+            check_intact(conn, p)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
     except sqlite3.DatabaseError as e:
-        raise UserError(f"{p}: not a usable term base ({e})") from e
+        raise (damaged(p, e) if is_damage(e) else UserError(f"{p}: not a usable term base ({e})")) from e
     return TermBase(conn, p)
 

@@ -84,3 +84,16 @@ def seed_termbase(seed_alignment, seed_glossary, tmp_path) -> Path:
         tb.add_alignment(doc, seed_alignment)
         tb.add_glossary(doc, seed_glossary.entries)
     return db
+
+
+def make_seed_termbase(path: Path, alignment: Alignment) -> Path:
+    """A term base at `path` holding the seed pair by its gold beads and one glossary entry (no encoder)."""
+    from termalign.termbase import GlossaryTerm, open_termbase
+
+    with open_termbase(path) as tb:
+        doc = tb.add_document_pair("A/RES/75/45", SEED_ZH.read_text(encoding="utf-8"),
+                                   SEED_EN.read_text(encoding="utf-8"), unit="line", model="gold")
+        tb.add_alignment(doc, alignment)
+        tb.add_glossary(doc, [GlossaryTerm("核裁军", (("nuclear disarmament", 0.9),), "concept")])
+        tb.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # everything in the main file
+    return path

@@ -138,7 +138,7 @@ def test_edits_merge_split_swap_unlink_persist_and_export(client, seed_id):
 
 @pytest.mark.parametrize("body,msg", [
     ({"op": "merge", "index": 10_000}, "out of range"),
-    ({"op": "merge", "index": "3"}, "out of range"),
+    ({"op": "merge", "index": "3"}, "index must be an integer"),
     ({"op": "explode", "index": 1}, "unknown edit"),
     ({"op": "split", "index": 2, "src_at": "x"}, "src_at must be an integer"),
     ({"op": "split", "index": 2, "src_at": 5, "tgt_at": 0}, "split point"),

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if not local:
         log.warning("listening on %s: anyone who can reach this address can read and change the term base", args.host)
     app = create_app(settings, seed=not args.no_seed, local_only=local)
-    from waitress import create_server
+    from termalign.web.server import create_server  # waitress, taking raw UTF-8 URLs too
 
     try:
         server = create_server(app, host=args.host, port=args.port, threads=args.threads)

@@ -24,6 +24,7 @@ from termalign.termbase import STATUSES
 
 from . import edit
 from .service import Settings, Workbench
+from .validate import Field, int_arg, json_object, text_arg
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,16 @@ GLOSSARY_FORMATS = {"csv": "text/csv; charset=utf-8", "tmx": "application/x-tmx+
 EXTENSIONS = {"omegat": "txt"}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 CHANGE_HEADER = "X-Termalign"
+
+QUERY_MAX = 10_000  # longer queries are refused; up to this, lookups use the first 200 characters
+# the JSON bodies the API takes (termalign/web/validate.py checks them)
+TERM_EXAMPLE = '{"source_term": "...", "target_term": "..."}'
+# (a missing term is the endpoints' own message: "say which entry")
+NEW_TERM = {"source_term": Field(str, max_len=200), "target_term": Field(str, max_len=500)}
+TERM_CHANGE = {"source_term": Field(str, max_len=200), "target_term": Field(str, max_len=500),
+               "status": Field(str, nullable=True, max_len=20), "new_target": Field(str, nullable=True, max_len=500)}
+BEAD_EDIT = {"op": Field(str, required=True, max_len=20), "index": Field(int, required=True),
+             **{k: Field(int, nullable=True) for k in ("src_at", "tgt_at", "other")}}
 
 
 def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -> Flask:
@@ -99,8 +110,8 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
 
     @app.post("/api/documents")
     def add_document():
-        unit = request.form.get("unit", "paragraph")
-        name = request.form.get("name", "")
+        unit = text_arg("unit", "paragraph", form=True)
+        name = text_arg("name", "", max_len=300, form=True)
         if request.files:
             ups = [request.files.get(k) for k in ("src", "tgt")]
             if not all(u and u.filename for u in ups):
@@ -108,7 +119,7 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
             job = wb.submit_uploads(name, [(u.filename, u.read()) for u in ups], unit)
         else:
             listing = wb.pickable()
-            picked = [request.form.get(k, "") for k in ("src_file", "tgt_file")]
+            picked = [text_arg(k, "", max_len=1000, form=True) for k in ("src_file", "tgt_file")]
             missing = [p for p in picked if p not in listing]
             if missing:
                 raise UserError(f"no such file to pick: {missing[0]!r} (see /api/files)")
@@ -147,9 +158,9 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
     @app.post("/api/documents/<int:doc_id>/beads")
     def edit_beads(doc_id: int):
         _doc(doc_id)
-        body = _json_object('{"op": "merge", "index": 3}')
+        body = json_object(BEAD_EDIT, '{"op": "merge", "index": 3}')
         al = wb.store.alignment(doc_id)
-        wb.store.save_beads(doc_id, edit.apply(al.beads, str(body.get("op")), body))
+        wb.store.save_beads(doc_id, edit.apply(al.beads, body["op"], body))
         return jsonify(wb.store.bitext(doc_id))
 
     @app.get("/api/documents/<int:doc_id>/heatmap")
@@ -171,15 +182,14 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
 
     @app.get("/api/glossary")
     def glossary():
-        a = request.args
-        return jsonify(wb.store.terms(status=a.get("status") or None, q=a.get("q") or None,
-                                      sort=a.get("sort", "score"), doc_id=a.get("doc", type=int),
-                                      limit=max(1, min(a.get("limit", 2000, type=int), 10000))))
+        return jsonify(wb.store.terms(status=text_arg("status") or None, q=text_arg("q") or None,
+                                      sort=text_arg("sort", "score"), doc_id=int_arg("doc", None, 0, 2**62),
+                                      limit=int_arg("limit", 2000, 1, 10000)))
 
     @app.post("/api/glossary")
     def add_term():
-        body = _json_object()
-        src, tgt = str(body.get("source_term", "")).strip(), str(body.get("target_term", "")).strip()
+        body = json_object(NEW_TERM, TERM_EXAMPLE)
+        src, tgt = body.get("source_term", "").strip(), body.get("target_term", "").strip()
         if not src or not tgt:
             raise UserError("a term needs both source_term and target_term")
         return jsonify(wb.store.add_term(src, tgt)), 201
@@ -187,16 +197,16 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
     @app.patch("/api/glossary")
     def change_term():
         """Approve/reject/reset one (term, equivalent) and/or edit the equivalent's text."""
-        body = _json_object()
-        src, tgt = str(body.get("source_term", "")), str(body.get("target_term", ""))
+        body = json_object(TERM_CHANGE, TERM_EXAMPLE)
+        src, tgt = body.get("source_term", ""), body.get("target_term", "")
         status, new_target = body.get("status"), body.get("new_target")
         if not src or not tgt:
             raise UserError("say which entry: source_term and target_term")
         if status is not None and status not in STATUSES:
             raise UserError(f"unknown status {status!r}: expected one of {', '.join(STATUSES)}")
-        if new_target is not None and not str(new_target).strip():
+        if new_target is not None and not new_target.strip():
             raise UserError("the equivalent cannot be empty")
-        return jsonify(wb.store.update_term(src, tgt, status, None if new_target is None else str(new_target).strip()))
+        return jsonify(wb.store.update_term(src, tgt, status, None if new_target is None else new_target.strip()))
 
     @app.get("/api/glossary/export")
     def export_glossary():
@@ -213,31 +223,25 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
 
     @app.get("/api/lookup")
     def lookup():
-        q = request.args.get("q", "").strip()
+        q = text_arg("q", max_len=QUERY_MAX)[:200]  # a plug-in may send a whole selection: look its start up
         if not q:
             raise UserError("give a term: /api/lookup?q=TERM")
-        return jsonify(wb.store.lookup(q[:200], contexts=min(request.args.get("contexts", 5, type=int), 100)))
+        return jsonify(wb.store.lookup(q, contexts=int_arg("contexts", 5, 0, 100)))
 
     @app.get("/api/search")
     def search():
-        q = request.args.get("q", "").strip()
+        q = text_arg("q", max_len=QUERY_MAX)[:200]
         if not q:
             raise UserError("give a term: /api/search?q=TERM")
+        limit = int_arg("limit", 200, 1, 1000)
         t0 = time.perf_counter()
-        out = {"query": q, "equivalents": wb.store.lookup(q[:200], contexts=0),
-               "contexts": wb.store.concordance(q[:200], limit=min(request.args.get("limit", 200, type=int), 1000))}
-        out["truncated"] = len(out["contexts"]) >= min(request.args.get("limit", 200, type=int), 1000)
+        out = {"query": q, "equivalents": wb.store.lookup(q, contexts=0),
+               "contexts": wb.store.concordance(q, limit=limit)}
+        out["truncated"] = len(out["contexts"]) >= limit
         out["ms"] = round((time.perf_counter() - t0) * 1000, 1)
         return jsonify(out)
 
     return app
-
-
-def _json_object(example: str = '{"source_term": "...", "target_term": "..."}') -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise UserError(f"expected a JSON object such as {example}")
-    return body
 
 
 def _hostname(host: str) -> str:
