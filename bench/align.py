@@ -71,6 +71,7 @@ class Run:
     """One pass over a data set with one cache state."""
 
     wall_s: float = 0.0
+    cpu_s: float = 0.0  # this process's CPU time (all threads): steadier than wall time on a shared machine
     embed_s: float = 0.0
     align_s: float = 0.0
     texts_embedded: int = 0
@@ -108,6 +109,7 @@ def run_dataset(ds: Dataset, encoder, cache_dir: Path | None, progress: bool,
     pairs = []
     input_tokens = 0
     counting = 0.0
+    c0 = cpu_seconds()
     t0 = time.perf_counter()
     for doc in tqdm(ds.docs, desc=ds.name, unit="doc", disable=not progress or len(ds.docs) < 2, leave=False):
         al = align_documents(doc.src.read_text(encoding="utf-8"), doc.tgt.read_text(encoding="utf-8"), embedder,
@@ -119,6 +121,7 @@ def run_dataset(ds: Dataset, encoder, cache_dir: Path | None, progress: bool,
         input_tokens += sum(encoder.token_count(s.text) for s in al.src + al.tgt)
         counting += time.perf_counter() - tc
     run.wall_s = time.perf_counter() - t0 - counting  # counting input tokens is the bench's cost, not the aligner's
+    run.cpu_s = cpu_seconds() - c0
     run.texts_embedded = embedder.texts_embedded
     run.tokens_embedded = embedder.tokens_embedded
     run.tokens_by_encoder = dict(embedder.tokens_by_encoder)
@@ -126,6 +129,11 @@ def run_dataset(ds: Dataset, encoder, cache_dir: Path | None, progress: bool,
     if embedder.cache:
         embedder.cache.close()
     return run, pairs, input_tokens
+
+
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def _rounded(d: dict) -> dict:
