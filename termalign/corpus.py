@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from align.aligner import AlignConfig
 from align.embed import DEFAULT_MODEL
-from align.model import Alignment, is_cjk_lang
+from align.model import Alignment
 from align.scoring import ScoreWeights
 from termalign.errors import UserError
 from termalign.termbase import GlossaryTerm, TermBase, as_glossary_terms, content_hash
