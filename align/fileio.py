@@ -83,9 +83,12 @@ def check_output_path(path: str | os.PathLike, inputs: Iterable[str | os.PathLik
 
 
 def _keep_mode(tmp: str, old: os.stat_result | None) -> None:
-    """The new file gets the old one's permission bits and owner (a new file: rw-r--r--)."""
+    """The new file gets the old one's permission bits and owner (a new file: rw-rw-rw- less the
+    umask, as a shell redirection creates it; mkstemp's own 0600 would hide it from the group)."""
     if old is None:
-        os.chmod(tmp, 0o644)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         return
     os.chmod(tmp, stat.S_IMODE(old.st_mode))
     if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):

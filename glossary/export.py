@@ -19,6 +19,7 @@ import json
 import os
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable, Sequence
 
 from align.version import __version__
 from align.errors import UserError
@@ -64,16 +65,24 @@ def _csv(g: Glossary) -> bytes:
 
 
 def _xlsx(g: Glossary) -> bytes:
+    return xlsx_bytes(COLUMNS, rows(g), "glossary", (24, 40, 8, 10, 60, 60))
+
+
+def xlsx_bytes(columns: Sequence[str], records: Iterable[dict], sheet_name: str,
+               widths: Sequence[int] = ()) -> bytes:
+    """A one-sheet workbook, header row first: every text cell a text cell (never a formula),
+    without characters XML cannot hold. Every spreadsheet termalign writes goes through here."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "glossary"
-    for i, record in enumerate([dict(zip(COLUMNS, COLUMNS)), *rows(g)], 1):
-        for j, col in enumerate(COLUMNS, 1):
-            _xlsx_cell(sheet.cell(i, j), record[col])
-    for col, width in zip("ABCDEF", (24, 40, 8, 10, 60, 60)):
-        sheet.column_dimensions[col].width = width
+    sheet.title = sheet_name
+    for i, record in enumerate([dict(zip(columns, columns)), *records], 1):
+        for j, col in enumerate(columns, 1):
+            _xlsx_cell(sheet.cell(i, j), record.get(col, ""))
+    for j, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(j)].width = width
     sheet.freeze_panes = "A2"
     buf = io.BytesIO()
     book.save(buf)

@@ -30,6 +30,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from align.export import escape_cell
+
 from .model import Unit
 from .recognise import TermEntry, build_index, find_all, find_terms, has_han, key_of
 
@@ -439,7 +441,8 @@ def report_csv(findings: Sequence[Finding]) -> bytes:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(REPORT_COLUMNS)
     for f in findings:
-        w.writerow([_ids(f.source_ids), _ids(f.target_ids), f.kind, f.source, f.target, f.detail])
+        w.writerow([escape_cell(v) for v in (_ids(f.source_ids), _ids(f.target_ids), f.kind, f.source, f.target,
+                                             f.detail)])  # no cell starts a spreadsheet formula
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -99,5 +99,7 @@ def check_intact(conn: sqlite3.Connection, path: str | os.PathLike) -> None:
         rows = conn.execute("PRAGMA quick_check(1)").fetchall()
     except sqlite3.DatabaseError as e:  # a plain connection; a GuardedConnection raises damaged() itself
         raise damaged(path, e) from e
+    except UnicodeDecodeError as e:  # the report quotes damaged bytes that are not UTF-8: damage all the same
+        raise damaged(path, "quick_check found damaged pages") from e
     if rows != [("ok",)]:
         raise damaged(path, rows[0][0] if rows else "quick_check failed")

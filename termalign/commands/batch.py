@@ -35,9 +35,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.scheduler and args.executor != "dask":
         raise UserError("--scheduler needs --executor dask")
-    if args.report:
-        check_output_path(args.report, inputs=(args.manifest, db_path(args)))
     lines, bad = read_manifest(args.manifest)
+    if args.report:  # never over the manifest, the term base or a document the manifest names
+        documents = [path for ml in lines for path in (ml.src, ml.tgt)]
+        check_output_path(args.report, inputs=(args.manifest, db_path(args), *documents))
     workers = args.workers
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if args.executor == "dask" else 1

@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         kind = REPORTS.get(Path(args.output).suffix.lower())
         if kind is None:
             raise UserError(f"{args.output}: the report is .csv or .html")
-        check_output_path(args.output, inputs=(args.src, args.tgt, *term_list_files(args)))
+        check_output_path(args.output, inputs=(args.src, args.tgt, *term_list_files(args),
+                                               *((args.alignment,) if args.alignment else ())))
     src_lang, tgt_lang = (lang.split("-")[0].lower() for lang in (args.src_lang, args.tgt_lang))
     if {src_lang, tgt_lang} != {"zh", "en"}:
         raise UserError(f"check compares Chinese and English, not {args.src_lang} -> {args.tgt_lang}")

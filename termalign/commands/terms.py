@@ -114,22 +114,20 @@ def render(hits, fmt: str, lang: str) -> bytes:
     import csv
     import io
 
+    from align.export import escape_row
     from glossary.export import render as render_glossary
+    from glossary.export import xlsx_bytes
     from glossary.recognise import TERM_COLUMNS, term_rows
 
     if fmt == "tbx":
         return render_glossary(as_glossary(hits, lang), "tbx")
     rows = term_rows(hits)
     if fmt == "xlsx":
-        import pandas as pd
-
-        buf = io.BytesIO()
-        pd.DataFrame(rows, columns=TERM_COLUMNS).to_excel(buf, sheet_name="terms", index=False)
-        return buf.getvalue()
+        return xlsx_bytes(TERM_COLUMNS, rows, "terms")
     out = io.StringIO(newline="")
     w = csv.DictWriter(out, TERM_COLUMNS, lineterminator="\r\n")
     w.writeheader()
-    w.writerows(rows)
+    w.writerows(escape_row(r) for r in rows)  # no cell starts a spreadsheet formula
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

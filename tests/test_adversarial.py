@@ -1,0 +1,107 @@
+"""What an adversarial pass found after issues 15 and 16 landed: outputs over inputs that only
+one command knew of, spreadsheet exports of `terms` and `check`, damaged pages whose report is
+not UTF-8, and the umask of new files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import zipfile
+
+import pytest
+
+from termalign.cli import main
+
+from conftest import SEED_EN, SEED_GOLD, SEED_ZH
+
+FORMULA = ("=", "+", "-", "@")
+
+
+@pytest.fixture()
+def formula_glossary(tmp_path):
+    g = tmp_path / "fg.csv"
+    g.write_text("source_term,target_term\n核裁军,=cmd|calc\n核武器,@SUM(1)\n", encoding="utf-8")
+    return g
+
+
+def test_check_refuses_to_write_its_report_over_the_alignment_it_read(tmp_path, formula_glossary):
+    al = tmp_path / "al.tsv"
+    shutil.copy(SEED_GOLD, tmp_path / "gold")
+    assert main(["glossary", str(SEED_ZH), str(SEED_EN), "--alignment", str(SEED_GOLD), "--no-embed", "--top", "3",
+                 "-o", str(tmp_path / "g.csv")]) == 0
+    al.write_bytes(SEED_GOLD.read_bytes())
+    before = al.read_bytes()
+    args = ["check", str(SEED_ZH), str(SEED_EN), "-g", str(formula_glossary), "--alignment", str(al)]
+    assert main([*args, "-o", str(tmp_path / "." / "al.tsv")]) == 2
+    assert al.read_bytes() == before
+
+
+def test_batch_report_never_replaces_a_document_of_the_manifest(tmp_path):
+    docs = tmp_path / "b"
+    docs.mkdir()
+    shutil.copy(SEED_ZH, docs / "zh.txt")
+    shutil.copy(SEED_EN, docs / "en.txt")
+    (docs / "m.tsv").write_text("zh.txt\ten.txt\tB1\n", encoding="utf-8")
+    before = (docs / "en.txt").read_bytes()
+    assert main(["-q", "batch", str(docs / "m.tsv"), "--db", str(tmp_path / "tb.sqlite3"),
+                 "--report", str(docs / "en.txt")]) == 2
+    assert (docs / "en.txt").read_bytes() == before and not (tmp_path / "tb.sqlite3").exists()
+
+
+def test_terms_and_check_spreadsheets_hold_no_formula(tmp_path, formula_glossary):
+    import openpyxl
+
+    for fmt in ("csv", "xlsx"):
+        out = tmp_path / f"t.{fmt}"
+        assert main(["terms", str(SEED_ZH), "-g", str(formula_glossary), "-o", str(out)]) == 0
+        if fmt == "csv":
+            cells = [c for line in out.read_text(encoding="utf-8-sig").splitlines() for c in line.split(",")]
+            assert not any(c.lstrip('"').startswith(FORMULA) for c in cells)
+            assert "'=cmd|calc" in out.read_text(encoding="utf-8-sig")
+        else:
+            book = openpyxl.load_workbook(out)
+            values = [c for row in book.active.iter_rows() for c in row]
+            assert all(c.data_type != "f" for c in values)
+            assert any(c.value == "=cmd|calc" for c in values)  # the text itself, as a text cell
+    bad_en = tmp_path / "en.txt"  # every target segment starts with a formula
+    lines = ["=HYPERLINK(\"http://x\")" + ln if ln.strip() else ln
+             for ln in SEED_EN.read_text(encoding="utf-8").splitlines()]
+    bad_en.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = tmp_path / "r.csv"
+    main(["check", str(SEED_ZH), str(bad_en), "-g", str(formula_glossary), "--alignment", str(SEED_GOLD),
+          "-o", str(report)])
+    text = report.read_text(encoding="utf-8-sig")
+    assert "=HYPERLINK" in text and not any(c.lstrip('"').startswith(FORMULA)
+                                            for line in text.splitlines() for c in line.split(","))
+
+
+def test_terms_xlsx_drops_characters_xml_cannot_hold(tmp_path):
+    g = tmp_path / "cg.csv"
+    g.write_text("source_term,target_term\n核裁军,nuc\x01lear\n", encoding="utf-8")
+    out = tmp_path / "t.xlsx"
+    assert main(["terms", str(SEED_ZH), "-g", str(g), "-o", str(out)]) == 0
+    assert zipfile.is_zipfile(out)
+
+
+def test_a_damaged_page_whose_report_is_not_utf8_is_damage(tmp_path, seed_termbase, capsys):
+    db = tmp_path / "pageend.sqlite3"
+    shutil.copy(seed_termbase, db)
+    data = bytearray(db.read_bytes())
+    page = 4096
+    for start in range(3 * page, len(data), page):  # the end of every page from the fourth on
+        data[start + page - 50:start + page] = b"\xff" * 50
+    db.write_bytes(bytes(data))
+    assert main(["corpus", "export", str(tmp_path / "out.csv"), "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "damaged" in err
+
+
+def test_new_outputs_follow_the_umask(tmp_path):
+    old = os.umask(0o077)
+    try:
+        out = tmp_path / "g.csv"
+        assert main(["glossary", str(SEED_ZH), str(SEED_EN), "--alignment", str(SEED_GOLD), "--no-embed",
+                     "--top", "3", "-o", str(out)]) == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o600
