@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -214,10 +215,15 @@ def write_tmx(pairs: list[tuple[str, str, dict[str, str]]], path: str | os.PathL
 
 # --- reading a reviewed alignment back -----------------------------------------------------
 
+#: no document has this many segments; a larger id in a file read back is damage, not a bead
+#: (the reader would otherwise build a list that long)
+MAX_SEGMENT_ID = 10_000_000
+
+
 def _ids_of(value, where: str) -> tuple[int, ...]:
     try:
         ids = json.loads(value) if isinstance(value, str) else value
-        if not isinstance(ids, list) or not all(isinstance(i, int) and i >= 0 for i in ids):
+        if not isinstance(ids, list) or not all(type(i) is int and 0 <= i < MAX_SEGMENT_ID for i in ids):
             raise ValueError
         return tuple(ids)
     except (ValueError, TypeError) as e:
@@ -280,6 +286,13 @@ def read_alignment(path: str | os.PathLike, src_lang: str = "zh", tgt_lang: str 
             s_ids = _ids_of(rec["source_ids"], where)
             t_ids = _ids_of(rec["target_ids"], where)
             score = float(rec.get("score") or 0.0)
+            if not math.isfinite(score):
+                raise ValueError
+            for side in ("source", "target"):
+                text_ok = isinstance(rec.get(side) or "", str)
+                parts = rec.get(f"{side}_segments")
+                if not text_ok or not (parts is None or (isinstance(parts, list) and all(isinstance(x, str) for x in parts))):
+                    raise UserError(f"{where}: {side} text must be a string (and {side}_segments a list of strings)")
         except KeyError as e:
             raise UserError(f"{where}: missing field {e}") from e
         except ValueError as e:

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -232,7 +233,8 @@ def read_glossary(path: str | os.PathLike) -> list[Entry]:
             return _read_omegat(p)
     except UserError:
         raise
-    except (ValueError, KeyError, TypeError, OSError) as e:
+    except (ValueError, KeyError, TypeError, AttributeError, OSError, SyntaxError, zipfile.BadZipFile) as e:
+        # a damaged or foreign file (a truncated XLSX, broken XML, JSON of another shape): one line
         raise UserError(f"{p}: cannot read as a {fmt or 'glossary'} file ({type(e).__name__}: {e})") from e
     raise UserError(f"{p}: unknown glossary file type (use {', '.join(sorted(EXTENSIONS))})")
 

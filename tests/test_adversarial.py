@@ -105,3 +105,32 @@ def test_new_outputs_follow_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert out.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("record", [
+    '{"source_ids":[0],"target_ids":[0],"source":5,"target":"x"}',  # text of another type
+    '{"source_ids":[0],"target_ids":[0],"source":"a","target":"x","source_segments":[5]}',
+    '{"source_ids":[99999999999],"target_ids":[0],"source":"a","target":"x"}',  # would build 10^11 segments
+    '{"source_ids":[true],"target_ids":[0],"source":"a","target":"x"}',
+    '{"source_ids":[0],"target_ids":[0],"source":"a","target":"x","score":NaN}',
+])
+def test_a_foreign_alignment_record_is_one_line_and_exit_2(tmp_path, capsys, record):
+    al = tmp_path / "a.jsonl"
+    al.write_text(record + "\n", encoding="utf-8")
+    assert main(["glossary", str(SEED_ZH), str(SEED_EN), "--alignment", str(al), "--no-embed"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a.jsonl:1" in err
+
+
+@pytest.mark.parametrize("name,content", [
+    ("k.jsonl", b"[1]\n"),  # JSON of another shape
+    ("t.xlsx", b"PK\x03\x04garbage"),  # a truncated workbook
+    ("t.tbx", b"<martif><text>"),  # broken XML
+    ("t.tmx", b"<tmx version='1.4'><body><tu>"),
+])
+def test_a_damaged_glossary_file_is_one_line_and_exit_2(tmp_path, capsys, name, content):
+    g = tmp_path / name
+    g.write_bytes(content)
+    assert main(["lookup", "核裁军", "-g", str(g)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot read" in err
