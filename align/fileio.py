@@ -55,6 +55,11 @@ def check_output_path(path: str | os.PathLike, inputs: Iterable[str | os.PathLik
     """Fail early (before any work) when `path` cannot or must not be written; returns the file
     that will be replaced (the target of a symlink). `inputs`: the command's input files."""
     p = Path(path)
+    with contextlib.suppress(OSError):  # what the path reaches, links followed (/dev/stdout → a pipe)
+        reached = os.stat(p)
+        if not (stat.S_ISREG(reached.st_mode) or stat.S_ISDIR(reached.st_mode)):
+            kind = next((name for test, name in _KINDS if test(reached.st_mode)), "not a regular file")
+            raise UserError(f"{p}: is {kind}, not replacing it (write to stdout and redirect instead)")
     target = output_target(p)
     shown = str(p) if target == p else f"{p} (a link to {target})"
     if target.is_symlink():

@@ -134,3 +134,13 @@ def test_a_damaged_glossary_file_is_one_line_and_exit_2(tmp_path, capsys, name, 
     assert main(["lookup", "核裁军", "-g", str(g)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot read" in err
+
+
+def test_output_to_dev_stdout_that_is_a_pipe_is_refused_in_one_line(cli_env):
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, "-m", "termalign", "glossary", str(SEED_ZH), str(SEED_EN), "--alignment",
+                        str(SEED_GOLD), "--no-embed", "-o", "/dev/stdout"], capture_output=True, text=True,
+                       env=cli_env, timeout=300)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "named pipe" in r.stderr
