@@ -41,7 +41,8 @@ _BOM = "\ufeff"
 # apostrophe gets one too, so the escape is reversible: `unescape_cell(escape_cell(s)) == s`.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
 _QUOTE = "'"
-_ESCAPED = FORMULA_START + (_QUOTE,)
+# "#" too: it starts a comment line in OmegaT glossaries (and in many TSV readers), losing the entry
+_ESCAPED = FORMULA_START + (_QUOTE, "#")
 
 # What XML 1.0 cannot hold: C0 controls but tab/newline/CR, lone surrogates, U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -144,3 +144,15 @@ def test_output_to_dev_stdout_that_is_a_pipe_is_refused_in_one_line(cli_env):
                         str(SEED_GOLD), "--no-embed", "-o", "/dev/stdout"], capture_output=True, text=True,
                        env=cli_env, timeout=300)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "named pipe" in r.stderr
+
+
+def test_an_omegat_term_that_starts_with_a_hash_survives_the_round_trip(tmp_path):
+    from glossary.export import read_glossary, write_glossary
+    from glossary.model import Entry, Equivalent, Glossary
+
+    g = Glossary([Entry("#标签", [Equivalent("#hashtag", 0.9)], 0.9), Entry("核裁军", [Equivalent("nuclear disarmament", 0.8)], 0.8)])
+    for ext in ("txt", "csv"):
+        path = tmp_path / f"g.{ext}"
+        write_glossary(g, path, "omegat" if ext == "txt" else "csv")
+        back = {e.source_term: e.equivalents[0].term for e in read_glossary(path)}
+        assert back == {"#标签": "#hashtag", "核裁军": "nuclear disarmament"}
