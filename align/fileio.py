@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
@@ -88,17 +88,27 @@ def check_output_path(path: str | os.PathLike, inputs: Iterable[str | os.PathLik
 
 
 def _keep_mode(tmp: str, old: os.stat_result | None) -> None:
-    """The new file gets the old one's permission bits and owner (a new file: rw-rw-rw- less the
-    umask, as a shell redirection creates it; mkstemp's own 0600 would hide it from the group)."""
+    """The new file gets the old one's permission bits and owner (a new file keeps the mode
+    `_new_temp` created it with)."""
     if old is None:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
         return
     os.chmod(tmp, stat.S_IMODE(old.st_mode))
     if (old.st_uid, old.st_gid) != (os.getuid(), os.getgid()):
         with contextlib.suppress(OSError):  # only root may give a file away; others keep theirs
             os.chown(tmp, old.st_uid, old.st_gid)
+
+
+def _new_temp(target: Path) -> tuple[int, str]:
+    """A new temp file beside `target`, created rw-rw-rw- less the umask by the kernel, as a shell
+    redirection creates a file (mkstemp's 0600 would hide a new output from the group; reading
+    the umask with os.umask would change it for every thread for a moment)."""
+    directory = target.parent if str(target.parent) else Path(".")
+    while True:
+        tmp = directory / f".{target.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), str(tmp)
+        except FileExistsError:
+            continue
 
 
 @contextlib.contextmanager
@@ -108,7 +118,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
     target = check_output_path(path)
     old = _existing(target, str(path))
     binary = "b" in mode
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
+    fd, tmp = _new_temp(target)
     try:
         with os.fdopen(fd, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
             yield fh
