@@ -25,7 +25,7 @@ from typing import Iterable
 
 from align.version import __version__
 from align.errors import UserError
-from align.fileio import atomic_write
+from align.fileio import atomic_write, check_output_path
 
 from .evaluate import format_bead
 from .model import Alignment, Bead, join_texts
@@ -39,7 +39,8 @@ _BOM = "\ufeff"
 # (OWASP "CSV injection"; NUL per OWASP ASVS 1.2.10). Such a cell gets a leading apostrophe,
 # which spreadsheets take as "this is text" and do not show. A cell that really starts with an
 # apostrophe gets one too, so the escape is reversible: `unescape_cell(escape_cell(s)) == s`.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\x00",
+                 "\uff1d", "\uff0b", "\uff0d", "\uff20")  # ＝＋－＠: East Asian Excel reads these as = + - @
 _QUOTE = "'"
 # "#" too: it starts a comment line in OmegaT glossaries (and in many TSV readers), losing the entry
 _ESCAPED = FORMULA_START + (_QUOTE, "#")
@@ -204,7 +205,12 @@ def emit(data: bytes, out: str | os.PathLike | None) -> None:
 
 
 def write_alignment(alignment: Alignment, out: str | os.PathLike | None, fmt: str) -> None:
-    """Write `alignment` as `fmt` to the file `out` (atomically), or to stdout when `out` is None."""
+    """Write `alignment` as `fmt` to the file `out` (atomically), or to stdout when `out` is None.
+
+    A file path is checked as the CLI checks `-o`, against the files the alignment was read
+    from: an API caller who passes an input's name gets a UserError, not a lost document."""
+    if out is not None and str(out) != "-":
+        check_output_path(out, inputs=[alignment.meta.get(k) for k in ("src_name", "tgt_name", "path")])
     emit(render(alignment, fmt), out)
 
 

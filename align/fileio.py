@@ -77,6 +77,9 @@ def check_output_path(path: str | os.PathLike, inputs: Iterable[str | os.PathLik
     for inp in inputs:
         if inp is not None and same_file(target, inp):
             raise UserError(f"{p}: is the input file {inp}, not overwriting it (choose another output name)")
+        if inp is not None and _is_sidecar(target, Path(inp)):
+            raise UserError(f"{p}: is a file SQLite keeps beside the input {inp}, not overwriting it "
+                            f"(choose another output name)")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.exists():
         raise UserError(f"{shown}: output directory {parent} does not exist")
@@ -85,6 +88,18 @@ def check_output_path(path: str | os.PathLike, inputs: Iterable[str | os.PathLik
     if not os.access(parent, os.W_OK):
         raise UserError(f"{shown}: output directory {parent} is not writable")
     return target
+
+
+#: files SQLite keeps next to a database while it is open or after a crash: replacing one loses
+#: committed changes that are not yet in the main file
+_SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def _is_sidecar(target: Path, inp: Path) -> bool:
+    with contextlib.suppress(OSError):
+        base = output_target(inp).resolve()
+        return target.resolve() in {base.with_name(base.name + s) for s in _SIDECARS}
+    return False
 
 
 def _keep_mode(tmp: str, old: os.stat_result | None) -> None:

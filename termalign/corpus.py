@@ -612,14 +612,15 @@ def export_glossary(tb: TermBase, path: str | os.PathLike, fmt: str, *, min_df: 
     rows = tb.glossary_rows(min_df=min_df, approved_only=approved_only)
     if fmt == "csv":
         import csv
+        import io
 
-        from align.export import escape_row
-        from termalign.fileio import atomic_write
+        from align.export import emit, escape_row
 
-        with atomic_write(path, "w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.DictWriter(fh, GLOSSARY_COLUMNS, extrasaction="ignore", restval=signatures(tb))
-            w.writeheader()
-            w.writerows(escape_row(r) for r in rows)
+        buf = io.StringIO(newline="")
+        w = csv.DictWriter(buf, GLOSSARY_COLUMNS, extrasaction="ignore", restval=signatures(tb))
+        w.writeheader()
+        w.writerows(escape_row(r) for r in rows)
+        emit(buf.getvalue().encode("utf-8-sig"), path)  # "-" is stdout, as for every other format
     elif fmt in GLOSSARY_FORMATS:
         from glossary.export import write_glossary
 

@@ -95,3 +95,38 @@ def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path, cli_env):
     r = termalign("glossary", SEED_EN, SEED_ZH, "--src-lang", "en", "--tgt-lang", "zh", "-o", out, env=cli_env)
     assert r.returncode == 2 and "Chinese source and an English target" in r.stderr
     assert not out.exists()
+
+
+def test_a_given_alignment_with_reversed_inputs_is_turned_round(seed_alignment, tmp_path, caplog):
+    """`glossary EN ZH --alignment` (gold beads or an alignment file written the other way round)
+    reads as the zh→en pair, with the warning `align` gives, not as English "Chinese"."""
+    import argparse
+
+    from align.export import write_alignment
+    from termalign.commands.glossary import load_alignment
+
+    def load(src, tgt, alignment):
+        ns = argparse.Namespace(src=src, tgt=tgt, alignment=alignment, src_lang=None, tgt_lang=None, encoding=None)
+        return load_alignment(ns)[0]
+
+    straight = load(SEED_ZH, SEED_EN, SEED_GOLD)
+    reversed_ = load(SEED_EN, SEED_ZH, SEED_GOLD)
+    assert "swapping them" in caplog.text
+    assert (reversed_.src_lang, reversed_.tgt_lang) == ("zh", "en")
+    assert reversed_.src == straight.src and reversed_.beads == straight.beads
+
+    backwards = tmp_path / "en-zh.jsonl"  # an alignment file made with English as the source
+    write_alignment(replace_sides(seed_alignment), backwards, "jsonl")
+    turned = load(SEED_EN, SEED_ZH, backwards)
+    assert (turned.src_lang, turned.tgt_lang) == ("zh", "en")
+    assert len(turned.src) == len(seed_alignment.src) and turned.src[0].text == "第七十五届会议"
+    assert [b.key() for b in turned.beads] == [b.key() for b in seed_alignment.beads]
+
+
+def replace_sides(al):
+    from dataclasses import replace
+
+    from align.model import Bead
+
+    return replace(al, src=al.tgt, tgt=al.src, src_lang="en", tgt_lang="zh",
+                   beads=[Bead(b.tgt, b.src, b.score) for b in al.beads])

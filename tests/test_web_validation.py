@@ -160,3 +160,15 @@ def test_raw_utf8_lookup_url_works(server):
     conn = http.client.HTTPConnection("127.0.0.1", server, timeout=10)
     conn.request("GET", "/api/lookup?q=%E6%A0%B8%E8%A3%81%E5%86%9B")
     assert json.loads(conn.getresponse().read())[0]["target_term"] == "nuclear disarmament"
+
+
+def test_a_raw_url_that_is_not_utf8_is_refused_not_echoed(server):
+    status, body = raw_get(server, b"/api/lookup?q=\xff\xfe")
+    assert status == 400
+    assert "\ufffd".encode() not in body
+
+
+@pytest.mark.parametrize("url,word", [("/api/glossary?sort=evil", "sort must be one of"),
+                                      ("/api/glossary?status=approvd", "status must be one of")])
+def test_choices_are_validated(client, url, word):
+    assert word in one_line_400(client.get(url))

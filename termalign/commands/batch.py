@@ -7,6 +7,7 @@ import json
 import os
 import sys
 
+from termalign.commands import int_at_least
 from termalign.commands.corpus import add_db_arg, add_settings_args, db_path, open_db, settings_from
 
 
@@ -18,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("manifest")
     p.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local (default): a process pool; dask: dask.distributed")
-    p.add_argument("--workers", type=int, default=None,
+    p.add_argument("--workers", type=int_at_least(1), default=None,
                    help="worker processes (default: 1 for local, 2 for a Dask LocalCluster)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="Dask scheduler (tcp://host:8786); default: a LocalCluster on this machine")

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from termalign.commands import int_at_least
+
 
 EXPORT_FORMATS = ("tmx", "csv", "tbx", "tbx3", "xlsx", "omegat", "jsonl")
 _EXTENSIONS = {".tmx": "tmx", ".csv": "csv", ".tbx": "tbx", ".xlsx": "xlsx", ".jsonl": "jsonl", ".txt": "omegat",
@@ -73,7 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     c = cs.add_parser("conflicts", help="Chinese terms rendered differently in different pairs")
     add_db_arg(c)
-    c.add_argument("--min-docs", type=int, default=2, help="only terms found in at least N pairs (default 2)")
+    c.add_argument("--min-docs", type=int_at_least(0), default=2, help="only terms found in at least N pairs (default 2)")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=run_conflicts)
 
@@ -81,7 +83,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("output", help="output file")
     e.add_argument("--format", choices=EXPORT_FORMATS, default=None,
                    help="tmx: the aligned pairs; the others: the glossary (default: from the extension)")
-    e.add_argument("--min-df", type=int, default=1, help="glossary: terms found in at least N pairs")
+    e.add_argument("--min-df", type=int_at_least(0), default=1, help="glossary: terms found in at least N pairs")
     e.add_argument("--approved-only", action="store_true", help="glossary: only equivalents a reviewer approved")
     e.add_argument("--langs", default=None, metavar="SRC-TGT", help="language pair, when the base holds several")
     add_db_arg(e)
@@ -89,8 +91,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     k = cs.add_parser("lookup", help="a term's pooled equivalents across the corpus, with contexts")
     k.add_argument("query", help="Chinese or English; exact matches first, then partial ones")
-    k.add_argument("--contexts", type=int, default=0, metavar="N", help="show N bilingual contexts per equivalent")
-    k.add_argument("--limit", type=int, default=20)
+    k.add_argument("--contexts", type=int_at_least(0), default=0, metavar="N", help="show N bilingual contexts per equivalent")
+    k.add_argument("--limit", type=int_at_least(1), default=20)
     k.add_argument("--json", action="store_true", help="one JSON list, the shape of the workbench's /api/lookup")
     add_db_arg(k)
     k.set_defaults(func=run_lookup)
@@ -156,7 +158,8 @@ def run_export(args: argparse.Namespace) -> int:
     fmt = args.format or _EXTENSIONS.get(Path(args.output).suffix.lower())
     if not fmt:
         raise UserError(f"{args.output}: say which format with --format ({', '.join(EXPORT_FORMATS)})")
-    check_output_path(args.output, inputs=(db_path(args),))
+    if args.output != "-":
+        check_output_path(args.output, inputs=(db_path(args),))
     with open_db(args, create=False) as tb:
         if fmt == "tmx":
             n = export_tmx(tb, args.output, args.langs)

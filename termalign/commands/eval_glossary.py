@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from termalign.commands import int_at_least
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval-glossary", help="score a glossary against a gold term list (recall, precision@N)",
@@ -15,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "variants among its equivalents (case and hyphen forms ignored).")
     p.add_argument("gold")
     p.add_argument("glossary")
-    p.add_argument("--top", type=int, default=60, metavar="N", help="precision of the top N entries (default 60)")
+    p.add_argument("--top", type=int_at_least(1), default=60, metavar="N", help="precision of the top N entries (default 60)")
     p.add_argument("--json", action="store_true", help="print the scores and the misses as JSON")
     p.set_defaults(func=run)
 

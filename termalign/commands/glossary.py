@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from termalign.commands import int_at_least
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     from termalign.commands.align import add_input_args, add_model_args
@@ -21,8 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--alignment", metavar="FILE", default=None,
                    help="use this alignment instead of aligning: .jsonl/.tsv/.csv as `termalign align` writes "
                         "them, or a bead file ([0,1]:[2] lines over the non-empty lines of SRC and TGT)")
-    p.add_argument("--top", type=int, default=None, metavar="N", help="keep the best N entries")
-    p.add_argument("--min-freq", type=int, default=1, metavar="N", help="occurrences a Chinese term needs (default 1)")
+    p.add_argument("--top", type=int_at_least(1), default=None, metavar="N", help="keep the best N entries")
+    p.add_argument("--min-freq", type=int_at_least(0), default=1, metavar="N", help="occurrences a Chinese term needs (default 1)")
     p.add_argument("--min-confidence", type=float, default=None, metavar="X",
                    help="pairing confidence an equivalent needs (default 0.45)")
     p.add_argument("--min-score", type=float, default=None, metavar="X",
@@ -35,11 +37,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def load_alignment(args: argparse.Namespace):
     """The alignment to extract from (a file given with --alignment, else a fresh one) and the
-    aligner's encoder, if it ran (the glossary reuses it: same model, same cache)."""
+    aligner's encoder, if it ran (the glossary reuses it: same model, same cache).
+
+    A given alignment goes through the same language check as a fresh one: inputs (or an
+    alignment file) in the wrong order are turned round with a warning, not read as zh→en."""
+    from dataclasses import replace
+
     from align.evaluate import read_beads
     from align.export import read_alignment
+    from align.langcheck import check_pair
     from align.model import Alignment, Bead
-    from align.readers import read_document
+    from align.pipeline import read_pair
     from align.segment import split_lines
     from termalign.commands.align import load_pair
     from termalign.errors import UserError
@@ -48,15 +56,21 @@ def load_alignment(args: argparse.Namespace):
         return load_pair(args)
     path = Path(args.alignment)
     if path.suffix.lower() in (".jsonl", ".tsv", ".csv"):
-        return read_alignment(path, args.src_lang, args.tgt_lang), None
-    src = split_lines(read_document(args.src, args.encoding))
-    tgt = split_lines(read_document(args.tgt, args.encoding))
+        al = read_alignment(path, args.src_lang or "zh", args.tgt_lang or "en")
+        pair = check_pair("\n".join(s.text for s in al.src), "\n".join(s.text for s in al.tgt),
+                          args.src_lang, args.tgt_lang, f"{path} (source side)", f"{path} (target side)")
+        if pair.swapped:
+            al = replace(al, src=al.tgt, tgt=al.src, beads=[Bead(b.tgt, b.src, b.score) for b in al.beads])
+        return replace(al, src_lang=pair.src_lang, tgt_lang=pair.tgt_lang), None
+    pair = read_pair(args.src, args.tgt, unit="line", src_lang=args.src_lang, tgt_lang=args.tgt_lang,
+                     encoding=args.encoding)
+    src, tgt = split_lines(pair.src_text), split_lines(pair.tgt_text)
     beads = [Bead(s, t, 1.0) for s, t in read_beads(path)]
     bad = [b for b in beads if any(i >= len(src) for i in b.src) or any(j >= len(tgt) for j in b.tgt)]
     if bad:
         raise UserError(f"{path}: bead {list(bad[0].src)}:{list(bad[0].tgt)} points past the end of "
-                        f"{args.src} ({len(src)} lines) or {args.tgt} ({len(tgt)} lines)")
-    return Alignment(src, tgt, beads, args.src_lang, args.tgt_lang, meta={"unit": "line", "path": str(path)}), None
+                        f"{pair.src_name} ({len(src)} lines) or {pair.tgt_name} ({len(tgt)} lines)")
+    return Alignment(src, tgt, beads, pair.src_lang, pair.tgt_lang, meta={"unit": "line", "path": str(path)}), None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from termalign.commands import int_at_least
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("lookup", help="look a Chinese or English term up in glossary files",
@@ -16,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                      help="glossary files written by `termalign glossary` (.jsonl, .csv, .xlsx, .tmx, .tbx, .txt)")
     src.add_argument("--db", metavar="FILE", help="a term base (`termalign corpus`, `termalign serve`) instead")
     p.add_argument("--contexts", action="store_true", help="show the bilingual example with the term highlighted")
-    p.add_argument("--limit", type=int, default=20, metavar="N", help="at most N entries (default 20)")
+    p.add_argument("--limit", type=int_at_least(1), default=20, metavar="N", help="at most N entries (default 20)")
     p.add_argument("--json", action="store_true", help="print the matching entries as JSON lines")
     p.set_defaults(func=run)
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from termalign.commands import int_at_least
 from termalign.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--docs", metavar="DIR", help="a folder whose documents the page may pick by name")
     p.add_argument("--max-upload-mb", type=float, default=20.0, help="largest upload accepted (default 20 MB)")
     p.add_argument("--no-seed", action="store_true", help="do not align the bundled seed pair into an empty term base")
-    p.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
+    p.add_argument("--threads", type=int_at_least(1), default=8, help="request threads (default 8)")
     p.set_defaults(func=run)
 
 

@@ -24,7 +24,8 @@ from termalign.termbase import STATUSES
 
 from . import edit
 from .service import Settings, Workbench
-from .validate import Field, int_arg, json_object, text_arg
+from .store import SORTS
+from .validate import Field, choice_arg, int_arg, json_object, text_arg
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +183,8 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
 
     @app.get("/api/glossary")
     def glossary():
-        return jsonify(wb.store.terms(status=text_arg("status") or None, q=text_arg("q") or None,
-                                      sort=text_arg("sort", "score"), doc_id=int_arg("doc", None, 0, 2**62),
+        return jsonify(wb.store.terms(status=choice_arg("status", STATUSES) or None, q=text_arg("q") or None,
+                                      sort=choice_arg("sort", SORTS, "score"), doc_id=int_arg("doc", None, 0, 2**62),
                                       limit=int_arg("limit", 2000, 1, 10000)))
 
     @app.post("/api/glossary")

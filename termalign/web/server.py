@@ -19,6 +19,12 @@ _NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
 def percent_encode_non_ascii(line: bytes) -> bytes:
+    """Valid UTF-8 is percent-encoded; other bytes are left for waitress to refuse (400), so a
+    damaged URL is not read as U+FFFD and echoed back."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line
     return _NON_ASCII.sub(lambda m: b"%%%02X" % m.group()[0], line)
 
 

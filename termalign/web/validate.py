@@ -1,7 +1,7 @@
 """What a request may bring, checked before anything reaches the term base.
 
 Every JSON-taking endpoint declares its fields (`Field`) and calls `json_object`; query
-parameters go through `text_arg` and `int_arg`. Anything else — a NUL or a lone surrogate in a
+parameters go through `text_arg`, `choice_arg` and `int_arg`. Anything else — a NUL or a lone surrogate in a
 term, a number where text belongs, `NaN`, a body nested 100,000 deep, `limit=-1` — is a
 `UserError` (400 with a one-line reason), never text stored as Python's repr of it, and never a
 500 from deep inside SQLite or the JSON encoder.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -46,6 +47,16 @@ def check_text(value: str, name: str, max_len: int = 1000) -> str:
 def text_arg(name: str, default: str = "", max_len: int = 200, form: bool = False) -> str:
     """A query parameter (a form field with `form`) as clean text, stripped."""
     return check_text((request.form if form else request.args).get(name, default), name, max_len).strip()
+
+
+def choice_arg(name: str, choices: Iterable[str], default: str = "") -> str:
+    """A query parameter that must be one of `choices` (or absent -> `default`): a misspelt
+    value is a 400 that names the choices, not a silently different answer."""
+    value = text_arg(name, default)
+    allowed = list(choices)
+    if value != default and value not in allowed:
+        raise UserError(f"{name} must be one of {', '.join(allowed)}, not {value[:40]!r}")
+    return value
 
 
 def int_arg(name: str, default: int | None, lo: int, hi: int) -> int | None:
