@@ -28,13 +28,14 @@ def add_term_list_args(p: argparse.ArgumentParser) -> None:
 def load_term_list(args: argparse.Namespace):
     """The term list (Chinese source terms) from --glossary files or the --db term base."""
     from glossary.export import read_glossary
-    from glossary.recognise import from_glossary, from_termbase_rows, merge_entries
+    from glossary.recognise import from_glossary, merge_entries
     from termalign.errors import UserError
+    from termalign.qa import termbase_entries
     from termalign.termbase import open_termbase
 
     if args.db:
         with open_termbase(args.db, create=False) as tb:
-            entries = from_termbase_rows(tb.glossary_rows(include_rejected=True))
+            entries = termbase_entries(tb)
     else:
         entries = merge_entries(e for path in args.glossary for e in from_glossary(read_glossary(path), Path(path).name))
     if not entries:

@@ -163,6 +163,12 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         wb.store.save_beads(doc_id, edit.apply(al.beads, body["op"], body))
         return jsonify(wb.store.bitext(doc_id))
 
+    @app.get("/api/documents/<int:doc_id>/check")
+    def check(doc_id: int):
+        """QA of the pair as stored, the same check as `termalign check --db` over this term base."""
+        _doc(doc_id)
+        return jsonify(wb.store.check(doc_id))
+
     @app.get("/api/documents/<int:doc_id>/heatmap")
     def heatmap(doc_id: int):
         _doc(doc_id)
