@@ -38,6 +38,10 @@ EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".tmx": "tmx", ".tbx": "tbx", ".js
 COLUMNS = ["source_term", "target_term", "score", "frequency", "source_example", "target_example",
            "confidence", "target_frequency", "other_targets", "type", "source_ids", "target_ids", "signature"]
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
+_TBX_BASIC = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/"
+# the TBX-Basic 2019 dialect's RELAX NG grammar and Schematron rules, as its files declare them
+TBX_BASIC_2019_SCHEMAS = ((_TBX_BASIC + "TBXcoreStructV03_TBX-Basic_integrated.rng", "http://relaxng.org/ns/structure/1.0"),
+                          (_TBX_BASIC + "TBX-Basic_DCA.sch", "http://purl.oclc.org/dsdl/schematron"))
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -254,7 +258,11 @@ def _tbx(g: Glossary, codes: tuple[str, str], v3: bool = False) -> bytes:
                 if example:
                     el(sec, "descrip", example, type="context")
                 el(sec, "note", f"frequency: {freq}" + ("" if score is None else f"; score: {score:.4f}"))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    if v3:  # where validators (and the TBX-Basic dialect's own files) find its schemas
+        for href, schema in TBX_BASIC_2019_SCHEMAS:
+            root.addprevious(etree.ProcessingInstruction(
+                "xml-model", f'href="{href}" type="application/xml" schematypens="{schema}"'))
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _sub(parent, tag: str, text: str | None, attrs: dict):

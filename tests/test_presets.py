@@ -117,7 +117,10 @@ def test_lang_codes_refused(value):
 def test_tbx2019_dialect_with_language_codes(seed, tmp_path):
     p = tmp_path / "g.tbx"
     p.write_bytes(render(seed, "tbx2019", lang_codes=CODES))
-    root = etree.parse(str(p)).getroot()
+    tree = etree.parse(str(p))
+    root = tree.getroot()
+    models = [n.get("href") for n in root.itersiblings(preceding=True) if isinstance(n, etree._ProcessingInstruction)]
+    assert sorted(h.rsplit("/", 1)[1] for h in models) == ["TBX-Basic_DCA.sch", "TBXcoreStructV03_TBX-Basic_integrated.rng"]
     ns = f"{{{TBX_NS}}}"
     assert root.tag == f"{ns}tbx" and (root.get("type"), root.get("style")) == ("TBX-Basic", "dca")
     assert root.find(f"{ns}tbxHeader/{ns}fileDesc/{ns}sourceDesc/{ns}p") is not None
