@@ -95,6 +95,18 @@ def test_deepl_no_header_four_columns_each_source_once(seed):
     assert all(c == c.strip() and c and "\t" not in c for r in rows for c in r)
 
 
+@pytest.mark.parametrize("output, fmt", [("g.xlsx", "csv"), ("g.csv", "tbx"), (None, "tmx")])
+def test_cli_preset_refuses_another_format(output, fmt):
+    from argparse import Namespace
+
+    from termalign.commands.glossary import cat_options
+
+    with pytest.raises(UserError, match="--preset deepl writes a delimited file"):
+        cat_options(Namespace(preset="deepl", lang_codes=None, output=output), fmt)
+    assert cat_options(Namespace(preset="deepl", lang_codes="zh-CN,en", output="g.txt"), "csv") == \
+        {"preset": "deepl", "lang_codes": ("zh-CN", "en")}
+
+
 def test_preset_only_for_delimited_output(seed):
     with pytest.raises(UserError, match="delimited"):
         render(seed, "tbx", "deepl")

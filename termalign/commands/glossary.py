@@ -28,8 +28,10 @@ def cat_options(args: argparse.Namespace, fmt: str) -> dict:
     from termalign.errors import UserError
 
     preset = getattr(args, "preset", None)
-    if preset and fmt != "csv":
-        raise UserError(f"--preset {preset} writes a delimited file: leave out --format {fmt} (or give a .csv/.txt -o)")
+    suffix = Path(args.output or "").suffix.lower()
+    if preset and (fmt != "csv" or suffix in (".xlsx", ".tmx", ".tbx", ".jsonl")):
+        raise UserError(f"--preset {preset} writes a delimited file: give -o FILE.csv, .txt or .tsv "
+                        f"and no other --format")
     return {"preset": preset, "lang_codes": parse_lang_codes(args.lang_codes)}
 
 
