@@ -48,6 +48,9 @@ _ESCAPED = FORMULA_START + (_QUOTE, "#")
 # What XML 1.0 cannot hold: C0 controls but tab/newline/CR, lone surrogates, U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
+# A BCP 47 language tag as CAT tools write them: zh, zh-CN, zh-Hans, zh-Hans-CN, en-US, zho-CN
+_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
 # TMX `segtype` for each segmentation unit (lines in the dev sets are sentences).
 _SEGTYPE = {"paragraph": "paragraph", "sentence": "sentence", "line": "sentence"}
 
@@ -73,6 +76,18 @@ def xml_safe(text: str) -> str:
     """`text` without the characters XML cannot hold (controls such as \\x01), which would stop
     the writer; the TMX, TBX and XLSX writers drop them."""
     return _NOT_XML.sub("", text)
+
+
+def parse_lang_codes(value: str | None) -> tuple[str, str] | None:
+    """`--lang-codes zh-CN,en-US`: the codes written for the source and the target language in
+    TMX, TBX and CSV headers (tools disagree: memoQ and MultiTerm map zh-CN, Phrase tells zh-CN
+    from zh-Hans, DeepL wants zh). None (keep the document's own codes) when not given."""
+    if value is None:
+        return None
+    codes = tuple(c.strip() for c in value.split(","))
+    if len(codes) != 2 or not all(_LANG_TAG.fullmatch(c) for c in codes):
+        raise UserError(f"--lang-codes {value!r}: give two language tags, source then target (e.g. zh-CN,en-US)")
+    return codes  # type: ignore[return-value]
 
 
 def _rows(al: Alignment) -> Iterable[dict]:
@@ -155,14 +170,15 @@ def _prop(kind: str, value: object):
     return prop
 
 
-def _tmx(al: Alignment) -> bytes:
+def _tmx(al: Alignment, lang_codes: tuple[str, str] | None = None) -> bytes:
     pairs = [(r["source"], r["target"], {"x-score": f"{r['score']:.4f}",
                                          "x-source-ids": _ids_cell(r["source_ids"]),
                                          "x-target-ids": _ids_cell(r["target_ids"])})
              for r in _rows(al)]
     header = {"x-model": al.model} if al.model else {}
     header.update(signature_props(al.meta))
-    return tmx_bytes(pairs, al.src_lang, al.tgt_lang, _SEGTYPE.get(al.meta.get("unit", ""), "sentence"), header)
+    src, tgt = lang_codes or (al.src_lang, al.tgt_lang)
+    return tmx_bytes(pairs, src, tgt, _SEGTYPE.get(al.meta.get("unit", ""), "sentence"), header)
 
 
 def signature_props(meta: dict) -> dict[str, str]:
@@ -173,10 +189,11 @@ def signature_props(meta: dict) -> dict[str, str]:
     return props
 
 
-def render(al: Alignment, fmt: str) -> bytes:
-    """The bytes of `al` in format `fmt` (one of FORMATS)."""
+def render(al: Alignment, fmt: str, lang_codes: tuple[str, str] | None = None) -> bytes:
+    """The bytes of `al` in format `fmt` (one of FORMATS); `lang_codes` (source, target) replace
+    the alignment's language codes where the format names languages (TMX)."""
     if fmt == "tmx":
-        return _tmx(al)
+        return _tmx(al, lang_codes)
     if fmt == "csv":
         return _delimited(al, ",", bom=True)
     if fmt == "tsv":
@@ -204,14 +221,15 @@ def emit(data: bytes, out: str | os.PathLike | None) -> None:
         fh.write(data)
 
 
-def write_alignment(alignment: Alignment, out: str | os.PathLike | None, fmt: str) -> None:
+def write_alignment(alignment: Alignment, out: str | os.PathLike | None, fmt: str,
+                    lang_codes: tuple[str, str] | None = None) -> None:
     """Write `alignment` as `fmt` to the file `out` (atomically), or to stdout when `out` is None.
 
     A file path is checked as the CLI checks `-o`, against the files the alignment was read
     from: an API caller who passes an input's name gets a UserError, not a lost document."""
     if out is not None and str(out) != "-":
         check_output_path(out, inputs=[alignment.meta.get(k) for k in ("src_name", "tgt_name", "path")])
-    emit(render(alignment, fmt), out)
+    emit(render(alignment, fmt, lang_codes), out)
 
 
 def write_tmx(pairs: list[tuple[str, str, dict[str, str]]], path: str | os.PathLike | None, srclang: str,

@@ -1,10 +1,13 @@
 """Write a glossary for people and CAT tools, and read any of those files back.
 
 CSV (UTF-8 with BOM, for Excel), XLSX, TMX 1.4b (one <tu> per entry: CAT tools import it as
-a glossary memory; written by align.export's translate-toolkit writer), TBX-Basic (ISO 30042,
-the martif/termEntry/langSet/tig form memoQ and MultiTerm import; `tbx3` gives the 2019
-conceptEntry/langSec/termSec form), OmegaT glossary (tab-separated source, target, comment)
-and JSONL (every field, for `termalign lookup` and scripts).
+a glossary memory; written by align.export's translate-toolkit writer), TBX-Basic (TBX v2, the
+martif/termEntry/langSet/tig form memoQ, MultiTerm and OmegaT import; `tbx2019` (alias `tbx3`)
+gives the TBX-Basic dialect of ISO 30042:2019, tbx/conceptEntry/langSec/termSec), OmegaT
+glossary (tab-separated source, target, comment) and JSONL (every field, for `termalign lookup`
+and scripts). The CSV writer also takes a CAT-tool preset (PRESETS: the columns, header,
+delimiter and encoding Phrase, memoQ, MultiTerm Convert and DeepL's glossary import expect), and
+every format that names languages (TBX, TMX, preset headers) takes other language codes.
 Rendering is pure (glossary -> bytes); only `write_glossary` touches a file or stdout.
 Spreadsheet-bound text is neutralised (align.export): a cell that would start a formula gets a
 leading apostrophe in CSV and OmegaT (the readers here take it off), XLSX cells are text cells,
@@ -18,23 +21,27 @@ import io
 import json
 import os
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from align.version import __version__
 from align.errors import UserError
-from align.export import FORMULA_START, escape_cell, escape_row, unescape_cell, xml_safe
+from align.export import FORMULA_START, escape_cell, unescape_cell, xml_safe
 
 from .model import Entry, Equivalent, Glossary
 
-FORMATS = ("csv", "xlsx", "tmx", "tbx", "tbx3", "omegat", "jsonl")
+FORMATS = ("csv", "xlsx", "tmx", "tbx", "tbx2019", "tbx3", "omegat", "jsonl")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".tmx": "tmx", ".tbx": "tbx", ".jsonl": "jsonl", ".txt": "omegat",
               ".utf8": "omegat", ".tab": "omegat", ".tsv": "omegat"}
 COLUMNS = ["source_term", "target_term", "score", "frequency", "source_example", "target_example",
            "confidence", "target_frequency", "other_targets", "type", "source_ids", "target_ids", "signature"]
-_BOM = "\ufeff"
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
+_TBX_BASIC = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/"
+# the TBX-Basic 2019 dialect's RELAX NG grammar and Schematron rules, as its files declare them
+TBX_BASIC_2019_SCHEMAS = ((_TBX_BASIC + "TBXcoreStructV03_TBX-Basic_integrated.rng", "http://relaxng.org/ns/structure/1.0"),
+                          (_TBX_BASIC + "TBX-Basic_DCA.sch", "http://purl.oclc.org/dsdl/schematron"))
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -57,15 +64,110 @@ def rows(g: Glossary) -> list[dict]:
     } for e in g.entries]
 
 
-def _csv(g: Glossary) -> bytes:
+def delimited(header: Sequence[str] | None, records: Iterable[Sequence], delimiter: str = ",",
+              encoding: str = "utf-8-sig") -> bytes:
+    """A CSV/TSV file: an optional header, then the records, every text cell through
+    `escape_cell`, CRLF line ends. The one writer of every delimited glossary and term list."""
     buf = io.StringIO(newline="")
-    w = csv.DictWriter(buf, COLUMNS, lineterminator="\r\n")
-    w.writeheader()
-    w.writerows(escape_row(r) for r in rows(g))
-    return (_BOM + buf.getvalue()).encode("utf-8")
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
+    if header is not None:
+        w.writerow(header)
+    w.writerows([escape_cell(v) for v in r] for r in records)
+    return buf.getvalue().encode(encoding)  # "utf-8-sig" and "utf-16" write their BOM
 
 
-def _xlsx(g: Glossary) -> bytes:
+def _csv(g: Glossary, preset: str | None = None, codes: tuple[str, str] = ("zh", "en")) -> bytes:
+    if preset is not None:
+        return _preset_table(g, preset, codes)
+    return delimited(COLUMNS, ([r[c] for c in COLUMNS] for r in rows(g)))
+
+
+# --- CAT-tool presets of the CSV writer ----------------------------------------------------------
+#
+# What each tool's glossary import reads (the README's table says the same):
+# - Phrase (Strings term base CSV upload): a header of its column names `term`, `description` and
+#   one column per locale code, UTF-8, comma; a row per term.
+# - memoQ (term base CSV/tab import, "first row contains field names"): its own field names
+#   (`Entry_Subject`, `Entry_Note`) and a column per language, repeated for each further term of
+#   that language, as memoQ's own export lays out synonyms; tab-delimited UTF-8 with BOM.
+# - Trados (MultiTerm Convert, "spreadsheet/database exchange format"): a header row whose
+#   columns the wizard maps to language fields (the two language columns) or descriptive fields
+#   (`Subject`, `Note`); tab-delimited UTF-16 with BOM, as Excel saves "Unicode Text", which
+#   MultiTerm Convert reads without mangling Chinese.
+# - DeepL (glossary CSV import, web and API): no header; `source,target,source_lang,target_lang`;
+#   UTF-8 without BOM; each source term once, no empty or padded terms.
+
+
+@dataclass(frozen=True)
+class TablePreset:
+    """How one CAT tool's glossary import wants a delimited file."""
+    tool: str
+    delimiter: str
+    encoding: str
+    header: Callable[[str, str, int], list[str] | None]  # (source code, target code, max equivalents)
+    records: Callable[["Entry", str, str], list[list]]  # one entry -> its rows
+    one_per_source: bool = False  # the tool refuses a source term listed twice
+
+
+def _clean(text: str) -> str:
+    """One line, no padding: tools read a tab or newline inside a term as a field or row break."""
+    return " ".join(str(text).split())
+
+
+def _others(e: Entry) -> str:
+    return " | ".join(q.term for q in e.equivalents[1:])
+
+
+def _note(e: Entry) -> str:
+    return _clean("; ".join(filter(None, [f"score {e.score:.2f}", f"freq {e.source_frequency}",
+                                          _others(e) and f"also: {_others(e)}"])))
+
+
+PRESETS: dict[str, TablePreset] = {
+    "phrase": TablePreset(
+        "Phrase (Strings term base CSV)", ",", "utf-8",
+        lambda s, t, n: ["term", "description", s, t],
+        lambda e, s, t: [[_clean(e.source_term), _clean(f"{e.type}; {_note(e)}"), _clean(e.source_term),
+                          _clean(e.target_term)]]),
+    "memoq": TablePreset(
+        "memoQ (term base CSV import)", "\t", "utf-8-sig",
+        lambda s, t, n: ["Entry_Subject", "Entry_Note", s, *[t] * max(n, 1)],
+        lambda e, s, t: [[e.type, _note(e), _clean(e.source_term), *(_clean(q.term) for q in e.equivalents)]]),
+    "trados": TablePreset(
+        "Trados (MultiTerm Convert, spreadsheet/database exchange)", "\t", "utf-16",
+        lambda s, t, n: [s, t, "Subject", "Note"],
+        lambda e, s, t: [[_clean(e.source_term), _clean(e.target_term), e.type, _note(e)]]),
+    "deepl": TablePreset(
+        "DeepL (glossary CSV import)", ",", "utf-8",
+        lambda s, t, n: None,
+        lambda e, s, t: [[_clean(e.source_term), _clean(e.target_term), _base(s), _base(t)]],
+        one_per_source=True),
+}
+
+
+def _base(code: str) -> str:
+    """DeepL names glossary languages without region or script (zh, en)."""
+    return code.split("-")[0].lower()
+
+
+def _preset_table(g: Glossary, name: str, codes: tuple[str, str]) -> bytes:
+    preset = PRESETS.get(name)
+    if preset is None:
+        raise UserError(f"unknown preset {name!r} (choose from {', '.join(PRESETS)})")
+    entries = [e for e in g.entries if _clean(e.source_term) and _clean(e.target_term)]
+    if preset.one_per_source:  # the first (best-ranked) entry of a source term wins
+        first: dict[str, Entry] = {}
+        for e in entries:
+            first.setdefault(_clean(e.source_term), e)
+        entries = list(first.values())
+    src, tgt = codes
+    header = preset.header(src, tgt, max((len(e.equivalents) for e in entries), default=1))
+    width = len(header) if header else 0
+    records = [r + [""] * (width - len(r)) for e in entries for r in preset.records(e, src, tgt)]
+    return delimited(header, records, preset.delimiter, preset.encoding)
+
+
+def _xlsx(g: Glossary, codes: tuple[str, str]) -> bytes:
     return xlsx_bytes(COLUMNS, rows(g), "glossary", (24, 40, 8, 10, 60, 60))
 
 
@@ -102,7 +204,7 @@ def _xlsx_cell(cell, value: object) -> None:
         cell.quotePrefix = True
 
 
-def _tmx(g: Glossary) -> bytes:
+def _tmx(g: Glossary, codes: tuple[str, str]) -> bytes:
     from align.export import signature_props, tmx_bytes
 
     pairs = []
@@ -114,12 +216,13 @@ def _tmx(g: Glossary) -> bytes:
         if len(e.equivalents) > 1:
             props["x-alternatives"] = " | ".join(q.term for q in e.equivalents[1:])
         pairs.append((e.source_term, e.target_term, props))
-    return tmx_bytes(pairs, g.src_lang, g.tgt_lang, segtype="phrase",
+    return tmx_bytes(pairs, *codes, segtype="phrase",
                      header_props={"x-content": "glossary", **signature_props(g.meta)})
 
 
-def _tbx(g: Glossary, v3: bool = False) -> bytes:
-    """TBX-Basic: one concept entry per source term, one term section per equivalent."""
+def _tbx(g: Glossary, codes: tuple[str, str], v3: bool = False) -> bytes:
+    """TBX-Basic: one concept entry per source term, one term section per equivalent; `v3`: the
+    TBX-Basic dialect of ISO 30042:2019 (namespaced <tbx type="TBX-Basic" style="dca">)."""
     from lxml import etree
 
     from align.export import signature_props
@@ -143,8 +246,8 @@ def _tbx(g: Glossary, v3: bool = False) -> bytes:
     for n, e in enumerate(g.entries, 1):
         entry = el(body, "conceptEntry" if v3 else "termEntry", id=f"c{n}")
         el(entry, "note", f"type: {e.type}; score: {e.score:.4f}")
-        for lang, terms in ((g.src_lang, [(e.source_term, e.source_frequency, e.source_example, None)]),
-                            (g.tgt_lang, [(q.term, q.frequency, e.target_example if k == 0 else "", q.score)
+        for lang, terms in ((codes[0], [(e.source_term, e.source_frequency, e.source_example, None)]),
+                            (codes[1], [(q.term, q.frequency, e.target_example if k == 0 else "", q.score)
                                           for k, q in enumerate(e.equivalents)])):
             lang_sec = el(entry, "langSec" if v3 else "langSet")
             lang_sec.set(_XML_LANG, lang)
@@ -155,7 +258,11 @@ def _tbx(g: Glossary, v3: bool = False) -> bytes:
                 if example:
                     el(sec, "descrip", example, type="context")
                 el(sec, "note", f"frequency: {freq}" + ("" if score is None else f"; score: {score:.4f}"))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    if v3:  # where validators (and the TBX-Basic dialect's own files) find its schemas
+        for href, schema in TBX_BASIC_2019_SCHEMAS:
+            root.addprevious(etree.ProcessingInstruction(
+                "xml-model", f'href="{href}" type="application/xml" schematypens="{schema}"'))
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _sub(parent, tag: str, text: str | None, attrs: dict):
@@ -167,7 +274,7 @@ def _sub(parent, tag: str, text: str | None, attrs: dict):
     return node
 
 
-def _omegat(g: Glossary) -> bytes:
+def _omegat(g: Glossary, codes: tuple[str, str]) -> bytes:
     """OmegaT glossary: source TAB target TAB comment, one line per equivalent; the signature in a
     first `#` line (OmegaT skips comment lines)."""
     clean = lambda s: escape_cell(" ".join(str(s).split()))  # noqa: E731 - no tabs or newlines inside a field
@@ -177,18 +284,24 @@ def _omegat(g: Glossary) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _jsonl(g: Glossary) -> bytes:
+def _jsonl(g: Glossary, codes: tuple[str, str]) -> bytes:
     sig = {"signature": g.meta["signature"]} if g.meta.get("signature") else {}
     return "".join(json.dumps({**e.to_dict(), **sig}, ensure_ascii=False) + "\n" for e in g.entries).encode("utf-8")
 
 
-def render(g: Glossary, fmt: str) -> bytes:
-    """The bytes of `g` in `fmt` (one of FORMATS)."""
-    writers = {"csv": _csv, "xlsx": _xlsx, "tmx": _tmx, "tbx": _tbx, "tbx3": lambda x: _tbx(x, v3=True),
+def render(g: Glossary, fmt: str, preset: str | None = None, lang_codes: tuple[str, str] | None = None) -> bytes:
+    """The bytes of `g` in `fmt` (one of FORMATS). `preset` (a PRESETS name) shapes the CSV for a
+    CAT tool's import; `lang_codes` (source, target) replace the glossary's language codes
+    wherever the format names languages (TBX, TMX, preset headers)."""
+    codes = lang_codes or (g.src_lang, g.tgt_lang)
+    writers = {"csv": lambda x, c: _csv(x, preset, c), "xlsx": _xlsx, "tmx": _tmx, "tbx": _tbx,
+               "tbx2019": lambda x, c: _tbx(x, c, v3=True), "tbx3": lambda x, c: _tbx(x, c, v3=True),
                "omegat": _omegat, "jsonl": _jsonl}
     if fmt not in writers:
         raise UserError(f"unknown glossary format {fmt!r} (choose from {', '.join(FORMATS)})")
-    return writers[fmt](g)
+    if preset is not None and fmt != "csv":
+        raise UserError(f"--preset {preset} writes a delimited file, not {fmt}")
+    return writers[fmt](g, codes)
 
 
 def guess_format(path: str | os.PathLike | None, fmt: str | None = None) -> str:
@@ -200,13 +313,14 @@ def guess_format(path: str | os.PathLike | None, fmt: str | None = None) -> str:
     return "csv"
 
 
-def write_glossary(g: Glossary, out: str | os.PathLike | None, fmt: str) -> None:
+def write_glossary(g: Glossary, out: str | os.PathLike | None, fmt: str, preset: str | None = None,
+                   lang_codes: tuple[str, str] | None = None) -> None:
     """Write `g` as `fmt` to `out` atomically, or to stdout when `out` is None or "-"."""
     from align.export import emit  # the one stdout-or-atomic-file writer
 
     if fmt == "xlsx" and (out is None or str(out) == "-"):
         raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
-    emit(render(g, fmt), out)
+    emit(render(g, fmt, preset, lang_codes), out)
 
 
 # --- reading back --------------------------------------------------------------------------------

@@ -105,6 +105,23 @@ def test_heatmap_has_one_cell_per_segment_pair_and_the_beads(client, seed_id):
     assert sorted(on_path)[len(on_path) // 2] > sorted(v)[len(v) // 2]
 
 
+def test_check_of_the_stored_pair_names_each_finding_on_its_bead(client, seed_id):
+    from glossary.qa import KINDS
+    from termalign.web.store import clean
+
+    c = client.get(f"/api/documents/{seed_id}/check").json
+    beads = client.get(f"/api/documents/{seed_id}/bitext").json["beads"]
+    assert c["pairs"] == sum(1 for b in beads if b["src"] and b["tgt"])
+    assert sum(c["counts"].values()) == len(c["findings"]) and set(c["counts"]) <= set(KINDS)
+    assert c["summary"].startswith(f"{len(c['findings'])} finding") if c["findings"] else c["summary"].startswith("no problems")
+    for f in c["findings"]:  # `index` is the bead's row in the bitext view, its marks inside its texts
+        assert beads[f["index"]]["source"] == clean(f["source"]) and beads[f["index"]]["target"] == clean(f["target"])
+        assert all(f[side][m["start"]:m["end"]] for side in ("source", "target") for m in f[f"{side}_spans"])
+    # the seed is a faithful translation: the term findings it has are few, and no number, date or symbol differs
+    assert not {"number", "date", "symbol"} & set(c["counts"]) and len(c["findings"]) <= 6, c["summary"]
+    assert client.get("/api/documents/99999/check").status_code == 404
+
+
 def test_edits_merge_split_swap_unlink_persist_and_export(client, seed_id):
     url = f"/api/documents/{seed_id}/beads"
     before = client.get(f"/api/documents/{seed_id}/bitext").json["beads"]
@@ -229,13 +246,13 @@ def test_search_gives_every_bilingual_context(client, seed_id):
                                      for s in x["target_spans"]]
 
 
-@pytest.mark.parametrize("fmt", ["csv", "tbx", "tmx", "xlsx", "omegat"])
+@pytest.mark.parametrize("fmt", ["csv", "tbx", "tbx2019", "tmx", "xlsx", "omegat", "deepl", "memoq"])
 def test_glossary_exports_hold_the_approved_terms(client, fmt):
     client.patch("/api/glossary", json={"source_term": "核裁军", "target_term": "nuclear disarmament",
                                         "status": "approved"}, headers=H)
     r = client.get(f"/api/glossary/export?format={fmt}")
     assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
-    if fmt == "tbx":
+    if fmt.startswith("tbx"):
         from lxml import etree
 
         root = etree.fromstring(r.data)

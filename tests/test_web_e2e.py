@@ -2,8 +2,8 @@
 
 A translator's session on the seed pair: load the page, align the seed pair from the page,
 review the bitext (merge and split with the keyboard), look at the alignment map, approve
-核裁军 → nuclear disarmament, search it, export TBX; and a pair holding `<script>` shows as
-text. A screenshot of each view goes to out/screenshots/.
+核裁军 → nuclear disarmament, search it, export TBX; a pair holding `<script>` shows as
+text; the check view finds a number planted in an uploaded pair. A screenshot of each view goes to out/screenshots/.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, SEED_EN, SEED_ZH
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "out" / "screenshots"
@@ -76,6 +76,17 @@ def page(tmp_path_factory):
 
 def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def open_uploaded(page, server: str, zh: Path, en: Path, name: str) -> None:
+    """Upload a pair from the Documents view, wait for its alignment, open its bitext."""
+    page.goto(server + "/#docs")
+    page.set_input_files("#upload-form input[name=src]", str(zh))
+    page.set_input_files("#upload-form input[name=tgt]", str(en))
+    page.fill("#upload-form input[name=name]", name)
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector(f"#doc-table tbody tr[data-id]:has-text('{name}')", timeout=300_000)
+    page.locator(f"#doc-table tbody tr[data-id]:has-text('{name}') a[href^='#bitext']").click()
 
 
 def test_translator_session_on_the_seed_pair(server, page, tmp_path):
@@ -190,13 +201,7 @@ def test_script_in_a_paragraph_shows_as_text(server, page, tmp_path):
     zh.write_text("第一段：<script>alert('zh')</script><img src=x onerror=alert(2)>\n\n第二段讨论核裁军。\n", encoding="utf-8")
     en.write_text("First: <script>alert('en')</script><img src=x onerror=alert(3)>\n\nThe second is on nuclear disarmament.\n",
                   encoding="utf-8")
-    page.goto(server + "/#docs")
-    page.set_input_files("#upload-form input[name=src]", str(zh))
-    page.set_input_files("#upload-form input[name=tgt]", str(en))
-    page.fill("#upload-form input[name=name]", "<i>markup name</i>")
-    page.click("#upload-form button[type=submit]")
-    page.wait_for_selector("#doc-table tbody tr[data-id]:has-text('<i>markup name</i>')", timeout=300_000)
-    page.locator("#doc-table tbody tr[data-id]:has-text('<i>markup name</i>') a[href^='#bitext']").click()
+    open_uploaded(page, server, zh, en, "<i>markup name</i>")
     page.wait_for_selector("#bitext td.zh:has-text('<script>')")
     text = page.inner_text("#bitext tbody")
     assert "<script>alert('zh')</script>" in text and "<img src=x onerror=alert(3)>" in text
@@ -212,3 +217,37 @@ def test_script_in_a_paragraph_shows_as_text(server, page, tmp_path):
     page.click("#upload-form button[type=submit]")
     page.wait_for_selector("#docs-msg.err")
     assert "tool.exe: unsupported file type" in page.inner_text("#docs-msg")
+
+
+def test_check_view_shows_a_planted_fault(server, page, tmp_path):
+    """Four paragraphs of the seed pair, the English with its paragraph number changed (96 → 97):
+    the check of the uploaded pair names it, by kind, on its bitext row."""
+    zh_lines = SEED_ZH.read_text(encoding="utf-8").splitlines()
+    en_lines = SEED_EN.read_text(encoding="utf-8").splitlines()
+    zh_text = "\n\n".join(zh_lines[k - 1] for k in (14, 54, 56, 58)) + "\n"
+    en_text = "\n\n".join(en_lines[k - 1] for k in (15, 55, 57, 59)).replace("para. 96", "para. 97") + "\n"
+    assert "para. 97" in en_text and "第 96 段" in zh_text
+    zh, en = tmp_path / "planted.zh.txt", tmp_path / "planted.en.txt"
+    zh.write_text(zh_text, encoding="utf-8")
+    en.write_text(en_text, encoding="utf-8")
+    open_uploaded(page, server, zh, en, "planted fault")
+    page.wait_for_selector("#bitext td.en:has-text('para. 97')")
+    assert page.locator("#check-panel").is_hidden()
+    page.click("#check-run")
+    finding = page.locator("#check-list li[data-kind=number]")
+    finding.first.wait_for(timeout=60_000)
+    assert "96" in finding.first.inner_text() and "97" in finding.first.inner_text()
+    assert finding.first.locator("mark.finding", has_text="96").count() == 1  # marked in the Chinese
+    assert "number 1" in page.inner_text("#check-kinds")
+    # (the term base also holds the seed's terms when the whole module runs: a term finding may join it)
+    assert "of 4 aligned pairs" in page.inner_text("#check-summary")
+    row = page.locator("#bitext tbody tr.has-finding", has_text="para. 97")
+    assert row.count() == 1 and "number" in row.locator(".flag").get_attribute("title")
+    # the kind filter: only that kind's findings listed
+    page.click("#check-kinds button[data-kind=number]")
+    kinds = {li.get_attribute("data-kind") for li in page.locator("#check-list li").all()}
+    assert kinds == {"number"}
+    finding.first.locator("button.link").click()  # selects its row in the bitext
+    assert "para. 97" in page.inner_text("#bitext tbody tr.sel")
+    shot(page, "8-check")
+    assert page.errors == [] and page.dialogs == []

@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
     p.add_argument("--format", default=None, choices=("tmx", "csv", "tsv", "jsonl", "ids"),
                    help="output format (default: from the -o extension, else tsv)")
+    p.add_argument("--lang-codes", metavar="SRC,TGT", default=None,
+                   help="language codes written in TMX, e.g. zh-CN,en-US (default: the documents' own)")
     add_model_args(p)
     p.set_defaults(func=run)
 
@@ -71,14 +73,15 @@ def load_pair(args: argparse.Namespace, embedder=None):
 
 
 def run(args: argparse.Namespace) -> int:
-    from align.export import FORMATS, write_alignment
+    from align.export import FORMATS, parse_lang_codes, write_alignment
     from termalign.fileio import check_output_path
 
     fmt = guess_format(args.output, args.format, FORMATS, "tsv")
+    lang_codes = parse_lang_codes(args.lang_codes)
     if args.output:
         check_output_path(args.output, inputs=(args.src, args.tgt))
     alignment, _ = load_pair(args)
-    write_alignment(alignment, args.output, fmt)
+    write_alignment(alignment, args.output, fmt, lang_codes)
     if args.output:
         print(f"wrote {len(alignment.beads)} aligned pairs to {args.output}", file=sys.stderr)
     return 0

@@ -43,9 +43,9 @@ def aligned_units(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     from align.export import emit
-    from glossary.qa import check, report_csv, report_html, summary
-    from glossary.recognise import flip
+    from glossary.qa import report_csv, report_html, summary
     from termalign.commands.terms import load_term_list, term_list_files
+    from termalign.qa import check_languages, check_pair
     from termalign.errors import UserError
     from termalign.fileio import check_output_path
 
@@ -56,14 +56,12 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"{args.output}: the report is .csv or .html")
         check_output_path(args.output, inputs=(args.src, args.tgt, *term_list_files(args),
                                                *((args.alignment,) if args.alignment else ())))
-    src_lang, tgt_lang = (lang.split("-")[0].lower() for lang in (args.src_lang, args.tgt_lang))
-    if {src_lang, tgt_lang} != {"zh", "en"}:
-        raise UserError(f"check compares Chinese and English, not {args.src_lang} -> {args.tgt_lang}")
+    check_languages(args.src_lang, args.tgt_lang)
     entries = load_term_list(args)  # before aligning: a bad term list fails fast
     units = aligned_units(args)
     if not units:
         raise UserError("the alignment has no aligned pairs with text on both sides")
-    findings = check(units, entries if src_lang == "zh" else flip(entries), src_lang, tgt_lang)
+    findings = check_pair(units, entries, args.src_lang, args.tgt_lang)
     line = summary(findings, len(units))
     if kind == "csv":
         emit(report_csv(findings), args.output)

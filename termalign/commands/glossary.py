@@ -9,6 +9,34 @@ from pathlib import Path
 from termalign.commands import int_at_least
 
 
+#: glossary.export.PRESETS, named here so building the parser imports no exporter (a test checks they agree)
+PRESETS = ("phrase", "memoq", "trados", "deepl")
+
+
+def add_cat_args(p: argparse.ArgumentParser, presets: bool = True) -> None:
+    """CAT-tool options of every glossary export: language codes, and the CSV presets."""
+    p.add_argument("--lang-codes", metavar="SRC,TGT", default=None,
+                   help="language codes written in TBX, TMX and preset headers, e.g. zh-CN,en-US or zh-Hans,en "
+                        "(default: the documents' own, zh,en)")
+    if presets:
+        p.add_argument("--preset", choices=PRESETS, default=None,
+                       help="a CSV/TSV shaped for a CAT tool's glossary import (see the README's table): phrase "
+                            "(Strings term base), memoq, trados (MultiTerm Convert), deepl (glossary CSV)")
+
+
+def cat_options(args: argparse.Namespace, fmt: str) -> dict:
+    """`preset` and `lang_codes` for glossary.export.render, checked before any work."""
+    from align.export import parse_lang_codes
+    from termalign.errors import UserError
+
+    preset = getattr(args, "preset", None)
+    suffix = Path(args.output or "").suffix.lower()
+    if preset and (fmt != "csv" or suffix in (".xlsx", ".tmx", ".tbx", ".jsonl")):
+        raise UserError(f"--preset {preset} writes a delimited file: give -o FILE.csv, .txt or .tsv "
+                        f"and no other --format")
+    return {"preset": preset, "lang_codes": parse_lang_codes(args.lang_codes)}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     from termalign.commands.align import add_input_args, add_model_args
 
@@ -17,9 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "English equivalents, confidence, frequencies, segment ids and an example.")
     add_input_args(p)
     p.add_argument("-o", "--output", default=None, help="output file (default: CSV on stdout)")
-    p.add_argument("--format", default=None, choices=("csv", "xlsx", "tmx", "tbx", "tbx3", "omegat", "jsonl"),
-                   help="output format (default: from the -o extension, else csv); tbx is TBX-Basic "
-                        "(martif/termEntry), tbx3 the ISO 30042:2019 form (conceptEntry/langSec/termSec)")
+    p.add_argument("--format", default=None, choices=("csv", "xlsx", "tmx", "tbx", "tbx2019", "tbx3", "omegat", "jsonl"),
+                   help="output format (default: from the -o extension, else csv); tbx is TBX-Basic (TBX v2 "
+                        "martif/termEntry, what memoQ, MultiTerm and OmegaT read), tbx2019 (alias tbx3) the "
+                        "TBX-Basic dialect of ISO 30042:2019 (conceptEntry/langSec/termSec)")
+    add_cat_args(p)
     p.add_argument("--alignment", metavar="FILE", default=None,
                    help="use this alignment instead of aligning: .jsonl/.tsv/.csv as `termalign align` writes "
                         "them, or a bead file ([0,1]:[2] lines over the non-empty lines of SRC and TGT)")
@@ -80,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
     from termalign.errors import UserError
     from termalign.fileio import check_output_path
 
-    fmt = guess_format(args.output, args.format)
+    fmt = "csv" if args.preset and not args.format else guess_format(args.output, args.format)
+    options = cat_options(args, fmt)
     if args.output:
         check_output_path(args.output, inputs=(args.src, args.tgt, args.alignment))
     elif fmt == "xlsx":
@@ -97,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         embedder = make_embedder_from(args)
     g = build_glossary(alignment, embedder=embedder, embed=not args.no_embed, top=args.top, min_freq=args.min_freq,
                        min_confidence=args.min_confidence, min_score=args.min_score)
-    write_glossary(g, args.output, fmt)
+    write_glossary(g, args.output, fmt, **options)
     if args.output:
         print(f"wrote {len(g.entries)} glossary entries to {args.output} "
               f"(extraction {g.meta['seconds_total']:.1f}s)", file=sys.stderr)

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-FORMATS = ("csv", "xlsx", "tbx")
+FORMATS = ("csv", "xlsx", "tbx", "tbx2019")
 
 
 def term_list_files(args: argparse.Namespace) -> tuple[str, ...]:
@@ -28,13 +28,14 @@ def add_term_list_args(p: argparse.ArgumentParser) -> None:
 def load_term_list(args: argparse.Namespace):
     """The term list (Chinese source terms) from --glossary files or the --db term base."""
     from glossary.export import read_glossary
-    from glossary.recognise import from_glossary, from_termbase_rows, merge_entries
+    from glossary.recognise import from_glossary, merge_entries
     from termalign.errors import UserError
+    from termalign.qa import termbase_entries
     from termalign.termbase import open_termbase
 
     if args.db:
         with open_termbase(args.db, create=False) as tb:
-            entries = from_termbase_rows(tb.glossary_rows(include_rejected=True))
+            entries = termbase_entries(tb)
     else:
         entries = merge_entries(e for path in args.glossary for e in from_glossary(read_glossary(path), Path(path).name))
     if not entries:
@@ -61,6 +62,8 @@ def with_contexts(hits, db: str, n: int = 2):
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from termalign.commands.glossary import add_cat_args
+
     p = sub.add_parser("terms", help="the known terms of a new document (term recognition, before translating)",
                        description="Find the terms of a glossary or term base in DOC (Chinese or English): each "
                                    "with its approved equivalents, every known rendering and how often it was seen, "
@@ -69,7 +72,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_term_list_args(p)
     p.add_argument("-o", "--output", default=None, help="write the term list here (.csv, .xlsx, .tbx)")
     p.add_argument("--format", default=None, choices=FORMATS,
-                   help="csv/xlsx: a pre-translation term list; tbx: a project termbase (TBX-Basic) for the CAT tool")
+                   help="csv/xlsx: a pre-translation term list; tbx: a project termbase (TBX-Basic) for the CAT "
+                        "tool; tbx2019: the same in ISO 30042:2019 TBX-Basic")
+    add_cat_args(p)
     p.add_argument("--lang", default=None, help="the document's language, zh or en (default: detected)")
     p.add_argument("--unit", choices=("line", "paragraph"), default="paragraph",
                    help="what segment ids count: non-empty lines or paragraphs (default)")
@@ -83,10 +88,13 @@ def run(args: argparse.Namespace) -> int:
     from align.segment import segment
     from glossary.recognise import flip, has_han, recognise
     from termalign.commands.align import guess_format
+    from termalign.commands.glossary import cat_options
     from termalign.errors import UserError
     from termalign.fileio import check_output_path
 
-    fmt = guess_format(args.output, args.format, FORMATS, "table" if not args.output else "csv")
+    fmt = "csv" if args.preset and not args.format else \
+        guess_format(args.output, args.format, FORMATS, "table" if not args.output else "csv")
+    options = cat_options(args, fmt) if fmt != "table" else {}
     if args.output:
         check_output_path(args.output, inputs=(args.doc, *term_list_files(args)))
     elif fmt == "xlsx":
@@ -103,32 +111,25 @@ def run(args: argparse.Namespace) -> int:
     if fmt == "table":
         print(format_table(hits) if hits else "")
     else:
-        emit(render(hits, fmt, lang), args.output)
+        emit(render(hits, fmt, lang, **options), args.output)
     print(f"{len(hits)} known terms, {sum(h.frequency for h in hits)} occurrences in {len(segments)} segments"
           + (f"; wrote {args.output}" if args.output else ""), file=sys.stderr)
     return 0
 
 
-def render(hits, fmt: str, lang: str) -> bytes:
-    """The term list as CSV/XLSX rows, or as a TBX project termbase through the glossary's writer."""
-    import csv
-    import io
-
-    from align.export import escape_row
+def render(hits, fmt: str, lang: str, preset: str | None = None, lang_codes: tuple[str, str] | None = None) -> bytes:
+    """The term list as CSV/XLSX rows, or through the glossary's writers: a TBX project termbase,
+    or a CAT tool's glossary CSV (`preset`)."""
+    from glossary.export import delimited, xlsx_bytes
     from glossary.export import render as render_glossary
-    from glossary.export import xlsx_bytes
     from glossary.recognise import TERM_COLUMNS, term_rows
 
-    if fmt == "tbx":
-        return render_glossary(as_glossary(hits, lang), "tbx")
+    if fmt.startswith("tbx") or preset:
+        return render_glossary(as_glossary(hits, lang), fmt, preset, lang_codes)
     rows = term_rows(hits)
     if fmt == "xlsx":
         return xlsx_bytes(TERM_COLUMNS, rows, "terms")
-    out = io.StringIO(newline="")
-    w = csv.DictWriter(out, TERM_COLUMNS, lineterminator="\r\n")
-    w.writeheader()
-    w.writerows(escape_row(r) for r in rows)  # no cell starts a spreadsheet formula
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return delimited(TERM_COLUMNS, ([r.get(c, "") for c in TERM_COLUMNS] for r in rows))
 
 
 def as_glossary(hits, lang: str):

@@ -31,10 +31,13 @@ log = logging.getLogger(__name__)
 
 ALIGN_FORMATS = {"tmx": "application/x-tmx+xml", "csv": "text/csv; charset=utf-8"}
 GLOSSARY_FORMATS = {"csv": "text/csv; charset=utf-8", "tmx": "application/x-tmx+xml",
-                    "tbx": "application/x-tbx+xml",
+                    "tbx": "application/x-tbx+xml", "tbx2019": "application/x-tbx+xml",
                     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    "omegat": "text/tab-separated-values; charset=utf-8"}
-EXTENSIONS = {"omegat": "txt"}
+                    "omegat": "text/tab-separated-values; charset=utf-8",
+                    # the CAT-tool presets of the CSV writer (glossary.export.PRESETS)
+                    "phrase": "text/csv; charset=utf-8", "memoq": "text/tab-separated-values; charset=utf-8",
+                    "trados": "text/tab-separated-values; charset=utf-16", "deepl": "text/csv; charset=utf-8"}
+EXTENSIONS = {"omegat": "txt", "tbx2019": "tbx", "phrase": "csv", "memoq": "txt", "trados": "txt", "deepl": "csv"}
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 CHANGE_HEADER = "X-Termalign"
 
@@ -164,6 +167,12 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         wb.store.save_beads(doc_id, edit.apply(al.beads, body["op"], body))
         return jsonify(wb.store.bitext(doc_id))
 
+    @app.get("/api/documents/<int:doc_id>/check")
+    def check(doc_id: int):
+        """QA of the pair as stored, the same check as `termalign check --db` over this term base."""
+        _doc(doc_id)
+        return jsonify(wb.store.check(doc_id))
+
     @app.get("/api/documents/<int:doc_id>/heatmap")
     def heatmap(doc_id: int):
         _doc(doc_id)
@@ -215,10 +224,11 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         if fmt not in GLOSSARY_FORMATS:
             raise UserError(f"unknown format {fmt!r}: expected one of {', '.join(GLOSSARY_FORMATS)}")
         status = request.args.get("status", "approved")
-        from .exports import render_terms
+        from .exports import PRESETS, render_terms
 
         data = render_terms(wb.store.approved_rows(status != "all"), fmt, wb.store.signatures())
-        return _download(data, GLOSSARY_FORMATS[fmt], f"glossary.{EXTENSIONS.get(fmt, fmt)}")
+        name = f"glossary-{fmt}" if fmt in PRESETS else "glossary"
+        return _download(data, GLOSSARY_FORMATS[fmt], f"{name}.{EXTENSIONS.get(fmt, fmt)}")
 
     # --- lookup and search -----------------------------------------------------------------
 

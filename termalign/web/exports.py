@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from glossary.export import render
+from glossary.export import PRESETS, render
 from glossary.model import Entry, Equivalent, Glossary
 
 
@@ -24,6 +24,7 @@ def glossary_of_rows(rows: list[dict], src_lang: str = "zh", tgt_lang: str = "en
 
 
 def render_terms(rows: list[dict], fmt: str, signature: str = "") -> bytes:
-    """The bytes of a glossary download (csv, xlsx, tmx, tbx, omegat …) of these term-base rows,
-    signed with what produced the stored pairs."""
-    return render(glossary_of_rows(rows, signature=signature), fmt)
+    """The bytes of a glossary download (csv, xlsx, tmx, tbx, omegat …, or a CAT-tool preset's
+    CSV by its name: deepl, memoq …) of these term-base rows, signed with what produced the stored pairs."""
+    g = glossary_of_rows(rows, signature=signature)
+    return render(g, "csv", preset=fmt) if fmt in PRESETS else render(g, fmt)

@@ -155,6 +155,25 @@ class Store:
         return {"id": doc_id, "unit": al.meta.get("unit"), "model": al.model, "n_src": len(al.src),
                 "n_tgt": len(al.tgt), "low_threshold": LOW_SCORE, "beads": beads}
 
+    def check(self, doc_id: int) -> dict:
+        """`termalign check` of the stored (perhaps reviewed) pair against this term base: the
+        findings by bead (`index` is the bead's place in `bitext`), counts by kind, the summary line."""
+        from glossary.pipeline import units_from_alignment
+        from glossary.qa import KINDS, summary
+        from termalign.qa import check_pair, termbase_entries
+
+        al = self.alignment(doc_id)
+        with self._lock:
+            entries = termbase_entries(self.tb)
+        units = units_from_alignment(al)
+        findings = check_pair(units, entries, al.src_lang, al.tgt_lang) if units else []
+        mark = lambda marks, label: [{"start": a, "end": b, "term": label} for a, b in marks]  # noqa: E731
+        return {"summary": summary(findings, len(units)), "pairs": len(units), "kinds": list(KINDS),
+                "counts": {k: n for k in KINDS if (n := sum(f.kind == k for f in findings))},
+                "findings": [{"index": f.unit, "kind": f.kind, "detail": f.detail, "source": f.source,
+                              "target": f.target, "source_spans": mark(f.source_marks, f.detail),
+                              "target_spans": mark(f.target_marks, f.detail)} for f in findings]}
+
     def heatmap(self, doc_id: int) -> dict:
         with self._lock:
             row = self.tb.conn.execute("SELECT grid FROM web_maps WHERE document_id = ?", (doc_id,)).fetchone()

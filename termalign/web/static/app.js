@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (sel, root = document) => root.querySelector(sel);
-const state = { docs: [], doc: null, bitext: null, sel: -1, pairing: -1, heat: null, terms: [] };
+const state = { docs: [], doc: null, bitext: null, sel: -1, pairing: -1, heat: null, terms: [], check: null, checkKind: "" };
 
 function el(tag, attrs = {}, ...kids) {
   const n = document.createElement(tag);
@@ -16,14 +16,14 @@ function el(tag, attrs = {}, ...kids) {
   return n;
 }
 
-// Text with highlighted spans [{start, end, term, gloss}] (non-overlapping, sorted).
-function withSpans(text, spans) {
+// Text with highlighted spans [{start, end, term, gloss}] (sorted; one overlapping an earlier span is left out).
+function withSpans(text, spans, cls = "term") {
   const frag = document.createDocumentFragment();
   let at = 0;
   for (const s of spans || []) {
     if (s.start < at) continue;
     frag.append(text.slice(at, s.start));
-    frag.append(el("mark", { class: "term", title: s.gloss ? `${s.term} → ${s.gloss}` : s.term }, text.slice(s.start, s.end)));
+    frag.append(el("mark", { class: cls, title: s.gloss ? `${s.term} → ${s.gloss}` : s.term }, text.slice(s.start, s.end)));
     at = s.end;
   }
   frag.append(text.slice(at));
@@ -128,6 +128,7 @@ async function showBitext() {
   $("#export-tmx").href = `/api/documents/${state.doc}/export?format=tmx`;
   $("#export-csv").href = `/api/documents/${state.doc}/export?format=csv`;
   renderBitext();
+  renderCheck();
   if (state.sel >= 0) select(state.sel);
 }
 
@@ -135,11 +136,14 @@ function renderBitext() {
   const b = state.bitext;
   const low = b.beads.filter((x) => x.low).length;
   $("#bitext-stats").textContent = `${b.beads.length} pairs · ${low} low-confidence (score < ${b.low_threshold})`;
+  const found = checkByBead();
   const rows = b.beads.map((x, i) => el("tr", {
-    class: [x.low ? "low" : "", i === state.sel ? "sel" : "", i === state.pairing ? "pairing" : ""].join(" ").trim(),
+    class: [x.low ? "low" : "", i === state.sel ? "sel" : "", i === state.pairing ? "pairing" : "",
+      found[i] ? "has-finding" : ""].join(" ").trim(),
     "data-index": i, onclick: () => clickRow(i),
   },
-  el("td", { class: "num" }, i + 1),
+  el("td", { class: "num" }, i + 1, found[i] ? el("span", { class: "flag", title: found[i].map((f) => `${f.kind}: ${f.detail}`).join("\n") },
+    ` ⚑${found[i].length > 1 ? found[i].length : ""}`) : null),
   el("td", { class: "score" }, el("meter", { min: 0, max: 1, low: b.low_threshold, optimum: 1, value: Math.max(0, x.score) }), " ", x.score.toFixed(2)),
   el("td", { class: "zh", lang: "zh" }, withSpans(x.source, x.source_spans)),
   el("td", { class: "en", lang: "en" }, withSpans(x.target, x.target_spans)),
@@ -180,9 +184,50 @@ async function editBead(op, index, extra = {}) {
   try {
     state.bitext = await api(`/api/documents/${state.doc}/beads`, { method: "POST", json: { op, index, ...extra } });
     state.sel = Math.min(index, state.bitext.beads.length - 1);
-    say("#bitext-msg", `${op}: done`, true);
+    const stale = state.check && state.check.doc === state.doc;
+    if (stale) state.check = null; // its pair numbers no longer hold
+    say("#bitext-msg", `${op}: done${stale ? " (check again: the pairs changed)" : ""}`, true);
   } catch (e) { say("#bitext-msg", e.message); }
   renderBitext();
+  renderCheck();
+}
+
+// --- check: `termalign check` on the stored pair, findings on the bitext rows --------------------
+
+async function runCheck() {
+  if (state.doc === null) return;
+  const doc = state.doc;
+  say("#bitext-msg", "Checking…", true);
+  try {
+    const c = await api(`/api/documents/${doc}/check`);
+    state.check = { ...c, doc };
+    state.checkKind = "";
+    say("#bitext-msg", "");
+  } catch (e) { return say("#bitext-msg", e.message); }
+  if (doc === state.doc) { renderBitext(); renderCheck(); }
+}
+
+function checkByBead() { // bead index -> its findings (for the current document only)
+  const by = {};
+  if (state.check && state.check.doc === state.doc) for (const f of state.check.findings) (by[f.index] ||= []).push(f);
+  return by;
+}
+
+function renderCheck() {
+  const c = state.check, panel = $("#check-panel");
+  panel.hidden = !c || c.doc !== state.doc;
+  if (panel.hidden) return;
+  $("#check-summary").textContent = c.summary;
+  const chip = (kind, label) => el("button", { class: `kind${state.checkKind === kind ? " active" : ""}`, "data-kind": kind || "all",
+    onclick: () => { state.checkKind = kind; renderCheck(); } }, label);
+  $("#check-kinds").replaceChildren(chip("", `all ${c.findings.length}`),
+    ...c.kinds.filter((k) => c.counts[k]).map((k) => chip(k, `${k} ${c.counts[k]}`)));
+  const shown = c.findings.filter((f) => !state.checkKind || f.kind === state.checkKind);
+  $("#check-list").replaceChildren(...shown.map((f) => el("li", { class: "finding", "data-kind": f.kind, "data-index": f.index },
+    el("span", { class: "kind" }, f.kind), " ",
+    el("button", { class: "link", title: "show this pair", onclick: () => select(f.index) }, `pair ${f.index + 1}`), ": ", f.detail,
+    el("div", { class: "kwic" }, el("p", { lang: "zh" }, withSpans(f.source, f.source_spans, "finding")),
+      el("p", { lang: "en" }, withSpans(f.target, f.target_spans, "finding"))))));
 }
 
 document.addEventListener("keydown", (e) => {
@@ -349,6 +394,7 @@ window.addEventListener("DOMContentLoaded", () => {
   $("#pick-form").addEventListener("submit", submitPair);
   $("#add-term").addEventListener("submit", addTerm);
   $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); showSearch(); });
+  $("#check-run").addEventListener("click", runCheck);
   for (const id of ["#g-doc", "#g-status", "#g-sort"]) $(id).addEventListener("change", showGlossary);
   const exportHref = () => { $("#g-export").href = `/api/glossary/export?format=${$("#g-format").value}`; };
   $("#g-format").addEventListener("change", exportHref);
