@@ -92,6 +92,22 @@ def test_derived_pairs_keep_pivot_beads_and_are_finer_than_units():
     assert [b.key() for b in derive_pair(beads, "en", "zh", "es")] == [((0,), (0,)), ((1, 2), (1,))]
 
 
+def test_sentence_ids_of_each_pair_are_put_in_paragraph_order():
+    from align.model import Segment
+
+    # zh–en numbered the English sentences in the order of its paragraph beads (a footnote bead,
+    # paragraph 2, came first); fr–en in document order: the units index one list
+    en = [Segment("S0.", para=0), Segment("S1.", para=1), Segment("Note.", kind="footnote", para=2)]
+    zh_en = Alignment([Segment("注。"), Segment("甲。"), Segment("乙。")], [en[2], en[0], en[1]],
+                      [B([0], [0]), B([1], [1]), B([2], [2])], "zh", "en")
+    fr_en = Alignment([Segment("S0 fr."), Segment("S1 fr."), Segment("Note fr.")], en,
+                      [B([0], [0]), B([1], [1]), B([2], [2])], "fr", "en")
+    many = from_pairs({"zh": zh_en, "fr": fr_en}, "en", ["zh", "en", "fr"])
+    assert [s.text for s in many.segments["en"]] == ["S0.", "S1.", "Note."]
+    assert [(many.text(u, "zh"), many.text(u, "fr")) for u in many.units] == [
+        ("甲。", "S0 fr."), ("乙。", "S1 fr."), ("注。", "Note fr.")]
+
+
 # --- udhr-dev gold beads as a six-way alignment (no encoder) ------------------------------------
 
 @pytest.fixture(scope="module")
