@@ -265,6 +265,60 @@ def align_texts(src_text: str, tgt_text: str, *, unit: str = "paragraph", src_la
 MAX_FILES = 6
 
 
+@dataclass
+class ManyCheck:
+    """What `read_many` found: each file's language (input order), the pivot, and each other
+    file checked against the pivot (src = that file, tgt = the pivot's)."""
+
+    langs: list[str]
+    pivot: str
+    pairs: dict[str, PairCheck]
+
+
+def read_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit: str = "paragraph",
+              langs: list[str] | None = None, encoding: str | None = None,
+              names: list[str] | None = None) -> ManyCheck:
+    """Read 2–6 documents, one per language, and check each against the pivot (`read_pair` for many).
+
+    `langs` gives each file's language (None: detected); the pivot is `pivot`, else English
+    when present, else the first file's language. `names` replace the paths in messages.
+    """
+    check_unit(unit)
+    if not 2 <= len(paths) <= MAX_FILES:
+        raise UserError(f"align takes 2 to {MAX_FILES} files (one per language), got {len(paths)}")
+    if langs is not None and len(langs) != len(paths):
+        raise UserError(f"{len(langs)} languages given for {len(paths)} files")
+    names = names or [str(p) for p in paths]
+    texts = [read_text(p, unit=unit, encoding=encoding, name=n) for p, n in zip(paths, names)]
+    found = list(langs) if langs else [identify_language(t, min_margin=0.0) for t in texts]
+    for name, lang in zip(names, found):
+        if lang is None:
+            raise UserError(f"{name}: cannot tell its language; give each file's language with --langs")
+    dupes = sorted({lang for lang in found if found.count(lang) > 1})
+    if dupes:
+        raise UserError(f"more than one file in {', '.join(dupes)}: six-way alignment takes one file per language")
+    pivot = pivot or ("en" if "en" in found else found[0])
+    if pivot not in found:
+        raise UserError(f"pivot language {pivot!r} is none of the files' ({', '.join(found)})")
+    p = found.index(pivot)
+    checks = {}
+    for name, text, lang in zip(names, texts, found):
+        if lang != pivot:
+            pair = check_pair(text, texts[p], lang, pivot, name, names[p])
+            if pair.swapped:
+                raise UserError(f"{name} and {names[p]} look like each other's language; check --langs")
+            checks[lang] = pair
+    log.info("languages: %s; pivot %s", ", ".join(found), pivot)
+    return ManyCheck(found, pivot, checks)
+
+
+def align_checked(many: ManyCheck, embedder: Embedder, *, unit: str = "paragraph", cfg: AlignConfig = AlignConfig(),
+                  weights: ScoreWeights = ScoreWeights()) -> MultiAlignment:
+    """Align what `read_many` checked: each file with the pivot by `align_pair`, merged into units."""
+    pairs = {lang: align_pair(pair, embedder, unit=unit, cfg=cfg, weights=weights) for lang, pair in many.pairs.items()}
+    return from_pairs(pairs, many.pivot, many.langs)
+
+
 def align_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit: str = "paragraph",
                langs: list[str] | None = None, model: str | None = None, encoding: str | None = None,
                cache_dir: str | os.PathLike | None = None, no_cache: bool = False,
@@ -277,34 +331,8 @@ def align_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit
     are merged over the pivot's segments (`align.multi.merge_pivot`). Through a pivot because UN
     documents are translated from one original: each language is closest to it, and every
     pivot–X pair keeps exactly the beads of aligning that pair alone. `langs` gives each file's
-    language (None: detected). All inputs are read and checked before the model loads.
+    language (None: detected). All inputs are read and checked (`read_many`) before the model loads.
     """
-    check_unit(unit)
-    if not 2 <= len(paths) <= MAX_FILES:
-        raise UserError(f"align takes 2 to {MAX_FILES} files (one per language), got {len(paths)}")
-    if langs is not None and len(langs) != len(paths):
-        raise UserError(f"{len(langs)} languages given for {len(paths)} files")
-    texts = [read_text(p, unit=unit, encoding=encoding) for p in paths]
-    found = list(langs) if langs else [identify_language(t, min_margin=0.0) for t in texts]
-    for path, lang in zip(paths, found):
-        if lang is None:
-            raise UserError(f"{path}: cannot tell its language; give each file's language with --langs")
-    dupes = sorted({lang for lang in found if found.count(lang) > 1})
-    if dupes:
-        raise UserError(f"more than one file in {', '.join(dupes)}: six-way alignment takes one file per language")
-    pivot = pivot or ("en" if "en" in found else found[0])
-    if pivot not in found:
-        raise UserError(f"pivot language {pivot!r} is none of the files' ({', '.join(found)})")
-    p = found.index(pivot)
-    checks = {}
-    for path, text, lang in zip(paths, texts, found):
-        if lang == pivot:
-            continue
-        pair = check_pair(text, texts[p], lang, pivot, str(path), str(paths[p]))
-        if pair.swapped:
-            raise UserError(f"{path} and {paths[p]} look like each other's language; check --langs")
-        checks[lang] = pair
-    log.info("languages: %s; pivot %s", ", ".join(found), pivot)
+    many = read_many(paths, pivot=pivot, unit=unit, langs=langs, encoding=encoding)
     embedder = embedder or make_embedder(model, cache_dir, no_cache, progress=progress)
-    pairs = {lang: align_pair(pair, embedder, unit=unit, cfg=cfg, weights=weights) for lang, pair in checks.items()}
-    return from_pairs(pairs, pivot, found)
+    return align_checked(many, embedder, unit=unit, cfg=cfg, weights=weights)
