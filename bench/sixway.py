@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -43,13 +44,20 @@ def text(lang: str) -> str:
     return str(UDHR / f"udhr.{lang}.txt")
 
 
-def cli(args: list[str], env: dict) -> tuple[float, str]:
-    """Seconds of one `termalign` process, and its stdout."""
+def cli(args: list[str], env: dict) -> tuple[float, float, str]:
+    """Wall and CPU seconds (user + system) of one `termalign` process, and its stdout.
+
+    CPU time is the number to compare on a shared machine: wall time grows with others' load.
+    """
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = subprocess.run([sys.executable, "-m", "termalign", "-q", *args], env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode:
         raise SystemExit(f"termalign {' '.join(args)}: exit {r.returncode}\n{r.stderr}")
-    return round(time.perf_counter() - t0, 2), r.stdout
+    cpu = c1.ru_utime - c0.ru_utime + c1.ru_stime - c0.ru_stime
+    return round(wall, 2), round(cpu, 2), r.stdout
 
 
 def f1(gold: list, test: list) -> float:
@@ -72,13 +80,17 @@ def main(argv: list[str] | None = None) -> int:
     res: dict = {"model": args.model, "unit": args.unit, "data": str(UDHR), "times": {}}
     pair_beads: dict[str, list] = {}
     for run in ("cold", "warm"):
-        t_six, _ = cli(["align", *(text(lang) for lang in LANGS), *common, "--cache", str(tmp / "six")], env)
+        wall, cpu, _ = cli(["align", *(text(lang) for lang in LANGS), *common, "--cache", str(tmp / "six")], env)
         per_pair = {}
         for lang in LANGS:
             if lang != "en":
-                per_pair[lang], out = cli(["align", text(lang), text("en"), *common, "--cache", str(tmp / "pairs")], env)
+                *per_pair[lang], out = cli(["align", text(lang), text("en"), *common, "--cache", str(tmp / "pairs")], env)
                 pair_beads[lang] = parse_beads(out)
-        res["times"][run] = {"six_way_s": t_six, "pairwise_s": round(sum(per_pair.values()), 2), "per_pair_s": per_pair}
+        res["times"][run] = {"six_way_s": wall, "six_way_cpu_s": cpu,
+                             "pairwise_s": round(sum(w for w, _ in per_pair.values()), 2),
+                             "pairwise_cpu_s": round(sum(c for _, c in per_pair.values()), 2),
+                             "per_pair_wall_cpu_s": per_pair}
+    res["load_average"] = os.getloadavg()
 
     # quality, in process on the six-way run's (now warm) cache
     from align.embed import make_embedder
@@ -102,9 +114,10 @@ def main(argv: list[str] | None = None) -> int:
                                               "alone_f1": f1(composed, [x.key() for x in alone.beads])}
 
     print(f"six files, {args.model}, unit {args.unit}: {res['units']} units")
-    print(f"{'run':<6} {'six-way s':>10} {'5 pairwise s':>13}")
+    print(f"{'run':<6} {'six-way wall s':>15} {'cpu s':>7} {'5 pairwise wall s':>18} {'cpu s':>7}")
     for run, t in res["times"].items():
-        print(f"{run:<6} {t['six_way_s']:>10} {t['pairwise_s']:>13}")
+        print(f"{run:<6} {t['six_way_s']:>15} {t['six_way_cpu_s']:>7} {t['pairwise_s']:>18} {t['pairwise_cpu_s']:>7}")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in res['load_average'])} (2 cores)")
     print(f"{'pair':<7} {'same beads as alone':>20} {'strict F1':>10}")
     for lang, r in res["pivot_pairs"].items():
         print(f"{lang}-en  {str(r['identical_to_pairwise']):>20} {r['strict_f1']:>10}")
