@@ -192,6 +192,15 @@ def test_bad_many_file_requests_are_one_line(udhr, capsys, extra, message):
     assert message in err and len(err.strip().splitlines()) == 1
 
 
+def test_an_output_over_any_input_is_refused(udhr, tmp_path, capsys):
+    import shutil
+
+    files = [str(shutil.copyfile(udhr / f"udhr.{lang}.txt", tmp_path / f"udhr.{lang}.txt")) for lang in ("zh", "en", "fr")]
+    assert main(["-q", "align", *files, "-o", files[2]]) == 2
+    assert "is the input file" in capsys.readouterr().err
+    assert (tmp_path / "udhr.fr.txt").read_bytes() == (udhr / "udhr.fr.txt").read_bytes()
+
+
 def test_seven_files_are_refused(udhr, capsys):
     files = [str(udhr / f"udhr.{lang}.txt") for lang in (*SIX, "en")]
     assert main(["-q", "align", *files]) == 2
