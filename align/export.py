@@ -28,7 +28,8 @@ from align.errors import UserError
 from align.fileio import atomic_write, check_output_path
 
 from .evaluate import format_bead
-from .model import Alignment, Bead, join_texts
+from .model import Alignment, Bead, Segment, join_texts
+from .multi import MultiAlignment
 from .segment import make_segment, strip_markup
 
 FORMATS = ("tmx", "csv", "tsv", "jsonl", "ids")
@@ -93,14 +94,13 @@ def parse_lang_codes(value: str | None) -> tuple[str, str] | None:
 def _rows(al: Alignment) -> Iterable[dict]:
     """One record per bead: ids, markup-free joined text, score, and the per-segment texts."""
     for b in al.beads:
-        src = [strip_markup(al.src[i].text) for i in b.src]
-        tgt = [strip_markup(al.tgt[i].text) for i in b.tgt]
+        src, source = _side(al.src, b.src, al.src_lang)
+        tgt, target = _side(al.tgt, b.tgt, al.tgt_lang)
         yield {
             "source_ids": list(b.src),
             "target_ids": list(b.tgt),
-            # markers belong to their line: stripped per segment, then joined ("0" + "*0" is "00")
-            "source": strip_markup(join_texts(src, al.src_lang)),
-            "target": strip_markup(join_texts(tgt, al.tgt_lang)),
+            "source": source,
+            "target": target,
             "score": round(float(b.score), 4),
             "source_segments": src,
             "target_segments": tgt,
@@ -108,23 +108,35 @@ def _rows(al: Alignment) -> Iterable[dict]:
         }
 
 
+def _side(segments: list[Segment], ids: tuple[int, ...], lang: str) -> tuple[list[str], str]:
+    """The markup-free texts of `ids`, and them joined in the way of `lang`."""
+    parts = [strip_markup(segments[i].text) for i in ids]
+    # markers belong to their line: stripped per segment, then joined ("0" + "*0" is "00")
+    return parts, strip_markup(join_texts(parts, lang))
+
+
 def _ids_cell(ids: list[int]) -> str:
     return "[" + ",".join(map(str, ids)) + "]"
 
 
 def _delimited(al: Alignment, delimiter: str, bom: bool) -> bytes:
+    # what produced the file (align.signature) in a last column: readers take columns by name,
+    # so files with or without it read back, and a spreadsheet shows it beside the score
+    rows = ([_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), escape_cell(r["source"]),
+             escape_cell(r["target"]), r["score"], r["signature"]] for r in _rows(al))
+    return _table([*COLUMNS, "signature"], rows, delimiter, bom)
+
+
+def _table(header: list[str], rows: Iterable[list], delimiter: str, bom: bool) -> bytes:
+    """CSV (Excel's way: BOM, CRLF) or TSV bytes of already escaped rows."""
     buf = io.StringIO(newline="")
     end = "\r\n" if bom else "\n"
     w = csv.writer(buf, delimiter=delimiter, lineterminator=end)
     # csv quotes a field with a CR only when CR is in the line end: a TSV row holding one is quoted whole
     quoted = csv.writer(buf, delimiter=delimiter, lineterminator=end, quoting=csv.QUOTE_ALL)
-    # what produced the file (align.signature) in a last column: readers take columns by name,
-    # so files with or without it read back, and a spreadsheet shows it beside the score
-    w.writerow([*COLUMNS, "signature"])
-    for r in _rows(al):
-        row = [_ids_cell(r["source_ids"]), _ids_cell(r["target_ids"]), escape_cell(r["source"]),
-               escape_cell(r["target"]), r["score"], r["signature"]]
-        (quoted if "\r" in r["source"] + r["target"] else w).writerow(row)
+    w.writerow(header)
+    for row in rows:
+        (quoted if any(isinstance(c, str) and "\r" in c for c in row) else w).writerow(row)
     return ((_BOM if bom else "") + buf.getvalue()).encode("utf-8")
 
 
@@ -142,12 +154,21 @@ def tmx_bytes(pairs: list[tuple[str, str, dict[str, str]]], srclang: str, tgtlan
 
     Built with translate-toolkit (so its reader agrees with us); the header is ours.
     """
+    rows = [([(srclang, src), (tgtlang, tgt)], props) for src, tgt, props in pairs]
+    return tmx_multi_bytes(rows, srclang, tgtlang, segtype, header_props)
+
+
+def tmx_multi_bytes(rows: list[tuple[list[tuple[str, str]], dict[str, str]]], srclang: str, tgtlang: str | None = None,
+                    segtype: str = "sentence", header_props: dict[str, str] | None = None) -> bytes:
+    """TMX 1.4b: one <tu> per ([(language, text), ...], props) row, a <tuv> per (language, text)."""
     from translate.storage import tmx
 
     store = tmx.tmxfile(sourcelanguage=srclang, targetlanguage=tgtlang)
-    for src, tgt, props in pairs:
-        unit = store.addsourceunit(xml_safe(src), srclang)
-        unit.settarget(xml_safe(tgt), tgtlang, append=True)
+    for tuvs, props in rows:
+        (lang, text), *rest = tuvs
+        unit = store.addsourceunit(xml_safe(text), lang)
+        for lang, text in rest:
+            unit.settarget(xml_safe(text), lang, append=True)
         for i, (k, v) in enumerate(props.items()):
             unit.xmlelement.insert(i, _prop(k, v))  # the DTD wants <prop> before <tuv>
     store.addheader()
@@ -189,9 +210,63 @@ def signature_props(meta: dict) -> dict[str, str]:
     return props
 
 
-def render(al: Alignment, fmt: str, lang_codes: tuple[str, str] | None = None) -> bytes:
-    """The bytes of `al` in format `fmt` (one of FORMATS); `lang_codes` (source, target) replace
-    the alignment's language codes where the format names languages (TMX)."""
+# --- several languages: one record per unit, a column per language --------------------------
+
+def _unit_rows(ma: MultiAlignment) -> Iterable[dict]:
+    """One record per unit: each language's ids, its markup-free text, score, per-segment texts."""
+    sig = ma.meta.get("signature", "")
+    for u in ma.units:
+        sides = {lang: _side(ma.segments[lang], u.ids[lang], lang) for lang in ma.langs}
+        yield {**{f"{lang}_ids": list(u.ids[lang]) for lang in ma.langs},
+               **{lang: sides[lang][1] for lang in ma.langs},
+               "score": round(float(u.score), 4),
+               **{f"{lang}_segments": sides[lang][0] for lang in ma.langs},
+               "signature": sig}
+
+
+def _multi_delimited(ma: MultiAlignment, delimiter: str, bom: bool) -> bytes:
+    ids = [f"{lang}_ids" for lang in ma.langs]
+    rows = ([*(_ids_cell(r[c]) for c in ids), *(escape_cell(r[lang]) for lang in ma.langs), r["score"],
+             r["signature"]] for r in _unit_rows(ma))
+    return _table([*ids, *ma.langs, "score", "signature"], rows, delimiter, bom)
+
+
+def _multi_tmx(ma: MultiAlignment) -> bytes:
+    """A <tu> per unit with a <tuv> per language that has text in it, the pivot's first."""
+    order = [ma.pivot, *(lang for lang in ma.langs if lang != ma.pivot)]
+    rows = []
+    for r in _unit_rows(ma):
+        props = {"x-score": f"{r['score']:.4f}", **{f"x-{lang}-ids": _ids_cell(r[f"{lang}_ids"]) for lang in order}}
+        rows.append(([(lang, r[lang]) for lang in order if r[f"{lang}_ids"]], props))
+    header = {"x-model": ma.model} if ma.model else {}
+    header.update(signature_props(ma.meta))
+    header.update({"x-pivot": ma.pivot, "x-languages": ",".join(ma.langs)})
+    return tmx_multi_bytes(rows, ma.pivot, None, _SEGTYPE.get(ma.meta.get("unit", ""), "sentence"), header)
+
+
+def _render_multi(ma: MultiAlignment, fmt: str) -> bytes:
+    if fmt == "tmx":
+        return _multi_tmx(ma)
+    if fmt in ("csv", "tsv"):
+        return _multi_delimited(ma, "," if fmt == "csv" else "\t", bom=fmt == "csv")
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _unit_rows(ma)).encode("utf-8")
+    if fmt == "ids":  # each language's ids in input order: [0]:[0]:[0,1]
+        return "".join(":".join(_ids_cell(list(u.ids[lang])) for lang in ma.langs) + "\n"
+                       for u in ma.units).encode("utf-8")
+    raise _unknown_format(fmt)
+
+
+def _unknown_format(fmt: str) -> UserError:
+    return UserError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+def render(al: Alignment | MultiAlignment, fmt: str, lang_codes: tuple[str, str] | None = None) -> bytes:
+    """The bytes of `al` in format `fmt` (one of FORMATS); a MultiAlignment gets a record per unit.
+    `lang_codes` (source, target) replace a pair's language codes where the format names
+    languages (TMX)."""
+    if isinstance(al, MultiAlignment):
+        return _render_multi(al, fmt)
     if fmt == "tmx":
         return _tmx(al, lang_codes)
     if fmt == "csv":
@@ -202,7 +277,7 @@ def render(al: Alignment, fmt: str, lang_codes: tuple[str, str] | None = None) -
         return _jsonl(al)
     if fmt == "ids":
         return _ids(al)
-    raise UserError(f"unknown output format {fmt!r} (choose from {', '.join(FORMATS)})")
+    raise _unknown_format(fmt)
 
 
 # --- writing (the edge) -------------------------------------------------------------------
@@ -221,10 +296,11 @@ def emit(data: bytes, out: str | os.PathLike | None) -> None:
         fh.write(data)
 
 
-def write_alignment(alignment: Alignment, out: str | os.PathLike | None, fmt: str,
+def write_alignment(alignment: Alignment | MultiAlignment, out: str | os.PathLike | None, fmt: str,
                     lang_codes: tuple[str, str] | None = None) -> None:
     """Write `alignment` as `fmt` to the file `out` (atomically), or to stdout when `out` is None.
 
+    A MultiAlignment (`align_many`) gets one record per unit and a column (a TMX <tuv>) per language.
     A file path is checked as the CLI checks `-o`, against the files the alignment was read
     from: an API caller who passes an input's name gets a UserError, not a lost document."""
     if out is not None and str(out) != "-":

@@ -23,8 +23,10 @@ from .aligner import AlignConfig, align, insert_by_source
 from .embed import DEFAULT_MODEL, Embedder, make_embedder
 from .errors import UserError
 from .langcheck import PairCheck, alignment_warning, check_pair, matching_text
+from .langid import identify_language
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
+from .multi import MultiAlignment, from_pairs
 from .scoring import ClauseVectors, ScoreWeights, VectorScorer
 from .segment import (cjk_count, clauses, content_letters, continuation_flags, fragment_flags, quote_states,
                       segment, sentences_of)
@@ -191,18 +193,22 @@ def read_pair(src: str | os.PathLike, tgt: str | os.PathLike, *, unit: str = "pa
     upload's own file name rather than its temp copy).
     """
     check_unit(unit)
+    names = names or (str(src), str(tgt))
+    texts = [read_text(path, unit=unit, encoding=encoding, name=name) for path, name in zip((src, tgt), names)]
+    return check_pair(texts[0], texts[1], src_lang, tgt_lang, names[0], names[1])
+
+
+def read_text(path: str | os.PathLike, *, unit: str = "paragraph", encoding: str | None = None,
+              name: str | None = None) -> str:
+    """One document's text as `read_pair` reads it (lines kept as they are for `unit="line"`)."""
     from .readers import read_document
 
-    names = names or (str(src), str(tgt))
-    texts = []
-    for path, name in zip((src, tgt), names):
-        try:
-            texts.append(read_document(path, encoding, reflow=False if unit == "line" else None))
-        except UserError as e:
-            if name == str(path):
-                raise
-            raise UserError(str(e).replace(str(path), name)) from None
-    return check_pair(texts[0], texts[1], src_lang, tgt_lang, names[0], names[1])
+    try:
+        return read_document(path, encoding, reflow=False if unit == "line" else None)
+    except UserError as e:
+        if name is None or name == str(path):
+            raise
+        raise UserError(str(e).replace(str(path), name)) from None
 
 
 def align_pair(pair: PairCheck, embedder: Embedder, *, unit: str = "paragraph", cfg: AlignConfig = AlignConfig(),
@@ -252,3 +258,81 @@ def align_texts(src_text: str, tgt_text: str, *, unit: str = "paragraph", src_la
     pair = check_pair(src_text, tgt_text, src_lang, tgt_lang)
     embedder = embedder or make_embedder(model, cache_dir, no_cache, progress=False)
     return align_pair(pair, embedder, unit=unit, cfg=cfg, weights=weights)
+
+
+# --- more than two languages ---------------------------------------------------------------
+
+MAX_FILES = 6
+
+
+@dataclass
+class ManyCheck:
+    """What `read_many` found: each file's language (input order), the pivot, and each other
+    file checked against the pivot (src = that file, tgt = the pivot's)."""
+
+    langs: list[str]
+    pivot: str
+    pairs: dict[str, PairCheck]
+
+
+def read_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit: str = "paragraph",
+              langs: list[str] | None = None, encoding: str | None = None,
+              names: list[str] | None = None) -> ManyCheck:
+    """Read 2–6 documents, one per language, and check each against the pivot (`read_pair` for many).
+
+    `langs` gives each file's language (None: detected); the pivot is `pivot`, else English
+    when present, else the first file's language. `names` replace the paths in messages.
+    """
+    check_unit(unit)
+    if not 2 <= len(paths) <= MAX_FILES:
+        raise UserError(f"align takes 2 to {MAX_FILES} files (one per language), got {len(paths)}")
+    if langs is not None and len(langs) != len(paths):
+        raise UserError(f"{len(langs)} languages given for {len(paths)} files")
+    names = names or [str(p) for p in paths]
+    texts = [read_text(p, unit=unit, encoding=encoding, name=n) for p, n in zip(paths, names)]
+    found = list(langs) if langs else [identify_language(t, min_margin=0.0) for t in texts]
+    for name, lang in zip(names, found):
+        if lang is None:
+            raise UserError(f"{name}: cannot tell its language; give each file's language with --langs")
+    dupes = sorted({lang for lang in found if found.count(lang) > 1})
+    if dupes:
+        raise UserError(f"more than one file in {', '.join(dupes)}: six-way alignment takes one file per language")
+    pivot = pivot or ("en" if "en" in found else found[0])
+    if pivot not in found:
+        raise UserError(f"pivot language {pivot!r} is none of the files' ({', '.join(found)})")
+    p = found.index(pivot)
+    checks = {}
+    for name, text, lang in zip(names, texts, found):
+        if lang != pivot:
+            pair = check_pair(text, texts[p], lang, pivot, name, names[p])
+            if pair.swapped:
+                raise UserError(f"{name} and {names[p]} look like each other's language; check --langs")
+            checks[lang] = pair
+    log.info("languages: %s; pivot %s", ", ".join(found), pivot)
+    return ManyCheck(found, pivot, checks)
+
+
+def align_checked(many: ManyCheck, embedder: Embedder, *, unit: str = "paragraph", cfg: AlignConfig = AlignConfig(),
+                  weights: ScoreWeights = ScoreWeights()) -> MultiAlignment:
+    """Align what `read_many` checked: each file with the pivot by `align_pair`, merged into units."""
+    pairs = {lang: align_pair(pair, embedder, unit=unit, cfg=cfg, weights=weights) for lang, pair in many.pairs.items()}
+    return from_pairs(pairs, many.pivot, many.langs)
+
+
+def align_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit: str = "paragraph",
+               langs: list[str] | None = None, model: str | None = None, encoding: str | None = None,
+               cache_dir: str | os.PathLike | None = None, no_cache: bool = False,
+               embedder: Embedder | None = None, progress: bool = False, cfg: AlignConfig = AlignConfig(),
+               weights: ScoreWeights = ScoreWeights()) -> MultiAlignment:
+    """Align 2–6 documents, one per language, into units holding the same text in every language.
+
+    Each file is aligned with the pivot (`pivot`, default English when present, else the first
+    file's language) by `align_pair`, the engine of every two-file run, and the pairwise beads
+    are merged over the pivot's segments (`align.multi.merge_pivot`). Through a pivot because UN
+    documents are translated from one original: each language is closest to it, and every
+    pivot–X pair keeps exactly the beads of aligning that pair alone. `langs` gives each file's
+    language (None: detected). All inputs are read and checked (`read_many`) before the model loads.
+    """
+    many = read_many(paths, pivot=pivot, unit=unit, langs=langs, encoding=encoding)
+    embedder = embedder or make_embedder(model, cache_dir, no_cache, progress=progress)
+    return align_checked(many, embedder, unit=unit, cfg=cfg, weights=weights)

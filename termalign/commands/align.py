@@ -34,6 +34,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_input_args(p)
     # align takes any two of ar, en, es, fr, ru, zh: a language not given is detected
     p.set_defaults(src_lang=None, tgt_lang=None)
+    p.add_argument("more", nargs="*", metavar="FILE",
+                   help="up to four more documents: 3-6 files (one per language) are aligned into units through a pivot")
+    p.add_argument("--langs", default=None, metavar="L1,L2,...",
+                   help="each file's language in order, e.g. zh,en,fr (default: detected)")
+    p.add_argument("--pivot", default=None, metavar="LANG",
+                   help="the language every other file is aligned with (3 or more files; default: en when present, "
+                        "else the first file's)")
     p.add_argument("-o", "--output", default=None, help="output file (default: stdout)")
     p.add_argument("--format", default=None, choices=("tmx", "csv", "tsv", "jsonl", "ids"),
                    help="output format (default: from the -o extension, else tsv)")
@@ -74,14 +81,40 @@ def load_pair(args: argparse.Namespace, embedder=None):
 
 def run(args: argparse.Namespace) -> int:
     from align.export import FORMATS, parse_lang_codes, write_alignment
+    from termalign.errors import UserError
     from termalign.fileio import check_output_path
 
+    files = [args.src, args.tgt, *args.more]
+    langs = [x.strip() for x in args.langs.split(",")] if args.langs else None
+    if langs is not None and len(langs) != len(files):
+        raise UserError(f"--langs gives {len(langs)} languages for {len(files)} files")
     fmt = guess_format(args.output, args.format, FORMATS, "tsv")
     lang_codes = parse_lang_codes(args.lang_codes)
     if args.output:
-        check_output_path(args.output, inputs=(args.src, args.tgt))
+        check_output_path(args.output, inputs=files)
+    if len(files) > 2:
+        return run_many(args, files, langs, fmt)
+    if langs:
+        args.src_lang, args.tgt_lang = langs
     alignment, _ = load_pair(args)
     write_alignment(alignment, args.output, fmt, lang_codes)
     if args.output:
         print(f"wrote {len(alignment.beads)} aligned pairs to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_many(args: argparse.Namespace, files: list[str], langs: list[str] | None, fmt: str) -> int:
+    """3-6 files: units through a pivot, one column (a TMX <tuv>) per language."""
+    from align.export import write_alignment
+    from align.pipeline import align_many
+    from termalign.errors import UserError
+
+    if args.src_lang or args.tgt_lang:
+        raise UserError("--src-lang/--tgt-lang name the languages of two files; give --langs for more")
+    many = align_many(files, pivot=args.pivot, unit=args.unit, langs=langs, model=args.model, encoding=args.encoding,
+                      cache_dir=args.cache, no_cache=args.no_cache, progress=not getattr(args, "quiet", False))
+    write_alignment(many, args.output, fmt)
+    if args.output:
+        print(f"wrote {len(many.units)} units in {len(many.langs)} languages ({','.join(many.langs)}, pivot "
+              f"{many.pivot}) to {args.output}", file=sys.stderr)
     return 0

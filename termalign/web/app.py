@@ -130,6 +130,15 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
             job = wb.submit_files(name, listing[picked[0]], listing[picked[1]], unit)
         return jsonify(job.as_dict()), 202
 
+    @app.post("/api/align-many")
+    def align_many():
+        """2–6 uploaded files (`files`), one per language: a job whose result is the units."""
+        ups = [u for u in request.files.getlist("files") if u and u.filename]
+        if not 2 <= len(ups) <= 6:
+            raise UserError(f"upload 2 to 6 files, one per language (got {len(ups)})")
+        job = wb.submit_many([(u.filename, u.read()) for u in ups], text_arg("unit", "paragraph", form=True))
+        return jsonify(job.as_dict()), 202
+
     @app.get("/api/jobs")
     def jobs():
         return jsonify([j.as_dict() for j in wb.jobs.all()])

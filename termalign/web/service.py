@@ -123,6 +123,12 @@ class Workbench:
 
     def submit_uploads(self, name: str, uploads: list[tuple[str, bytes]], unit: str) -> Job:
         """Uploaded (filename, bytes) pairs: written to private temp files so every reader applies."""
+        paths = self._save_uploads(uploads)
+        shown = tuple(Path(f or "upload").name for f, _ in uploads)
+        return self.submit_files(name, paths[0], paths[1], unit, shown=shown, cleanup=paths)
+
+    def _save_uploads(self, uploads: list[tuple[str, bytes]]) -> list[Path]:
+        """Uploaded (filename, bytes) written to private temp files, so every reader applies."""
         paths = []
         try:
             for filename, data in uploads:
@@ -140,8 +146,29 @@ class Workbench:
             for p in paths:
                 p.unlink(missing_ok=True)
             raise
-        shown = tuple(Path(f or "upload").name for f, _ in uploads)
-        return self.submit_files(name, paths[0], paths[1], unit, shown=shown, cleanup=paths)
+        return paths
+
+    def submit_many(self, uploads: list[tuple[str, bytes]], unit: str = "paragraph") -> Job:
+        """2–6 uploaded files, one per language: checked now, aligned through the pivot on the job
+        thread. The units come back in the job's result (side by side on the page), not stored."""
+        from align.pipeline import align_checked, read_many
+
+        paths = self._save_uploads(uploads)
+        shown = [Path(f or "upload").name for f, _ in uploads]
+        try:
+            many = read_many(paths, unit=unit, names=shown)
+        finally:
+            for p in paths:
+                p.unlink(missing_ok=True)
+
+        def work(report: Report) -> dict:
+            total = sum(len(c.src_text) + len(c.tgt_text) for c in many.pairs.values())
+            report("aligning", 0.05)
+            ma = align_checked(many, _ProgressEmbedder(self.embedder(), report, total, 0.05, 0.95), unit=unit)
+            return units_view(ma)
+
+        return self.jobs.submit(f"align {len(paths)} languages ({', '.join(many.langs)})", work)
+
 
     def ensure_seed(self) -> Job | None:
         """First start: align the bundled seed pair so the page shows something real.
@@ -180,3 +207,16 @@ class Workbench:
     def close(self) -> None:
         self.jobs.close()
         self.store.close()
+
+
+#: languages written right to left (the page sets dir="rtl" on their cells)
+RTL = {"ar", "fa", "he", "ur"}
+
+
+def units_view(ma) -> dict:
+    """A MultiAlignment as the page shows it: a row per unit, a text per language."""
+    from align.segment import strip_markup
+
+    return {"langs": ma.langs, "pivot": ma.pivot, "rtl": [lang for lang in ma.langs if lang in RTL],
+            "units": [{"score": round(float(u.score), 4), "texts": {lang: strip_markup(ma.text(u, lang))
+                                                                   for lang in ma.langs}} for u in ma.units]}

@@ -48,7 +48,8 @@ function say(id, text, ok = false) {
 
 // --- routing -------------------------------------------------------------------------------
 
-const views = { docs: showDocs, bitext: showBitext, map: showMap, glossary: showGlossary, search: showSearch };
+const views = { docs: showDocs, bitext: showBitext, map: showMap, glossary: showGlossary, search: showSearch,
+  languages: async () => {} };
 
 function route() {
   const [view, arg] = (location.hash.slice(1) || "docs").split("/");
@@ -387,12 +388,39 @@ async function showSearch() {
     el("td", { lang: "en" }, withSpans(c.target, c.target_spans)))));
 }
 
+// --- several languages side by side -----------------------------------------------------------
+
+async function submitMany(ev) {
+  ev.preventDefault();
+  try {
+    let job = await api("/api/align-many", { method: "POST", body: new FormData(ev.target) });
+    while (job.state === "queued" || job.state === "running") {
+      say("#many-msg", `${job.title}: ${job.stage} (${job.elapsed} s)`, true);
+      await new Promise((r) => setTimeout(r, 700));
+      job = await api(`/api/jobs/${job.id}`);
+    }
+    if (job.state !== "done") throw new Error(job.message);
+    say("#many-msg", `${job.result.units.length} units in ${job.result.langs.join(", ")} (pivot ${job.result.pivot}, ${job.elapsed} s)`, true);
+    renderMany(job.result);
+  } catch (e) { say("#many-msg", e.message); }
+}
+
+function renderMany(r) {
+  const dir = (lang) => (r.rtl.includes(lang) ? "rtl" : "ltr");
+  $("#many thead").replaceChildren(el("tr", {}, el("th", {}, "#"), el("th", {}, "Score"),
+    ...r.langs.map((lang) => el("th", { lang, dir: dir(lang) }, lang))));
+  $("#many tbody").replaceChildren(...r.units.map((u, i) => el("tr", {}, el("td", { class: "num" }, i + 1),
+    el("td", { class: "score" }, u.score.toFixed(2)),
+    ...r.langs.map((lang) => el("td", { lang, dir: dir(lang) }, u.texts[lang])))));
+}
+
 // --- wiring ---------------------------------------------------------------------------------
 
 window.addEventListener("DOMContentLoaded", () => {
   $("#upload-form").addEventListener("submit", submitPair);
   $("#pick-form").addEventListener("submit", submitPair);
   $("#add-term").addEventListener("submit", addTerm);
+  $("#many-form").addEventListener("submit", submitMany);
   $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); showSearch(); });
   $("#check-run").addEventListener("click", runCheck);
   for (const id of ["#g-doc", "#g-status", "#g-sort"]) $(id).addEventListener("change", showGlossary);
