@@ -20,7 +20,7 @@ import os
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from align.version import __version__
 from align.errors import UserError
@@ -220,12 +220,17 @@ def write_glossary(g: Glossary, out: str | os.PathLike | None, fmt: str) -> None
 # --- reading back --------------------------------------------------------------------------------
 
 
-def read_glossary(path: str | os.PathLike) -> list[Entry]:
-    """Entries from any file `write_glossary` writes (JSONL keeps everything; the others what they hold)."""
+def _glossary_file(path: str | os.PathLike) -> tuple[Path, str | None]:
+    """The path of an existing glossary file and its format by extension (None: not one of ours)."""
     p = Path(path)
     if not p.is_file():
         raise UserError(f"{p}: no such glossary file")
-    fmt = EXTENSIONS.get(p.suffix.lower())
+    return p, EXTENSIONS.get(p.suffix.lower())
+
+
+def read_glossary(path: str | os.PathLike) -> list[Entry]:
+    """Entries from any file `write_glossary` writes (JSONL keeps everything; the others what they hold)."""
+    p, fmt = _glossary_file(path)
     try:
         if fmt == "jsonl":
             # split at "\n" only: JSON text may hold U+2028 or U+0085, which splitlines() breaks at
@@ -289,20 +294,26 @@ def _read_tmx(p: Path) -> list[Entry]:
     return out
 
 
-def _read_tbx(p: Path) -> list[Entry]:
+def _tbx_concepts(p: Path) -> Iterator[tuple[dict, list[tuple[str, list[tuple[str, float, str, int]]]]]]:
+    """Each concept entry of a TBX file (Basic or 3): its note's fields and, per language set,
+    (language, [(term, score, context, frequency)])."""
     from lxml import etree
 
     root = etree.parse(str(p)).getroot()
     local = lambda node: etree.QName(node).localname  # noqa: E731
-    src_lang = None
-    out = []
     for entry in root.iter():
         if not isinstance(entry.tag, str) or local(entry) not in ("termEntry", "conceptEntry"):
             continue
         note = next((c.text or "" for c in entry if local(c) == "note"), "")
         meta = dict(kv.split(": ", 1) for kv in note.split("; ") if ": " in kv)
-        langs = [(ls.get(_XML_LANG), [_tbx_term(ts, local) for ts in ls if local(ts) in ("tig", "termSec", "ntig")])
-                 for ls in entry if local(ls) in ("langSet", "langSec")]
+        yield meta, [(ls.get(_XML_LANG), [_tbx_term(ts, local) for ts in ls if local(ts) in ("tig", "termSec", "ntig")])
+                     for ls in entry if local(ls) in ("langSet", "langSec")]
+
+
+def _read_tbx(p: Path) -> list[Entry]:
+    src_lang = None
+    out = []
+    for meta, langs in _tbx_concepts(p):
         if not langs:
             continue
         src_lang = src_lang or langs[0][0]
@@ -399,10 +410,7 @@ def write_multi_glossary(g: MultiGlossary, out: str | os.PathLike | None, fmt: s
 def read_multi_glossary(path: str | os.PathLike) -> list[MultiEntry] | None:
     """Entries of a multilingual glossary file (JSONL, CSV, XLSX, TBX as `write_multi_glossary` writes
     them), or None when the file is a Chinese-English glossary (`read_glossary` reads those)."""
-    p = Path(path)
-    if not p.is_file():
-        raise UserError(f"{p}: no such glossary file")
-    fmt = EXTENSIONS.get(p.suffix.lower())
+    p, fmt = _glossary_file(path)
     try:
         if fmt == "jsonl":
             lines = [json.loads(ln) for ln in p.read_bytes().decode("utf-8-sig").split("\n") if ln.strip()]
@@ -435,23 +443,13 @@ def read_multi_glossary(path: str | os.PathLike) -> list[MultiEntry] | None:
 
 def _read_multi_tbx(p: Path) -> list[MultiEntry] | None:
     """Concept entries with a language set per language; None for a zh-en glossary."""
-    from lxml import etree
-
-    root = etree.parse(str(p)).getroot()
-    local = lambda node: etree.QName(node).localname  # noqa: E731
     out = []
-    for entry in root.iter():
-        if not isinstance(entry.tag, str) or local(entry) not in ("termEntry", "conceptEntry"):
-            continue
-        note = next((c.text or "" for c in entry if local(c) == "note"), "")
-        meta = dict(kv.split(": ", 1) for kv in note.split("; ") if ": " in kv)
+    for meta, langs in _tbx_concepts(p):
         terms = {}
-        for ls in entry:
-            if local(ls) in ("langSet", "langSec"):
-                found = [_tbx_term(ts, local) for ts in ls if local(ts) in ("tig", "termSec", "ntig")]
-                if found:
-                    term, score, example, freq = found[0]
-                    terms[ls.get(_XML_LANG)] = Rendering(term, score, freq, [t for t, *_ in found], example)
+        for lang, found in langs:
+            if found:
+                term, score, example, freq = found[0]
+                terms[lang] = Rendering(term, score, freq, [t for t, *_ in found], example)
         out.append(MultiEntry(terms, float(meta.get("score") or 0.0), 0, meta.get("type") or "concept"))
     langs = {x for e in out for x in e.terms}
     if not out or langs <= {"zh", "en"} and "zh" in langs:

@@ -36,14 +36,20 @@ def run(args: argparse.Namespace) -> int:
         return _run_multi(args, multi)
     entries = [(path, e) for path in args.glossary for e in read_glossary(path)]
     hits = search(entries, args.query, args.limit)
+    return _report(args, hits, len(entries), lambda h: {"exact": h.exact, "glossary": h.source},
+                   lambda: format_hits(hits, args.contexts, color=sys.stdout.isatty(), show_source=len(args.glossary) > 1))
+
+
+def _report(args: argparse.Namespace, hits: list, n_entries: int, fields, text) -> int:
+    """Print the hits as JSON lines (the entry plus `fields(hit)`) or as `text()`; 1 when none."""
     if not hits:
-        print(f"no entry for {args.query!r} in {len(entries)} entries", file=sys.stderr)
+        print(f"no entry for {args.query!r} in {n_entries} entries", file=sys.stderr)
         return 1
     if args.json:
         for h in hits:
-            print(json.dumps({**h.entry.to_dict(), "exact": h.exact, "glossary": h.source}, ensure_ascii=False))
+            print(json.dumps({**h.entry.to_dict(), **fields(h)}, ensure_ascii=False))
     else:
-        print(format_hits(hits, args.contexts, color=sys.stdout.isatty(), show_source=len(args.glossary) > 1))
+        print(text())
     return 0
 
 
@@ -59,13 +65,5 @@ def _run_multi(args: argparse.Namespace, multi: dict) -> int:
                 q.term for q in e.equivalents])}, e.score, e.source_frequency, e.type) for e in read_glossary(path)]
         entries += [(path, e) for e in found]
     hits = search_multi(entries, args.query, args.limit)
-    if not hits:
-        print(f"no entry for {args.query!r} in {len(entries)} entries", file=sys.stderr)
-        return 1
-    if args.json:
-        for h in hits:
-            print(json.dumps({**h.entry.to_dict(), "exact": h.exact, "lang": h.lang, "glossary": h.source},
-                             ensure_ascii=False))
-    else:
-        print(format_multi_hits(hits, args.contexts, show_source=len(args.glossary) > 1))
-    return 0
+    return _report(args, hits, len(entries), lambda h: {"exact": h.exact, "lang": h.lang, "glossary": h.source},
+                   lambda: format_multi_hits(hits, args.contexts, show_source=len(args.glossary) > 1))
