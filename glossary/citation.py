@@ -143,6 +143,8 @@ def ru_nominative(tokens: list[str]) -> list[str]:
     """
     for h, word in enumerate(tokens):
         heads = [p for p in _parses_of(word) if _is_noun(p)]
+        if heads and h + 1 < len(tokens) and _agrees(_parses_of(word)[0]):
+            continue  # read first as an adjective (уголовного обвинения), a noun only at the end
         if not heads:
             if all(_agrees(p) for p in _parses_of(word)[:1]):
                 continue

@@ -26,6 +26,7 @@ def test_russian_genitive_plural_to_nominative_keeps_genitive_dependants():
     assert ru_nominative("Всеобщую декларацию прав человека".split()) == "Всеобщая декларация прав человека".split()
     assert ru_nominative("государств-членов".split()) == ["государства-члены"]
     assert ru_nominative("Генеральной Ассамблеи".split()) == ["Генеральная", "Ассамблея"]
+    assert ru_nominative("уголовного обвинения".split()) == ["уголовное", "обвинение"]  # an adjective first
 
 
 def test_french_and_spanish_lose_the_leading_article_only():
