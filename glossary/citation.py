@@ -111,8 +111,9 @@ def token_key(word: str, lang: str) -> str:
     return latin_key(word)
 
 
-def citation_form(tokens: list[str], lang: str, attested: Collection[str] = ()) -> list[str]:
-    """The citation form of a term given as its tokens in running text (see the module docstring)."""
+def citation_form(tokens: list[str], lang: str, attested: Collection[str] = (), plural: bool | None = None) -> list[str]:
+    """The citation form of a term given as its tokens in running text (see the module docstring);
+    `plural`: whether the term's English is plural (a Russian form that is either reads as that)."""
     if not tokens:
         return tokens
     if lang in ARTICLES:
@@ -123,7 +124,7 @@ def citation_form(tokens: list[str], lang: str, attested: Collection[str] = ()) 
     if lang == "ar":
         return [ar_strip_clitics(tokens[0], attested), *tokens[1:]]
     if lang == "ru":
-        return ru_nominative(tokens)
+        return ru_nominative(tokens, plural)
     return tokens
 
 
@@ -135,11 +136,13 @@ def _agrees(p) -> bool:
     return p.tag.POS in ("ADJF", "PRTF", "NPRO") or p.tag.POS == "NUMR"
 
 
-def ru_nominative(tokens: list[str]) -> list[str]:
+def ru_nominative(tokens: list[str], plural: bool | None = None) -> list[str]:
     """Head noun and the agreeing words before it in the nominative, number kept; the rest as found.
 
     The head is the first word with a noun reading whose case and number every word before it
-    (adjectives, participles) can share; the case chosen is the nominative when the words allow it.
+    (adjectives, participles) can share; of the readings, the one in the number of the English
+    term (`plural`, when known) first, then the nominative (дискриминации is a genitive singular
+    for "discrimination", a nominative plural for "discriminations").
     """
     for h, word in enumerate(tokens):
         heads = [p for p in _parses_of(word) if _is_noun(p)]
@@ -156,7 +159,8 @@ def ru_nominative(tokens: list[str]) -> list[str]:
             fit = [next((m for m in ms if m.tag.case == case and (m.tag.number == number or number is None)), None)
                    for ms in mods]
             if all(fit):
-                options.append((case != "nomn", case not in ("gent", "accs", "datv", "ablt", "loct"), hp, fit))
+                wrong_number = plural is not None and number is not None and (number == "plur") != plural
+                options.append((wrong_number, case != "nomn", hp, fit))
         if not options:
             return tokens
         _, _, hp, fit = min(options, key=lambda o: o[:2])

@@ -245,10 +245,19 @@ def cited(g: Gram, lang: str, attested: Collection[str] = (), english: str = "")
     forms = [f for f, _ in g.forms.most_common()]
     counts: Counter = Counter()
     lower = english[:1].islower()
+    plural = english_plural(english) if english else None
     for f, n in g.forms.items():
-        counts[" ".join(citation_form(f.split(), lang, attested))] += n + (1000 if lower and f[:1].islower() else 0)
+        counts[" ".join(citation_form(f.split(), lang, attested, plural))] += n + (1000 if lower and f[:1].islower() else 0)
     best = counts.most_common(1)[0][0]
     return best, forms
+
+
+def english_plural(term: str) -> bool:
+    """Whether an English term's head noun (the word before "of", else the last) is plural."""
+    words = term.split()
+    head = words[words.index("of") - 1] if "of" in words[1:] else words[-1]
+    low = head.casefold()
+    return low.endswith("s") and not low.endswith(("ss", "us", "is", "ics")) or low in ("people", "children", "women", "men")
 
 
 def example(units: Collection[int], texts: dict[int, str]) -> str:
@@ -272,22 +281,22 @@ def attested_words(texts: Iterable[str]) -> set[str]:
 def assign(ranked: Sequence[Sequence[Scored]], english: Sequence[str], min_score: float) -> list[Scored | None]:
     """One rendering per entry, greedily by score, a rendering going to one entry only (competitive
     linking): "esclavage" is the rendering of "slavery", so "slave trade" of the same sentence takes
-    its next candidate; nor may a rendering lie inside another entry's ("trade" inside "slave trade"),
-    though it may hold one (a term holds the terms it is made of). Entries whose English terms nest
+    its next candidate; nor may a rendering lie inside another entry's ("trade" inside "slave trade")
+    unless it also occurs outside it, though it may hold one (a term holds the terms it is made of). Entries whose English terms nest
     (Charter, Charter of the United Nations) may share one."""
     best: list[Scored | None] = [None] * len(ranked)
-    owner: dict[tuple[str, ...], str] = {}
+    owner: dict[tuple[str, ...], tuple[str, Gram]] = {}
     heads = sorted(((s.score, s.evidence.get("cosine", 0.0), k, s) for k, cands in enumerate(ranked)
                     for s in cands if s.score >= min_score), key=lambda x: (-x[0], -x[1], x[2]))
     for _, _, k, s in heads:
         if best[k] is not None:
             continue
         key = s.gram.key
-        if any(not _nested(other, english[k]) and _holds(taken, key)
-               for taken, other in owner.items()):
+        if any(not _nested(other, english[k]) and _holds(taken, key) and s.gram.units <= gram.units
+               for taken, (other, gram) in owner.items()):
             continue
         best[k] = s
-        owner.setdefault(s.gram.key, english[k])
+        owner.setdefault(s.gram.key, (english[k], s.gram))
     return best
 
 

@@ -273,7 +273,7 @@ class MultiOptions:
     min_rendering: float = 0.35  # score a rendering needs to be listed (else the language stays empty)
     embed_top: int = 24  # candidates per entry and language the encoder sees
     alternatives: int = 5  # candidates an entry falls back on when a better entry took its best
-    min_en_freq: int = 2  # occurrences an English candidate needs (entries without a zh-en glossary)
+    min_en_freq: int = 2  # occurrences a one-word English candidate needs (entries without a zh-en glossary)
     weights: MultiWeights = MultiWeights()
 
 
@@ -296,7 +296,8 @@ def _english_entries(en_texts: dict[int, str], options: MultiOptions, nlp=None) 
     drop = {k for k in dominated(en, " ") if any(o.endswith(" " + k) and en[o].freq == en[k].freq for o in en)}
     out = []
     for k, c in en.items():
-        if k in drop or c.freq < options.min_en_freq or c.modifier >= c.freq:
+        # a phrase seen once may be a term (security of person); a single word needs min_en_freq
+        if k in drop or c.freq < (1 if " " in k else options.min_en_freq) or c.modifier >= c.freq:
             continue
         words = k.split()
         # a single common word is general language (everyone, right), a phrase or a rare word a term
