@@ -66,17 +66,20 @@ def load_alignment(args: argparse.Namespace):
 
 
 def _multilingual(args: argparse.Namespace) -> bool:
-    """More than two documents, --langs, or two whose languages are not Chinese and English."""
+    """More than two documents, --langs, or two without Chinese (a Chinese file keeps the zh-en
+    glossary, checked as before; the script decides, so a zh-en run never loads lingua)."""
     if args.more or args.langs:
         return True
     if args.alignment or args.src_lang or args.tgt_lang:
         return False
-    from align.langid import identify_language
+    from align.langid import SCRIPT_SHARE, count_letters, identify_language
     from align.readers import read_document
 
-    found = {identify_language(read_document(f, args.encoding, reflow=False), min_margin=0.0)
-             for f in (args.src, args.tgt)}
-    return None not in found and found != {"zh", "en"} and len(found) == 2
+    texts = [read_document(f, args.encoding, reflow=False) for f in (args.src, args.tgt)]
+    if any(count_letters(t).share("han") >= SCRIPT_SHARE for t in texts):
+        return False
+    found = {identify_language(t, min_margin=0.0) for t in texts}
+    return None not in found and len(found) == 2  # without English: the pivot is asked for
 
 
 def run_multi(args: argparse.Namespace) -> int:
