@@ -140,3 +140,60 @@ def report(s: GlossaryScore) -> str:
         got = f"entry #{m.rank} has {m.got!r}" if m.got is not None else "no entry"
         lines.append(f"missing  {m.zh} -> {' | '.join(m.expected)}  ({got})")
     return "\n".join(lines)
+
+
+# --- term entries in several languages ------------------------------------------------------------
+
+
+@dataclass
+class MultiScore:
+    """A multilingual glossary against gold entries (language -> accepted variants, citation form first)."""
+
+    gold: int
+    found: int = 0  # gold entries whose English is an entry
+    right: dict[str, int] = field(default_factory=dict)  # per language: the listed term is an accepted variant
+    cited: dict[str, int] = field(default_factory=dict)  # per language: it is the citation form itself
+    rows: list[dict] = field(default_factory=list)  # per gold entry: what the glossary lists in each language
+
+
+def read_multi_gold(text: str) -> list[dict[str, tuple[str, ...]]]:
+    """Rows of a tab-separated gold list with a header of language codes; ` | ` between variants."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        raise UserError("the gold list is empty")
+    langs = [c.strip() for c in lines[0].split("\t")]
+    out = []
+    for ln in lines[1:]:
+        cells = ln.split("\t")
+        out.append({lang: tuple(v.strip() for v in cell.split("|") if v.strip()) for lang, cell in zip(langs, cells)})
+    return out
+
+
+def _norm(term: str) -> str:
+    return _SPACES.sub(" ", _HYPHENS.sub("-", term.replace("’", "'"))).strip().casefold()
+
+
+def score_multi(gold: list[dict[str, tuple[str, ...]]], entries: list) -> MultiScore:
+    """How many gold entries are found (by their English) and how many renderings are right per language.
+
+    `entries` are `MultiEntry`s; an entry matches a gold row when its English term or one of its
+    English forms is one of the row's English variants. The first matching entry (best ranked) counts.
+    """
+    out = MultiScore(len(gold))
+    for row in gold:
+        en = {_norm(v) for v in row.get("en", ())}
+        match = next(((k, e) for k, e in enumerate(entries, 1) if en & {_norm(f) for f in
+                      [e.terms["en"].term, *e.terms["en"].variants]}), None)
+        got = {"rank": match[0] if match else None}
+        if match:
+            out.found += 1
+            e = match[1]
+            for lang, variants in row.items():
+                r = e.terms.get(lang)
+                got[lang] = r.term if r else None
+                if r and _norm(r.term) in {_norm(v) for v in variants}:
+                    out.right[lang] = out.right.get(lang, 0) + 1
+                if r and variants and _norm(r.term) == _norm(variants[0]):
+                    out.cited[lang] = out.cited.get(lang, 0) + 1
+        out.rows.append({"gold": {k: v[0] for k, v in row.items() if v}, "got": got})
+    return out

@@ -24,13 +24,13 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from align.version import __version__
 from align.errors import UserError
-from align.export import FORMULA_START, escape_cell, unescape_cell, xml_safe
+from align.export import FORMULA_START, escape_cell, escape_row, unescape_cell, xml_safe
 
-from .model import Entry, Equivalent, Glossary
+from .model import Entry, Equivalent, Glossary, MultiEntry, MultiGlossary, Rendering
 
 FORMATS = ("csv", "xlsx", "tmx", "tbx", "tbx2019", "tbx3", "omegat", "jsonl")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".tmx": "tmx", ".tbx": "tbx", ".jsonl": "jsonl", ".txt": "omegat",
@@ -223,6 +223,16 @@ def _tmx(g: Glossary, codes: tuple[str, str]) -> bytes:
 def _tbx(g: Glossary, codes: tuple[str, str], v3: bool = False) -> bytes:
     """TBX-Basic: one concept entry per source term, one term section per equivalent; `v3`: the
     TBX-Basic dialect of ISO 30042:2019 (namespaced <tbx type="TBX-Basic" style="dca">)."""
+    concepts = [(f"type: {e.type}; score: {e.score:.4f}",
+                 [(codes[0], [(e.source_term, e.source_frequency, e.source_example, None)]),
+                  (codes[1], [(q.term, q.frequency, e.target_example if k == 0 else "", q.score)
+                              for k, q in enumerate(e.equivalents)])]) for e in g.entries]
+    return _tbx_doc(g.meta, concepts, v3)
+
+
+def _tbx_doc(meta: dict, concepts: Iterable[tuple[str, list[tuple[str, list[tuple]]]]], v3: bool = False) -> bytes:
+    """A TBX-Basic document: per concept (note, [(language, [(term, frequency, example, score)])])
+    a termEntry (conceptEntry in TBX 3) with a langSet (langSec) per language."""
     from lxml import etree
 
     from align.export import signature_props
@@ -238,17 +248,15 @@ def _tbx(g: Glossary, codes: tuple[str, str], v3: bool = False) -> bytes:
     file_desc = el(header, "fileDesc")
     el(el(file_desc, "sourceDesc"), "p", f"termalign {__version__} glossary, "
        f"{datetime.now(timezone.utc).strftime('%Y-%m-%d')}")
-    for kind, value in signature_props(g.meta).items():  # what produced it: x-signature, x-settings
+    for kind, value in signature_props(meta).items():  # what produced it: x-signature, x-settings
         el(el(file_desc, "sourceDesc"), "p", value, type=kind)
     if not v3:
         el(el(header, "encodingDesc"), "p", "TBXBasicXCSV02.xcs", type="XCSURI")
     body = el(el(root, "text"), "body")
-    for n, e in enumerate(g.entries, 1):
+    for n, (note, lang_sets) in enumerate(concepts, 1):
         entry = el(body, "conceptEntry" if v3 else "termEntry", id=f"c{n}")
-        el(entry, "note", f"type: {e.type}; score: {e.score:.4f}")
-        for lang, terms in ((codes[0], [(e.source_term, e.source_frequency, e.source_example, None)]),
-                            (codes[1], [(q.term, q.frequency, e.target_example if k == 0 else "", q.score)
-                                          for k, q in enumerate(e.equivalents)])):
+        el(entry, "note", note)
+        for lang, terms in lang_sets:
             lang_sec = el(entry, "langSec" if v3 else "langSet")
             lang_sec.set(_XML_LANG, lang)
             for term, freq, example, score in terms:
@@ -326,12 +334,17 @@ def write_glossary(g: Glossary, out: str | os.PathLike | None, fmt: str, preset:
 # --- reading back --------------------------------------------------------------------------------
 
 
-def read_glossary(path: str | os.PathLike) -> list[Entry]:
-    """Entries from any file `write_glossary` writes (JSONL keeps everything; the others what they hold)."""
+def _glossary_file(path: str | os.PathLike) -> tuple[Path, str | None]:
+    """The path of an existing glossary file and its format by extension (None: not one of ours)."""
     p = Path(path)
     if not p.is_file():
         raise UserError(f"{p}: no such glossary file")
-    fmt = EXTENSIONS.get(p.suffix.lower())
+    return p, EXTENSIONS.get(p.suffix.lower())
+
+
+def read_glossary(path: str | os.PathLike) -> list[Entry]:
+    """Entries from any file `write_glossary` writes (JSONL keeps everything; the others what they hold)."""
+    p, fmt = _glossary_file(path)
     try:
         if fmt == "jsonl":
             # split at "\n" only: JSON text may hold U+2028 or U+0085, which splitlines() breaks at
@@ -395,20 +408,26 @@ def _read_tmx(p: Path) -> list[Entry]:
     return out
 
 
-def _read_tbx(p: Path) -> list[Entry]:
+def _tbx_concepts(p: Path) -> Iterator[tuple[dict, list[tuple[str, list[tuple[str, float, str, int]]]]]]:
+    """Each concept entry of a TBX file (Basic or 3): its note's fields and, per language set,
+    (language, [(term, score, context, frequency)])."""
     from lxml import etree
 
     root = etree.parse(str(p)).getroot()
     local = lambda node: etree.QName(node).localname  # noqa: E731
-    src_lang = None
-    out = []
     for entry in root.iter():
         if not isinstance(entry.tag, str) or local(entry) not in ("termEntry", "conceptEntry"):
             continue
         note = next((c.text or "" for c in entry if local(c) == "note"), "")
         meta = dict(kv.split(": ", 1) for kv in note.split("; ") if ": " in kv)
-        langs = [(ls.get(_XML_LANG), [_tbx_term(ts, local) for ts in ls if local(ts) in ("tig", "termSec", "ntig")])
-                 for ls in entry if local(ls) in ("langSet", "langSec")]
+        yield meta, [(ls.get(_XML_LANG), [_tbx_term(ts, local) for ts in ls if local(ts) in ("tig", "termSec", "ntig")])
+                     for ls in entry if local(ls) in ("langSet", "langSec")]
+
+
+def _read_tbx(p: Path) -> list[Entry]:
+    src_lang = None
+    out = []
+    for meta, langs in _tbx_concepts(p):
         if not langs:
             continue
         src_lang = src_lang or langs[0][0]
@@ -447,3 +466,106 @@ def _read_omegat(p: Path) -> list[Entry]:
             e = by_src[parts[0]] = Entry(parts[0], [], score, type=comment.split(";")[0] if ";" in comment else "concept")
         e.equivalents.append(Equivalent(parts[1], score))
     return list(by_src.values())
+
+
+# --- term entries in several languages -----------------------------------------------------------
+
+MULTI_FORMATS = ("csv", "xlsx", "tbx", "tbx2019", "tbx3", "jsonl")
+
+
+def multi_columns(langs: list[str]) -> list[str]:
+    """One column per language code (input order), score and frequency, then each language's
+    frequency and example, the type and the signature."""
+    return [*langs, "score", "frequency", *(f"{x}_frequency" for x in langs), *(f"{x}_example" for x in langs),
+            "type", "signature"]
+
+
+def multi_rows(g: MultiGlossary) -> list[dict]:
+    out = []
+    for e in g.entries:
+        r = {"score": e.score, "frequency": e.frequency, "type": e.type, "signature": g.meta.get("signature", "")}
+        for x in g.langs:
+            t = e.terms.get(x)
+            r[x], r[f"{x}_frequency"], r[f"{x}_example"] = (t.term, t.frequency, t.example) if t else ("", "", "")
+        out.append(r)
+    return out
+
+
+def render_multi(g: MultiGlossary, fmt: str) -> bytes:
+    """The bytes of a multilingual glossary in `fmt` (one of MULTI_FORMATS)."""
+    if fmt == "csv":
+        buf = io.StringIO(newline="")
+        w = csv.DictWriter(buf, multi_columns(g.langs), lineterminator="\r\n")
+        w.writeheader()
+        w.writerows(escape_row(r) for r in multi_rows(g))
+        return (_BOM + buf.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        return xlsx_bytes(multi_columns(g.langs), multi_rows(g), "glossary", [30] * len(g.langs) + [8, 10])
+    if fmt in ("tbx", "tbx2019", "tbx3"):
+        concepts = [(f"type: {e.type}; score: {e.score:.4f}",
+                     [(x, [(t.term, t.frequency, t.example, t.score)]) for x, t in e.terms.items()])
+                    for e in g.entries]
+        return _tbx_doc(g.meta, concepts, v3=fmt != "tbx")
+    if fmt == "jsonl":
+        sig = {"signature": g.meta["signature"]} if g.meta.get("signature") else {}
+        return "".join(json.dumps({**e.to_dict(), **sig}, ensure_ascii=False) + "\n" for e in g.entries).encode("utf-8")
+    raise UserError(f"a multilingual glossary is written as {', '.join(MULTI_FORMATS)}, not {fmt!r}")
+
+
+def write_multi_glossary(g: MultiGlossary, out: str | os.PathLike | None, fmt: str) -> None:
+    """Write `g` as `fmt` to `out` atomically, or to stdout when `out` is None or "-"."""
+    from align.export import emit
+
+    if fmt == "xlsx" and (out is None or str(out) == "-"):
+        raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
+    emit(render_multi(g, fmt), out)
+
+
+def read_multi_glossary(path: str | os.PathLike) -> list[MultiEntry] | None:
+    """Entries of a multilingual glossary file (JSONL, CSV, XLSX, TBX as `write_multi_glossary` writes
+    them), or None when the file is a Chinese-English glossary (`read_glossary` reads those)."""
+    p, fmt = _glossary_file(path)
+    try:
+        if fmt == "jsonl":
+            lines = [json.loads(ln) for ln in p.read_bytes().decode("utf-8-sig").split("\n") if ln.strip()]
+            if not lines or "terms" not in lines[0]:
+                return None
+            return [MultiEntry.from_dict(d) for d in lines]
+        if fmt in ("csv", "xlsx"):
+            import pandas as pd
+
+            df = pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False) if fmt == "csv" \
+                else pd.read_excel(p, dtype=str, keep_default_na=False)
+            if "source_term" in df.columns or "score" not in df.columns:
+                return None
+            langs = list(df.columns[:list(df.columns).index("score")])
+            out = []
+            for r in df.to_dict("records"):
+                if fmt == "csv":
+                    r = {k: unescape_cell(v) for k, v in r.items()}
+                terms = {x: Rendering(r[x], 1.0, int(r.get(f"{x}_frequency") or 0), [r[x]], r.get(f"{x}_example") or "")
+                         for x in langs if r[x]}
+                out.append(MultiEntry(terms, float(r.get("score") or 0.0), int(r.get("frequency") or 0),
+                                      r.get("type") or "concept"))
+            return out
+        if fmt == "tbx":
+            return _read_multi_tbx(p)
+    except (ValueError, KeyError, TypeError, AttributeError, OSError, SyntaxError, zipfile.BadZipFile) as e:
+        raise UserError(f"{p}: cannot read as a {fmt or 'glossary'} file ({type(e).__name__}: {e})") from e
+    return None
+
+
+def _read_multi_tbx(p: Path) -> list[MultiEntry] | None:
+    """Concept entries with a language set per language; None for a zh-en glossary."""
+    out = []
+    for meta, langs in _tbx_concepts(p):
+        terms = {}
+        for lang, found in langs:
+            if found:
+                term, score, example, freq = found[0]
+                terms[lang] = Rendering(term, score, freq, [t for t, *_ in found], example)
+        out.append(MultiEntry(terms, float(meta.get("score") or 0.0), 0, meta.get("type") or "concept"))
+    langs = {x for e in out for x in e.terms}
+    if not out or langs <= {"zh", "en"} and "zh" in langs:
+        return None
+    return out

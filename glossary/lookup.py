@@ -1,4 +1,5 @@
-"""Find a term in one or more glossaries: Chinese or English query, exact matches first.
+"""Find a term in one or more glossaries: Chinese or English query (any language in a multilingual
+glossary), exact matches first.
 
 Matching ignores case, surrounding spaces, repeated spaces and 《》 marks. An exact match is
 the whole term (any listed form of an English equivalent); a partial match is the query
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Entry
+from .model import Entry, MultiEntry
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -89,4 +90,63 @@ def format_hits(hits: list[Hit], contexts: bool = False, color: bool = False, sh
                         continue
                     break
                 out.append(f"    en: {tgt}")
+    return "\n".join(out)
+
+
+# --- multilingual glossaries: a query in any language ---------------------------------------------
+
+
+def normalize_any(text: str) -> str:
+    """`normalize` for any of the six languages: Arabic vowel marks and alef forms, curly apostrophes."""
+    from .citation import ar_normal
+
+    return normalize(ar_normal(text).replace("’", "'"))
+
+
+@dataclass(frozen=True)
+class MultiHit:
+    entry: MultiEntry
+    exact: bool
+    lang: str  # the language the query matched in
+    matched: str
+    source: str = ""
+
+
+def search_multi(entries: list[tuple[str, MultiEntry]], query: str, limit: int | None = None) -> list[MultiHit]:
+    """Hits for `query` in any language of the entries (term or a form found in the text): exact
+    before partial, then by score."""
+    q = normalize_any(query)
+    if not q:
+        return []
+    hits: list[MultiHit] = []
+    for src, e in entries:
+        best: MultiHit | None = None
+        for lang, r in e.terms.items():
+            for form in dict.fromkeys([r.term, *r.variants]):
+                f = normalize_any(form)
+                if not f:
+                    continue
+                if f == q:
+                    best = MultiHit(e, True, lang, form, src)
+                    break
+                if best is None and (q in f or (len(f) >= 2 and f in q)):
+                    best = MultiHit(e, False, lang, form, src)
+            if best is not None and best.exact:
+                break
+        if best:
+            hits.append(best)
+    hits.sort(key=lambda h: (not h.exact, -h.entry.score, len(h.matched)))
+    return hits[:limit] if limit else hits
+
+
+def format_multi_hits(hits: list[MultiHit], contexts: bool = False, show_source: bool = False) -> str:
+    """One block per hit: the entry in every language, with the example sentences on request."""
+    out: list[str] = []
+    for h in hits:
+        where = f"  [{h.source}]" if show_source and h.source else ""
+        out.append(f"{h.matched}  ({h.lang}, {'exact' if h.exact else 'partial'}, score {h.entry.score:.2f}){where}")
+        for lang, r in h.entry.terms.items():
+            out.append(f"    {lang}: {r.term}  (freq {r.frequency})")
+            if contexts and r.example:
+                out.append(f"        {highlight(r.example, r.term)}")
     return "\n".join(out)

@@ -98,3 +98,40 @@ class Glossary:
     src_lang: str = "zh"
     tgt_lang: str = "en"
     meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class Rendering:
+    """A term entry in one language: its citation form, the forms found in the text, and where."""
+
+    term: str
+    score: float = 1.0
+    frequency: int = 0
+    variants: list[str] = field(default_factory=list)
+    example: str = ""
+
+
+@dataclass
+class MultiEntry:
+    """One concept in several languages (`terms`: language code -> rendering, in glossary order)."""
+
+    terms: dict[str, Rendering]
+    score: float
+    frequency: int = 0  # occurrences of the English term
+    type: str = "concept"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "MultiEntry":
+        terms = {lang: Rendering(**{k: v for k, v in r.items() if k in Rendering.__dataclass_fields__})
+                 for lang, r in (d.get("terms") or {}).items()}
+        return cls(terms, float(d.get("score") or 0.0), int(d.get("frequency") or 0), d.get("type") or "concept")
+
+
+@dataclass
+class MultiGlossary:
+    entries: list[MultiEntry]
+    langs: list[str]
+    meta: dict = field(default_factory=dict)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 from dataclasses import dataclass, replace
 
 from align.errors import UserError
+from align.langid import base_language
 from align.lexicon import stem
 from align.model import Alignment, is_cjk_lang
 from align.segment import strip_markup
@@ -16,7 +18,10 @@ from align.signature import extend_signature, settings_of, unsigned_signature
 from .cedict import load_cedict
 from .candidates_en import en_candidates
 from .candidates_zh import zh_candidates
-from .model import Candidate, Entry, Equivalent, Glossary, Unit
+from .model import Candidate, Entry, Equivalent, Glossary, MultiEntry, MultiGlossary, Rendering, Unit
+from .multi import Weights as MultiWeights
+from .multi import (Scored, assign, attested_words, cited, example, index_grams, length_ratio, occurrences,
+                    score_candidates, sub_terms)
 from .pairing import Embeds, Pair, Weights, add_embedding, en_content_words, encoder_witness, pair_candidates
 from .ranking import (coordinated_entries, possessive, dominated, fragment_pairs, general_equivalent, independent_frequency,
                       is_coordination, is_general, never_head, resolve_nested, term_type, termhood, two_terms)
@@ -257,3 +262,200 @@ def build_glossary(alignment: Alignment, *, embedder: Embeds | None = None, embe
     g.meta.update(signature=glossary_signature(base, options, encoder),
                   settings={**alignment.meta.get("settings", {}), **_settings(options, encoder)})
     return g
+
+
+# --- term entries in several languages: English is the pivot -------------------------------------
+
+
+@dataclass(frozen=True)
+class MultiOptions:
+    top: int | None = None  # keep the best N entries
+    min_rendering: float = 0.35  # score a rendering needs to be listed (else the language stays empty)
+    embed_top: int = 24  # candidates per entry and language the encoder sees
+    alternatives: int = 5  # candidates an entry falls back on when a better entry took its best
+    min_en_freq: int = 2  # occurrences a one-word English candidate needs (entries without a zh-en glossary)
+    weights: MultiWeights = MultiWeights()
+
+
+def _english_side(al: Alignment) -> tuple[dict[int, str], dict[int, str], str]:
+    """(English texts, other texts, other language) of an alignment's units, either direction."""
+    units = units_from_alignment(al)
+    en_first = base_language(al.src_lang) == "en"
+    other = base_language(al.tgt_lang if en_first else al.src_lang)
+    en = {u.id: strip_markup(u.src if en_first else u.tgt) for u in units}
+    xx = {u.id: strip_markup(u.tgt if en_first else u.src) for u in units}
+    return en, xx, other
+
+
+def _english_entries(en_texts: dict[int, str], options: MultiOptions, nlp=None) -> list[tuple[str, list[str], float]]:
+    """(term, forms, base score) of the English noun-phrase candidates that can be entries."""
+    from wordfreq import zipf_frequency
+
+    units = [Unit(k, (), (k,), "", t) for k, t in en_texts.items()]
+    en = en_candidates(units, nlp)
+    drop = {k for k in dominated(en, " ") if any(o.endswith(" " + k) and en[o].freq == en[k].freq for o in en)}
+    out = []
+    for k, c in en.items():
+        # a phrase seen once may be a term (security of person); a single word needs min_en_freq
+        if k in drop or c.freq < (1 if " " in k else options.min_en_freq) or c.modifier >= c.freq:
+            continue
+        words = k.split()
+        # a single common word is general language (everyone, right), a phrase or a rare word a term
+        general = len(words) == 1 and zipf_frequency(words[0], "en") >= 4.5
+        base = math.log2(1 + c.freq) * min(2.0, 1 + 0.35 * (len(words) - 1)) * (0.3 if general else 1.0)
+        out.append((c.text, sorted(c.forms, key=lambda f: -c.forms[f]), base))
+    top = max((b for _, _, b in out), default=1.0)
+    return [(t, forms, round(b / top, 4)) for t, forms, b in out]
+
+
+def _renderings(entries: list[tuple[str, list[str]]], al: Alignment, embedder: Embeds | None,
+                options: MultiOptions) -> tuple[str, list[Rendering | None]]:
+    """The rendering of each (English term, forms) in the alignment's other language (None: not found)."""
+    en_texts, xx_texts, lang = _english_side(al)
+    grams = index_grams(xx_texts, lang)
+    ratio = length_ratio([(en_texts[u], xx_texts[u]) for u in en_texts])
+    where = [occurrences(forms, en_texts) for _, forms in entries]
+    first = [score_candidates(w, term, grams, ratio, lang, options.weights, top=options.embed_top) if w else []
+             for (term, _), w in zip(entries, where)]
+    cosines: list[dict | None] = [None] * len(entries)
+    if embedder is not None:
+        texts = sorted({t for (t, _), f in zip(entries, first) if f} | {s.gram.text for f in first for s in f})
+        if texts:
+            vecs = embedder.embed(texts, desc=f"embedding {lang} terms")
+            row = {t: i for i, t in enumerate(texts)}
+            cosines = [{s.gram.key: float(vecs[row[s.gram.text]] @ vecs[row[t]]) for s in f} if f else None
+                       for (t, _), f in zip(entries, first)]
+    attested = attested_words(xx_texts.values()) if lang == "ar" else set()
+    terms = [t for t, _ in entries]
+    pools = [{s.gram.key: s.gram for s in f} for f in first]
+
+    def rank(parts: list[list[tuple[str, ...]]]) -> list[list[Scored]]:
+        return [score_candidates(w, term, pool, ratio, lang, options.weights, cosines=cos, top=options.alternatives,
+                                 parts=ps) if pool else []
+                for term, w, pool, cos, ps in zip(terms, where, pools, cosines, parts)]
+
+    found = assign(rank([[] for _ in entries]), terms, options.min_rendering)
+    # a second round: a term that holds another entry holds its rendering (see multi.sub_terms)
+    parts = [[found[j].gram.key for j in subs if found[j] is not None] for subs in sub_terms(terms)]
+    if any(parts):
+        found = assign(rank(parts), terms, options.min_rendering)
+    out: list[Rendering | None] = []
+    for term, w, best in zip(terms, where, found):
+        if best is None:
+            out.append(None)
+            continue
+        citation, forms = cited(best.gram, lang, attested, term)
+        out.append(Rendering(citation, best.score, best.gram.freq, forms, example(best.gram.units & w, xx_texts)))
+    return lang, out
+
+
+def build_multi_glossary(alignments: dict[str, Alignment], *, order: list[str] | None = None,
+                         embedder: Embeds | None = None, embed: bool = True, model: str | None = None,
+                         cache_dir: str | os.PathLike | None = None, top: int | None = None,
+                         options: MultiOptions = MultiOptions(), nlp=None) -> MultiGlossary:
+    """Term entries in every language of `alignments` (language -> its alignment with English, either
+    direction; Chinese as zh -> en), English the pivot.
+
+    With Chinese, the entries are those of the zh-en glossary (`build_glossary`, unchanged); without,
+    the English noun-phrase candidates. Each other language gets the candidate that best matches the
+    entry over the units it occurs in (`multi.score_candidates`), in its citation form.
+    `order` is the languages' order in exports (default: en, then as given).
+    """
+    if not alignments:
+        raise UserError("a multilingual glossary needs at least one document aligned with English")
+    for lang, al in alignments.items():
+        pair = {base_language(al.src_lang), base_language(al.tgt_lang)}
+        if pair != {"en", base_language(lang)}:
+            raise UserError(f"the {lang} alignment is {al.src_lang} -> {al.tgt_lang}, not {lang} with English")
+    if embed and embedder is None:
+        from align.embed import make_embedder
+
+        embedder = make_embedder(model, cache_dir, progress=False)
+    elif not embed:
+        embedder = None
+    options = replace(options, top=top if top is not None else options.top)
+    t0 = time.perf_counter()
+    langs = order or ["en", *alignments]
+    entries: list[MultiEntry] = []
+    if "zh" in alignments:
+        g = build_glossary(alignments["zh"], embedder=embedder, embed=embedder is not None)
+        for e in g.entries:
+            q = e.equivalents[0]
+            terms = {"zh": Rendering(e.source_term, e.score, e.source_frequency, [e.source_term], e.source_example),
+                     "en": Rendering(e.target_term, q.score, q.frequency, [q.term, *q.variants], e.target_example)}
+            entries.append(MultiEntry(terms, e.score, q.frequency, e.type))
+    else:
+        en_texts, _, _ = _english_side(next(iter(alignments.values())))
+        for term, forms, base in _english_entries(en_texts, options, nlp):
+            entries.append(MultiEntry({"en": Rendering(term, 1.0, 0, forms)}, base))
+    for lang, al in alignments.items():
+        if lang == "zh":
+            continue
+        pivot = [(e.terms["en"].term, e.terms["en"].variants) for e in entries]
+        _, found = _renderings(pivot, al, embedder, options)
+        en_texts, _, _ = _english_side(al)
+        for e, (_, forms), r in zip(entries, pivot, found):
+            if r is not None:
+                e.terms[lang] = r
+            en = e.terms["en"]
+            if not en.frequency or not en.example:  # entries from English candidates: count them here
+                hits = sorted(occurrences(forms, en_texts))
+                en.frequency = en.frequency or len(hits)
+                en.example = en.example or example(hits, en_texts)
+    others = [lang for lang in langs if lang not in ("en", "zh")]
+    for e in entries:
+        e.frequency = e.frequency or e.terms["en"].frequency
+        e.terms = {lang: e.terms[lang] for lang in langs if lang in e.terms}
+        if others:  # a term renders consistently in every language; a phrase of general words does not
+            e.score = round(e.score * sum(e.terms[x].score if x in e.terms else 0.0 for x in others) / len(others), 4)
+    entries = [e for e in entries if len(e.terms) > 1 or len(langs) == 1]
+    entries.sort(key=lambda e: (-e.score, e.terms["en"].term))
+    if options.top:
+        entries = entries[:options.top]
+    encoder = getattr(embedder, "name", None)
+    base = next(iter(alignments.values()))
+    sig = base.meta.get("signature") or unsigned_signature(base.model, base.meta.get("unit", "line"))
+    settings = settings_of(multi_glossary=options, glossary_encoder=encoder)
+    meta = {"signature": extend_signature(sig, "m", settings), "settings": settings,
+            "seconds_total": round(time.perf_counter() - t0, 3)}
+    log.info("multilingual glossary: %d entries in %s (%.1fs)", len(entries), ",".join(langs), meta["seconds_total"])
+    return MultiGlossary(entries, list(langs), meta)
+
+
+def align_to_english(files: list[str | os.PathLike], *, unit: str = "paragraph", langs: list[str | None] | None = None,
+                     encoding: str | None = None, embedder: Embeds | None = None, model: str | None = None,
+                     cache_dir: str | os.PathLike | None = None) -> tuple[dict[str, Alignment], list[str], Embeds]:
+    """Read 2-6 documents (languages detected unless given), align each with the English one
+    (`align.pipeline.align_pair`; Chinese as zh -> en): ({language: alignment}, languages in input order, encoder)."""
+    from align.langid import identify_language
+    from align.pipeline import align_pair, check_unit, read_pair
+    from align.readers import read_document
+
+    check_unit(unit)
+    if not 2 <= len(files) <= 6:
+        raise UserError(f"give 2 to 6 documents, one per language ({len(files)} given)")
+    langs = list(langs or [None] * len(files))
+    found = []
+    for path, lang in zip(files, langs):
+        lang = lang or identify_language(read_document(path, encoding, reflow=False), min_margin=0.0)
+        if lang is None:
+            raise UserError(f"{path}: cannot tell its language; give the languages with --langs")
+        found.append(base_language(lang))
+    dup = next((x for x in found if found.count(x) > 1), None)
+    if dup:
+        raise UserError(f"two documents in {dup}: give one document per language")
+    if "en" not in found:
+        raise UserError(f"an English document is needed as the pivot (found {', '.join(found)})")
+    en_path = files[found.index("en")]
+    if embedder is None:
+        from align.embed import make_embedder
+
+        embedder = make_embedder(model, cache_dir, progress=False)
+    out = {}
+    for path, lang in zip(files, found):
+        if lang == "en":
+            continue
+        pair = read_pair(path, en_path, unit=unit, src_lang=lang, tgt_lang="en", encoding=encoding) if lang == "zh" \
+            else read_pair(en_path, path, unit=unit, src_lang="en", tgt_lang=lang, encoding=encoding)
+        out[lang] = align_pair(pair, embedder, unit=unit)
+    return out, found, embedder

@@ -44,6 +44,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Align SRC with TGT (or take --alignment) and list the domain terms with their "
                                    "English equivalents, confidence, frequencies, segment ids and an example.")
     add_input_args(p)
+    # 3-6 files, or two not Chinese-English: a term entry in every language (English is the pivot)
+    p.add_argument("more", nargs="*", metavar="FILE", help="further documents (up to 6 in all, one per language "
+                   "of ar, en, es, fr, ru, zh, English among them): each entry gets its rendering in every language")
+    p.add_argument("--langs", default=None, metavar="L1,L2,…",
+                   help="the languages of the documents, in order (default: detected)")
+    p.set_defaults(src_lang=None, tgt_lang=None)
     p.add_argument("-o", "--output", default=None, help="output file (default: CSV on stdout)")
     p.add_argument("--format", default=None, choices=("csv", "xlsx", "tmx", "tbx", "tbx2019", "tbx3", "omegat", "jsonl"),
                    help="output format (default: from the -o extension, else csv); tbx is TBX-Basic (TBX v2 "
@@ -103,7 +109,61 @@ def load_alignment(args: argparse.Namespace):
     return Alignment(src, tgt, beads, pair.src_lang, pair.tgt_lang, meta={"unit": "line", "path": str(path)}), None
 
 
+def _multilingual(args: argparse.Namespace) -> bool:
+    """More than two documents, --langs, or two without Chinese (a Chinese file keeps the zh-en
+    glossary, checked as before; the script decides, so a zh-en run never loads lingua)."""
+    if args.more or args.langs:
+        return True
+    if args.alignment or args.src_lang or args.tgt_lang:
+        return False
+    from align.langid import SCRIPT_SHARE, count_letters, identify_language
+    from align.readers import read_document
+
+    texts = [read_document(f, args.encoding, reflow=False) for f in (args.src, args.tgt)]
+    if any(count_letters(t).share("han") >= SCRIPT_SHARE for t in texts):
+        return False
+    found = {identify_language(t, min_margin=0.0) for t in texts}
+    return None not in found and len(found) == 2  # without English: the pivot is asked for
+
+
+def run_multi(args: argparse.Namespace) -> int:
+    """`termalign glossary F1 … Fn`: term entries in every language (glossary.build_multi_glossary)."""
+    from glossary.export import MULTI_FORMATS, guess_format, write_multi_glossary
+    from glossary.pipeline import align_to_english, build_multi_glossary
+    from termalign.commands.align import make_embedder_from
+    from termalign.errors import UserError
+    from termalign.fileio import check_output_path
+
+    files = [args.src, args.tgt, *args.more]
+    fmt = guess_format(args.output, args.format)
+    if fmt not in MULTI_FORMATS:
+        raise UserError(f"a multilingual glossary is written as {', '.join(MULTI_FORMATS)}, not {fmt}")
+    if args.alignment:
+        raise UserError("--alignment takes a Chinese-English alignment; give the documents instead")
+    if args.output:
+        check_output_path(args.output, inputs=files)
+    elif fmt == "xlsx":
+        raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
+    if args.top is not None and args.top < 1:
+        raise UserError(f"--top {args.top}: give a positive number of entries")
+    langs = args.langs.split(",") if args.langs else [args.src_lang, args.tgt_lang] + [None] * len(args.more)
+    if len(langs) != len(files):
+        raise UserError(f"--langs names {len(langs)} languages for {len(files)} documents")
+    embedder = make_embedder_from(args)
+    alignments, order, embedder = align_to_english(files, unit=args.unit, langs=langs, encoding=args.encoding,
+                                                   embedder=embedder)
+    g = build_multi_glossary(alignments, order=order, embedder=embedder, embed=not args.no_embed, top=args.top)
+    write_multi_glossary(g, args.output, fmt)
+    if args.output:
+        print(f"wrote {len(g.entries)} entries in {', '.join(order)} to {args.output} "
+              f"(extraction {g.meta['seconds_total']:.1f}s)", file=sys.stderr)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if _multilingual(args):
+        return run_multi(args)
+    args.src_lang, args.tgt_lang = args.src_lang or "zh", args.tgt_lang or "en"
     from glossary.export import guess_format, write_glossary
     from glossary.pipeline import build_glossary, check_languages
     from termalign.commands.align import make_embedder_from
