@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from align.version import __version__
 from align.errors import UserError
-from align.export import FORMULA_START, escape_cell, escape_row, unescape_cell, xml_safe
+from align.export import FORMULA_START, escape_cell, unescape_cell, xml_safe
 
 from .model import Entry, Equivalent, Glossary, MultiEntry, MultiGlossary, Rendering
 
@@ -494,11 +494,8 @@ def multi_rows(g: MultiGlossary) -> list[dict]:
 def render_multi(g: MultiGlossary, fmt: str) -> bytes:
     """The bytes of a multilingual glossary in `fmt` (one of MULTI_FORMATS)."""
     if fmt == "csv":
-        buf = io.StringIO(newline="")
-        w = csv.DictWriter(buf, multi_columns(g.langs), lineterminator="\r\n")
-        w.writeheader()
-        w.writerows(escape_row(r) for r in multi_rows(g))
-        return (_BOM + buf.getvalue()).encode("utf-8")
+        columns = multi_columns(g.langs)
+        return delimited(columns, ([r[c] for c in columns] for r in multi_rows(g)))
     if fmt == "xlsx":
         return xlsx_bytes(multi_columns(g.langs), multi_rows(g), "glossary", [30] * len(g.langs) + [8, 10])
     if fmt in ("tbx", "tbx2019", "tbx3"):
