@@ -30,6 +30,7 @@ from align.aligner import AlignConfig
 from align.embed import DEFAULT_MODEL
 from align.model import Alignment
 from align.scoring import ScoreWeights
+from glossary.review import StopList
 from termalign.errors import UserError
 from termalign.termbase import GlossaryTerm, TermBase, as_glossary_terms, content_hash
 
@@ -57,6 +58,7 @@ class Settings:
     glossary: bool = True
     weights: ScoreWeights = ScoreWeights()
     cfg: AlignConfig = AlignConfig()
+    stop: StopList = StopList()  # the term base's stop list, applied to each extraction
 
     def signature(self) -> str:
         """What the pipeline will stamp on a pair made with these settings: a pair stored under
@@ -65,10 +67,10 @@ class Settings:
 
         sig = pipeline_signature(self.model, self.unit, self.weights, self.cfg)
         if self.glossary:
-            from glossary.pipeline import glossary_signature, wants_glossary
+            from glossary.pipeline import Options, glossary_signature, wants_glossary
 
             if wants_glossary(self.src_lang, self.tgt_lang):
-                sig = glossary_signature(sig, encoder=self.model)
+                sig = glossary_signature(sig, Options(stop=self.stop), encoder=self.model)
         return sig
 
 
@@ -218,15 +220,16 @@ def stamp(meta: dict, warnings: list[str] | None = None) -> dict:
             "warnings": warnings if warnings is not None else meta.get("warnings", [])}
 
 
-def extract_terms(alignment: Alignment, embedder: Any) -> tuple[list[GlossaryTerm] | None, str | None, dict]:
+def extract_terms(alignment: Alignment, embedder: Any, stop: StopList = StopList()
+                  ) -> tuple[list[GlossaryTerm] | None, str | None, dict]:
     """The glossary of one aligned pair (`glossary.build_glossary`, as the CLI makes it) as term-base
     entries, or (None, why there are none); and the stamp of what was made (`stamp`)."""
     try:
-        from glossary.pipeline import build_glossary
+        from glossary.pipeline import Options, build_glossary
     except ImportError as e:
         return None, f"no glossary: extraction unavailable ({e})", stamp(alignment.meta)
     try:
-        g = build_glossary(alignment, embedder=embedder)
+        g = build_glossary(alignment, embedder=embedder, embed=embedder is not None, options=Options(stop=stop))
     except UserError as e:  # not Chinese-English, nothing aligned: the alignment is still worth storing
         return None, f"no glossary: {e}", stamp(alignment.meta)
     return as_glossary_terms(g.entries), None, stamp(g.meta, alignment.meta.get("warnings", []))
@@ -254,7 +257,7 @@ def process_pair(job: PairJob) -> PairResult:
             res.glossary_note = "glossary extraction switched off"
         else:
             try:
-                res.terms, res.glossary_note, res.stamp = extract_terms(res.alignment, emb)
+                res.terms, res.glossary_note, res.stamp = extract_terms(res.alignment, emb, s.stop)
             except Exception as e:  # keep the alignment; say why the terms are missing
                 log.debug("glossary of %s failed", job.doc_id, exc_info=True)
                 res.glossary_note = f"glossary extraction failed ({type(e).__name__}: {e})"
@@ -545,6 +548,22 @@ def add_pair(tb: TermBase, src: str, tgt: str, settings: Settings, doc_id: str |
     if report.skipped:
         return report.skipped[0], False
     return report.done[0], True
+
+
+def rebuild_glossaries(tb: TermBase, doc_ids: Iterable[str] = (), embedder: Any = None) -> list[str]:
+    """Extract the terms of stored pairs again from their stored alignments (all pairs by default),
+    with the term base's current stop list; reviewers' decisions stay. Returns the doc_ids done."""
+    docs = list(doc_ids) or [d.doc_id for d in tb.documents()]
+    stop = tb.stop_list()
+    for doc_id in docs:
+        alignment = tb.get_alignment(doc_id)
+        alignment.meta["signature"] = str(alignment.meta.get("signature", "")).split("|g:")[0]
+        terms, note, st = extract_terms(alignment, embedder, stop)
+        with tb.transaction():
+            tb.set_glossary_note(doc_id, note)
+            if terms is not None:
+                tb.add_glossary(doc_id, terms)
+    return docs
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -373,6 +373,7 @@ class TermBase:
         self._vocab: dict[str, dict[str, int]] = {}
         self._vocab_max = 0
         self._variants_read = False
+        self._orphans: set[int] = set()  # equivalents proposed by a pair deleted in this session
 
     # connection and transactions
 
@@ -455,8 +456,34 @@ class TermBase:
             if not row:
                 return False
             self._apply_doc(row[0], self._doc_term_ids(row[0]), -1)
+            # what only this pair proposed stays (a removed pair's terms remain findable) until the
+            # next extraction stored here settles it (a pair replaced by a new version)
+            self._orphans |= self._proposed(row[0])
             c.execute("DELETE FROM documents WHERE id = ?", (row[0],))
             return True
+
+    def _proposed(self, did: int) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT equivalent_id FROM doc_equivalents WHERE document_id = ?",
+                                                (did,))}
+
+    def _prune(self, eids: Iterable[int]) -> None:
+        """Of these equivalents, those nobody reviewed that no pair proposes any more go (a stop word
+        blocks them now, their pair was removed), and so do terms left without equivalents."""
+        c = self.conn
+        tids = set()
+        for eid in sorted(set(eids)):
+            row = c.execute("SELECT term_id FROM equivalents e WHERE id = ? AND status = 'candidate' AND origin = 'auto'"
+                            " AND NOT EXISTS (SELECT 1 FROM doc_equivalents x WHERE x.equivalent_id = e.id)",
+                            (eid,)).fetchone()
+            if row:
+                c.execute("DELETE FROM equivalents WHERE id = ?", (eid,))
+                tids.add(row[0])
+        gone = [t for t in sorted(tids) if not c.execute(
+            "SELECT 1 FROM equivalents WHERE term_id = ? UNION ALL SELECT 1 FROM term_variants WHERE term_id = ?",
+            (t, t)).fetchone()]
+        c.executemany("DELETE FROM terms WHERE id = ?", [(t,) for t in gone])
+        if gone:
+            self._forget_vocabulary()
 
     def _doc_rowid(self, doc: int | str) -> int:
         if isinstance(doc, int):
@@ -509,7 +536,8 @@ class TermBase:
     def add_glossary(self, doc: int | str, entries: Iterable[Any]) -> int:
         """Store one pair's extracted entries (after its alignment); pools them into the corpus terms.
 
-        Replaces what an earlier extraction stored for this pair; reviewers' statuses are kept.
+        Replaces what an earlier extraction stored for this pair: reviewers' decisions (statuses,
+        hand-made entries, merges) are kept, unreviewed equivalents no pair proposes any more go.
         Returns the number of terms stored.
         """
         did = self._doc_rowid(doc)
@@ -518,6 +546,7 @@ class TermBase:
             src_lang = c.execute("SELECT src_lang FROM documents WHERE id = ?", (did,)).fetchone()[0]
             before = self._doc_term_ids(did)
             self._apply_doc(did, before, -1)
+            proposed = self._proposed(did)
             c.execute("DELETE FROM doc_equivalents WHERE document_id = ?", (did,))
             touched: set[int] = set()
             new_tids: set[int] = set()
@@ -534,6 +563,8 @@ class TermBase:
                     c.execute("INSERT OR REPLACE INTO doc_equivalents VALUES (?, ?, ?, ?)", (did, eid, score, rank))
             self._apply_doc(did, (before | touched) - new_tids, +1)
             self._settle_new(new_tids, new_eids)
+            self._prune(proposed | self._orphans)
+            self._orphans = set()
         return len(terms)
 
     def add_term(self, source_term: str, target_term: str, *, src_lang: str = "zh", type: str | None = None,
@@ -595,7 +626,7 @@ class TermBase:
         if not target:
             raise UserError(f"say which equivalent of {source_term!r} is {status} (only dnt goes without one)")
         with self.transaction() as c:
-            tid = self._term_row(source_term, src_lang, must=False)
+            tid = self.term_row(source_term, src_lang, must=False)
             known = tid is not None and c.execute(
                 "SELECT 1 FROM equivalents WHERE term_id = ? AND norm = ?", (tid, norm_target(target))).fetchone()
             if known:
@@ -609,7 +640,7 @@ class TermBase:
         occurrences and variants move over, its text stays as a variant that any later extraction
         files under `keep`. Where both have an equivalent, a reviewer's status beats candidate."""
         with self.transaction() as c:
-            k, o = self._term_row(keep, lang), self._term_row(other, lang)
+            k, o = self.term_row(keep, lang), self.term_row(other, lang)
             if k == o:
                 raise UserError(f"{keep!r} and {other!r} are already one entry")
             for eid, norm in c.execute("SELECT id, norm FROM equivalents WHERE term_id = ?", (o,)).fetchall():
@@ -631,7 +662,7 @@ class TermBase:
         """Merge equivalent `other` of a term into `keep` (co-operation into cooperation): one
         rendering with the other kept as its variant, re-extraction files it there too."""
         with self.transaction() as c:
-            tid = self._term_row(source_term, lang)
+            tid = self.term_row(source_term, lang)
             ids = []
             for text in (keep, other):
                 row = c.execute("SELECT id FROM equivalents WHERE term_id = ? AND norm = ?",
@@ -667,7 +698,8 @@ class TermBase:
                       (keep, other))
         c.execute("DELETE FROM equivalents WHERE id = ?", (other,))
 
-    def _term_row(self, text: str, lang: str, must: bool = True) -> int | None:
+    def term_row(self, text: str, lang: str, must: bool = True) -> int | None:
+        """The id of a source term, or of the entry a variant of it was merged into."""
         row = self.conn.execute("SELECT id FROM terms WHERE lang = ? AND text = ?", (lang, text.strip())).fetchone() \
             or self.conn.execute("SELECT term_id FROM term_variants WHERE lang = ? AND text = ?",
                                  (lang, text.strip())).fetchone()
