@@ -32,10 +32,15 @@ FORMATS = ("csv", "xlsx", "tmx", "tbx", "tbx3", "omegat", "jsonl")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".tmx": "tmx", ".tbx": "tbx", ".jsonl": "jsonl", ".txt": "omegat",
               ".utf8": "omegat", ".tab": "omegat", ".tsv": "omegat"}
 COLUMNS = ["source_term", "target_term", "score", "frequency", "source_example", "target_example",
-           "confidence", "target_frequency", "other_targets", "type", "source_ids", "target_ids", "signature"]
+           "confidence", "target_frequency", "other_targets", "type", "source_ids", "target_ids", "status", "variants",
+           "signature"]
 _BOM = "\ufeff"
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Review statuses as TBX-Basic's administrativeStatus picklist (what memoQ and MultiTerm map to
+# preferred / allowed / forbidden); do-not-translate is a preferred term that is the source form.
+TBX_STATUS = {"approved": "preferredTerm-admn-sts", "do-not-translate": "preferredTerm-admn-sts",
+              "candidate": "admittedTerm-admn-sts", "forbidden": "deprecatedTerm-admn-sts"}
 
 
 def rows(g: Glossary) -> list[dict]:
@@ -53,6 +58,8 @@ def rows(g: Glossary) -> list[dict]:
         "type": e.type,
         "source_ids": " ".join(map(str, e.source_ids)),
         "target_ids": " ".join(map(str, e.target_ids)),
+        "status": e.equivalents[0].status if e.equivalents else "",
+        "variants": " | ".join(e.equivalents[0].variants) if e.equivalents else "",
         "signature": g.meta.get("signature", ""),
     } for e in g.entries]
 
@@ -143,18 +150,24 @@ def _tbx(g: Glossary, v3: bool = False) -> bytes:
     for n, e in enumerate(g.entries, 1):
         entry = el(body, "conceptEntry" if v3 else "termEntry", id=f"c{n}")
         el(entry, "note", f"type: {e.type}; score: {e.score:.4f}")
-        for lang, terms in ((g.src_lang, [(e.source_term, e.source_frequency, e.source_example, None)]),
-                            (g.tgt_lang, [(q.term, q.frequency, e.target_example if k == 0 else "", q.score)
-                                          for k, q in enumerate(e.equivalents)])):
+        for lang, terms in ((g.src_lang, [(e.source_term, e.source_frequency, e.source_example, None, "", "")]),
+                            (g.tgt_lang, [(t, q.frequency, e.target_example if k == 0 and t == q.term else "", q.score,
+                                           q.status, "" if t == q.term else "variant")
+                                          for k, q in enumerate(e.equivalents) for t in (q.term, *q.variants)])):
             lang_sec = el(entry, "langSec" if v3 else "langSet")
             lang_sec.set(_XML_LANG, lang)
-            for term, freq, example, score in terms:
+            for term, freq, example, score, status, term_type in terms:
                 sec = el(lang_sec, "termSec" if v3 else "tig")
                 el(sec, "term", term)
                 el(sec, "termNote", "noun", type="partOfSpeech")
+                if term_type:  # a spelling variant of the equivalent before it
+                    el(sec, "termNote", term_type, type="termType")
+                if status in TBX_STATUS:
+                    el(sec, "termNote", TBX_STATUS[status], type="administrativeStatus")
                 if example:
                     el(sec, "descrip", example, type="context")
-                el(sec, "note", f"frequency: {freq}" + ("" if score is None else f"; score: {score:.4f}"))
+                el(sec, "note", f"frequency: {freq}" + ("" if score is None else f"; score: {score:.4f}")
+                   + (f"; status: {status}" if status else ""))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -253,7 +266,9 @@ def _read_table(p: Path, fmt: str) -> list[Entry]:
             r = {k: unescape_cell(v) for k, v in r.items()}
         score = float(r.get("score") or 0.0)
         conf = float(r.get("confidence") or score)
-        eqs = [Equivalent(r["target_term"], conf, int(r.get("target_frequency") or 0))] if r["target_term"] else []
+        eqs = [Equivalent(r["target_term"], conf, int(r.get("target_frequency") or 0),
+                          [v for v in (r.get("variants") or "").split(" | ") if v], status=r.get("status") or "")] \
+            if r["target_term"] else []
         for alt in filter(None, (r.get("other_targets") or "").split(" | ")):
             term, _, s = alt.rpartition(" (")
             eqs.append(Equivalent(term, float(s.rstrip(")"))) if term else Equivalent(alt, 0.0))
@@ -302,20 +317,33 @@ def _read_tbx(p: Path) -> list[Entry]:
         tgt = [t for lang, ts in langs if lang != src_lang for t in ts]
         if not src:
             continue
-        term, _, example, freq = src[0]
-        out.append(Entry(term, [Equivalent(t, s, f) for t, s, _, f in tgt], float(meta.get("score") or 0.0),
+        term, _, example, freq, _, _ = src[0]
+        eqs: list[Equivalent] = []
+        for t, s, _, f, status, variant in tgt:
+            if variant and eqs:
+                eqs[-1].variants.append(t)
+            else:
+                eqs.append(Equivalent(t, s, f, status=status))
+        out.append(Entry(term, eqs, float(meta.get("score") or 0.0),
                          source_frequency=freq, type=meta.get("type") or "concept", source_example=example,
                          target_example=tgt[0][2] if tgt else ""))
     return out
 
 
-def _tbx_term(sec, local) -> tuple[str, float, str, int]:
+def _tbx_term(sec, local) -> tuple[str, float, str, int, str, bool]:
     term = next((c.text or "" for c in sec.iter() if isinstance(c.tag, str) and local(c) == "term"), "")
     context = next((c.text or "" for c in sec.iter() if isinstance(c.tag, str) and local(c) == "descrip"
                     and c.get("type") == "context"), "")
     note = next((c.text or "" for c in sec if local(c) == "note"), "")
     meta = dict(kv.split(": ", 1) for kv in note.split("; ") if ": " in kv)
-    return term, float(meta.get("score") or 0.0), context, int(meta.get("frequency") or 0)
+    notes = {c.get("type"): c.text or "" for c in sec.iter() if isinstance(c.tag, str) and local(c) == "termNote"}
+    status = meta.get("status") or _STATUS_OF_TBX.get(notes.get("administrativeStatus") or "", "")
+    return (term, float(meta.get("score") or 0.0), context, int(meta.get("frequency") or 0), status,
+            notes.get("termType") == "variant")
+
+
+_STATUS_OF_TBX = {"preferredTerm-admn-sts": "approved", "admittedTerm-admn-sts": "candidate",
+                  "deprecatedTerm-admn-sts": "forbidden", "supersededTerm-admn-sts": "forbidden"}
 
 
 def _read_omegat(p: Path) -> list[Entry]:

@@ -599,7 +599,7 @@ def export_tmx(tb: TermBase, path: str | os.PathLike | None, langs: str | None =
 
 
 GLOSSARY_COLUMNS = ("source_term", "target_term", "score", "frequency", "document_frequency", "status", "type",
-                    "documents", "source_example", "target_example", "signature")
+                    "documents", "source_example", "target_example", "variants", "source_variants", "signature")
 GLOSSARY_FORMATS = ("csv", "tbx", "tbx3", "xlsx", "omegat", "jsonl")
 
 
@@ -619,7 +619,8 @@ def corpus_glossary(rows: list[dict], src_lang: str, tgt_lang: str, signature: s
             e = entries[r["source_term"]] = Entry(
                 r["source_term"], [], r["score"], source_frequency=r["frequency"], type=r["type"] or "concept",
                 source_example=r["source_example"], target_example=r["target_example"])
-        e.equivalents.append(Equivalent(r["target_term"], r["score"], r["cooccurrences"]))
+        e.equivalents.append(Equivalent(r["target_term"], r["score"], r["cooccurrences"],
+                                        [v for v in r.get("variants", "").split(" | ") if v], status=r["status"]))
     return Glossary(list(entries.values()), src_lang, tgt_lang,
                     meta={"content": "termalign corpus term base", "signature": signature})
 
