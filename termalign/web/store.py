@@ -130,10 +130,10 @@ class Store:
             self.tb.add_alignment(doc_id, replace(al, beads=beads))
 
     def _glosses(self) -> list[tuple[str, str, str]]:
-        """(source term, best target, status) of every non-rejected term, approved first."""
+        """(source term, best target, status) of every term, approved first (never a rejected or forbidden one)."""
         rows = self.tb.conn.execute(
             "SELECT t.text, e.text, e.status FROM equivalents e JOIN terms t ON t.id = e.term_id"
-            " WHERE e.status != 'rejected' ORDER BY t.text, e.status != 'approved', e.score DESC").fetchall()
+            " WHERE e.status NOT IN ('rejected', 'forbidden') ORDER BY t.text, e.status != 'approved', e.score DESC").fetchall()
         best: dict[str, tuple[str, str, str]] = {}
         for src, tgt, status in rows:
             best.setdefault(src, (src, tgt, status))

@@ -280,7 +280,8 @@ function termRows(t) {
   const contexts = el("div", { class: "contexts" },
     t.source_example ? kwic({ source: t.source_example, source_spans: t.source_spans, target: t.target_example, target_spans: t.target_spans }) : "");
   const ctx = el("tr", { class: "ctx", hidden: true }, el("td", { colspan: 7 },
-    el("div", { class: "meta" }, `type: ${t.type || "–"} · origin: ${t.origin} · documents: ${t.documents || "–"}`),
+    el("div", { class: "meta" }, `type: ${t.type || "–"} · origin: ${t.origin} · documents: ${t.documents || "–"}`
+      + (t.variants ? ` · variants: ${t.variants}` : "") + (t.source_variants ? ` · term variants: ${t.source_variants}` : "")),
     contexts,
     el("a", { href: "#search", onclick: () => { $("#search-q").value = t.source_term; } }, "every bilingual context →")));
   const expand = async () => {
@@ -300,8 +301,20 @@ function termRows(t) {
     el("td", { class: "status" }, t.status),
     el("td", { class: "ops" },
       el("button", { class: "approve", onclick: () => setTerm(t, { status: "approved", new_target: input.value }) }, "Approve"),
-      el("button", { class: "reject", onclick: () => setTerm(t, { status: "rejected" }) }, "Reject")));
+      el("button", { class: "reject", onclick: () => setTerm(t, { status: "rejected" }) }, "Reject"),
+      statusControl(t)));
   return [row, ctx];
+}
+
+// every review status, as the term base keeps them (forbidden: must not be used; dnt: keep the source form)
+const STATUSES = [["candidate", "candidate"], ["approved", "approved"], ["rejected", "rejected"],
+  ["forbidden", "forbidden"], ["do-not-translate", "do not translate"]];
+
+function statusControl(t) {
+  const sel = el("select", { class: "set-status", "aria-label": `status of ${t.source_term} → ${t.target_term}` },
+    ...STATUSES.map(([v, label]) => el("option", { value: v, selected: v === t.status }, label)));
+  sel.addEventListener("change", () => setTerm(t, { status: sel.value }));
+  return sel;
 }
 
 async function setTerm(t, change) {
