@@ -201,7 +201,7 @@ CREATE TABLE term_variants (
 CREATE INDEX term_variants_term ON term_variants(term_id);
 CREATE TABLE equivalent_variants (
     equivalent_id INTEGER NOT NULL REFERENCES equivalents(id) ON DELETE CASCADE,
-    text TEXT NOT NULL, norm TEXT NOT NULL,
+    norm TEXT NOT NULL, text TEXT NOT NULL,
     PRIMARY KEY (equivalent_id, norm)
 ) WITHOUT ROWID;
 CREATE INDEX equivalent_variants_norm ON equivalent_variants(norm);
@@ -575,7 +575,7 @@ class TermBase:
             raise UserError("a term needs both a source and a target text")
         with self.transaction() as c:
             tid, new_term = self._term_id(source_term.strip(), src_lang, type)
-            eid, new_eq = self._equivalent_id(tid, target_term.strip())
+            eid, new_eq = self._equivalent_id(tid, target_term.strip(), as_variant=False)
             c.execute("UPDATE equivalents SET origin = 'manual', status = ?, updated_at = datetime('now') WHERE id = ?",
                       (status, eid))
             self._settle_new({tid} if new_term else set(), {eid} if new_eq else set())
@@ -691,11 +691,11 @@ class TermBase:
         c.execute("UPDATE equivalents SET status = (SELECT status FROM equivalents WHERE id = ?),"
                   " updated_at = datetime('now') WHERE id = ? AND status = 'candidate'"
                   " AND (SELECT status FROM equivalents WHERE id = ?) != 'candidate'", (other, keep, other))
-        c.execute("INSERT OR IGNORE INTO equivalent_variants SELECT ?, text, norm FROM equivalent_variants"
-                  " WHERE equivalent_id = ?", (keep, other))
+        c.execute("INSERT OR IGNORE INTO equivalent_variants (equivalent_id, text, norm) SELECT ?, text, norm"
+                  " FROM equivalent_variants WHERE equivalent_id = ?", (keep, other))
         if keep_text:
-            c.execute("INSERT OR IGNORE INTO equivalent_variants SELECT ?, text, norm FROM equivalents WHERE id = ?",
-                      (keep, other))
+            c.execute("INSERT OR IGNORE INTO equivalent_variants (equivalent_id, text, norm) SELECT ?, text, norm"
+                      " FROM equivalents WHERE id = ?", (keep, other))
         c.execute("DELETE FROM equivalents WHERE id = ?", (other,))
 
     def term_row(self, text: str, lang: str, must: bool = True) -> int | None:
@@ -745,8 +745,10 @@ class TermBase:
         self._vocabulary(lang)[text] = tid
         return tid, True
 
-    def _equivalent_id(self, term_id: int, text: str) -> tuple[int, bool]:
-        """(id, created) of the term's equivalent with this text."""
+    def _equivalent_id(self, term_id: int, text: str, *, as_variant: bool = True) -> tuple[int, bool]:
+        """(id, created) of the term's equivalent with this text; `as_variant`: a spelling variant of a
+        known equivalent (glossary.review.variant_key) is filed under it (extraction does, a person
+        adding a rendering by hand does not: "nuclear-weapon States" may be a house style's forbidden form)."""
         c = self.conn
         norm = norm_target(text)
         row = c.execute("SELECT id FROM equivalents WHERE term_id = ? AND norm = ?", (term_id, norm)).fetchone()
@@ -756,11 +758,11 @@ class TermBase:
                         " WHERE e.term_id = ? AND v.norm = ?", (term_id, norm)).fetchone()
         if row:  # a known variant (merged by hand or before)
             return row[0], False
-        key = variant_key(text)
+        key = variant_key(text) if as_variant else ""
         for eid, other in c.execute("SELECT id, text FROM equivalents WHERE term_id = ?"
                                     " ORDER BY status = 'candidate', id", (term_id,)).fetchall():
             if key and variant_key(other) == key:  # the same rendering spelt otherwise: a variant of it
-                c.execute("INSERT OR IGNORE INTO equivalent_variants VALUES (?, ?, ?)",
+                c.execute("INSERT OR IGNORE INTO equivalent_variants (equivalent_id, text, norm) VALUES (?, ?, ?)",
                           (eid, " ".join(text.split()), norm))
                 return eid, False
         return int(c.execute("INSERT INTO equivalents (term_id, text, norm) VALUES (?, ?, ?)",
