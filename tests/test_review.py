@@ -284,5 +284,21 @@ def test_workbench_status_control_persists(seed_termbase, cache_dir):
             assert [(t["source_term"], t["target_term"]) for t in shown] == [("会员国", "Member States")]
         assert rows_of(seed_termbase)[("会员国", "Member States")]["status"] == "do-not-translate"
         assert 'value="forbidden"' in client.get("/").get_data(as_text=True)
+        # the stop list and merging, through the API the view's forms use
+        h = {"X-Termalign": "1"}
+        assert client.post("/api/stoplist", json={"word": "消极", "where": "start"}, headers=h).json == [
+            {"where": "start", "word": "消极"}]
+        assert client.post("/api/stoplist", json={"word": "x", "where": "middle"}, headers=h).status_code == 400
+        assert client.delete("/api/stoplist", json={"word": "消极"}, headers={}).status_code == 403
+        assert client.delete("/api/stoplist", json={"word": "消极"}, headers=h).json == []
+        with open_termbase(seed_termbase) as tb:
+            tb.add_term("核裁军", "nuclear-disarmament", status="candidate")
+        r = client.post("/api/glossary/merge", json={"source_term": "核裁军", "keep": "nuclear disarmament",
+                                                     "other": "nuclear-disarmament"}, headers=h)
+        assert r.status_code == 200, r.json
+        shown = [t for t in client.get("/api/glossary?q=核裁军").json if t["source_term"] == "核裁军"]
+        assert [t["variants"] for t in shown] == ["nuclear-disarmament"]
+        assert client.post("/api/glossary/merge", json={"keep": "核裁军", "other": "no such"},
+                           headers=h).status_code == 400
     finally:
         app.extensions["workbench"].close()

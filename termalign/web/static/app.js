@@ -337,6 +337,27 @@ async function addTerm(ev) {
   } catch (e) { say("#glossary-msg", e.message); }
 }
 
+async function mergeVariants(ev) {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const body = { keep: f.get("keep"), other: f.get("other"), source_term: f.get("source_term") || null };
+  try {
+    await api("/api/glossary/merge", { method: "POST", json: body });
+    ev.target.reset();
+    say("#glossary-msg", `${body.other} merged into ${body.keep} (kept as a variant).`, true);
+    showGlossary();
+  } catch (e) { say("#glossary-msg", e.message); }
+}
+
+function showStopList(words) {
+  $("#stop-list").replaceChildren(...words.map((w) => el("li", {}, `${w.word} (${w.where}) `,
+    el("button", { class: "link", "aria-label": `remove stop word ${w.word}`, onclick: () => changeStopWord("DELETE", w) }, "×"))));
+}
+
+async function changeStopWord(method, w) {
+  try { showStopList(await api("/api/stoplist", { method, json: w })); } catch (e) { say("#glossary-msg", e.message); }
+}
+
 // --- search ---------------------------------------------------------------------------------
 
 async function showSearch() {
@@ -361,6 +382,13 @@ window.addEventListener("DOMContentLoaded", () => {
   $("#upload-form").addEventListener("submit", submitPair);
   $("#pick-form").addEventListener("submit", submitPair);
   $("#add-term").addEventListener("submit", addTerm);
+  $("#merge-form").addEventListener("submit", mergeVariants);
+  $("#stop-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const f = new FormData(ev.target);
+    changeStopWord("POST", { word: f.get("word"), where: f.get("where") }).then(() => ev.target.reset());
+  });
+  $("#review-tools").addEventListener("toggle", async () => { if ($("#review-tools").open) showStopList(await api("/api/stoplist")); });
   $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); showSearch(); });
   for (const id of ["#g-doc", "#g-status", "#g-sort"]) $(id).addEventListener("change", showGlossary);
   const exportHref = () => { $("#g-export").href = `/api/glossary/export?format=${$("#g-format").value}`; };
