@@ -50,6 +50,32 @@ SCHEMA_VERSION = 4
 STATUSES = ("candidate", "approved", "rejected", "forbidden", "do-not-translate")
 STATUS_ALIASES = {"dnt": "do-not-translate", "do_not_translate": "do-not-translate", "donottranslate": "do-not-translate"}
 
+# The equivalents table and the triggers that keep its FTS index, as version 1 made them and
+# version 4 rebuilt them (with more statuses).
+_EQUIVALENTS = """CREATE TABLE {name} (
+    id INTEGER PRIMARY KEY,
+    term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+    text TEXT NOT NULL, norm TEXT NOT NULL,
+    score REAL NOT NULL DEFAULT 0,
+    df INTEGER NOT NULL DEFAULT 0,
+    cooc INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'candidate' CHECK (status IN ({statuses})),
+    origin TEXT NOT NULL DEFAULT 'auto' CHECK (origin IN ('auto', 'manual')),
+    updated_at TEXT,{more}
+    UNIQUE (term_id, norm)
+);"""
+_EQUIVALENTS_TRIGGERS = """CREATE TRIGGER equivalents_ai AFTER INSERT ON equivalents BEGIN
+    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER equivalents_ad AFTER DELETE ON equivalents BEGIN
+    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER equivalents_au AFTER UPDATE OF text ON equivalents BEGIN
+    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
+END;
+"""
+
 _V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE documents (
@@ -101,31 +127,10 @@ END;
 CREATE TRIGGER terms_ad AFTER DELETE ON terms BEGIN
     INSERT INTO terms_fts(terms_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
-CREATE TABLE equivalents (
-    id INTEGER PRIMARY KEY,
-    term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
-    text TEXT NOT NULL, norm TEXT NOT NULL,
-    score REAL NOT NULL DEFAULT 0,
-    df INTEGER NOT NULL DEFAULT 0,
-    cooc INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL DEFAULT 'candidate' CHECK (status IN ('candidate', 'approved', 'rejected')),
-    origin TEXT NOT NULL DEFAULT 'auto' CHECK (origin IN ('auto', 'manual')),
-    updated_at TEXT,
-    UNIQUE (term_id, norm)
-);
+""" + _EQUIVALENTS.format(name="equivalents", statuses="'candidate', 'approved', 'rejected'", more="") + """
 CREATE VIRTUAL TABLE equivalents_fts USING fts5(text, content='equivalents', content_rowid='id',
                                                 tokenize='trigram');
-CREATE TRIGGER equivalents_ai AFTER INSERT ON equivalents BEGIN
-    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER equivalents_ad AFTER DELETE ON equivalents BEGIN
-    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
-CREATE TRIGGER equivalents_au AFTER UPDATE OF text ON equivalents BEGIN
-    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TABLE doc_equivalents (
+""" + _EQUIVALENTS_TRIGGERS + """CREATE TABLE doc_equivalents (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     equivalent_id INTEGER NOT NULL REFERENCES equivalents(id) ON DELETE CASCADE,
     score REAL NOT NULL, rank INTEGER NOT NULL,
@@ -165,35 +170,14 @@ UPDATE terms SET pdocs = (SELECT COUNT(DISTINCT x.document_id) FROM doc_equivale
 # stay valid; `migrate` runs it with foreign keys off, or the DROP would cascade); variants merged
 # into an entry (of a source term, of an equivalent); the stop list.
 _V4 = """
-CREATE TABLE equivalents_v4 (
-    id INTEGER PRIMARY KEY,
-    term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
-    text TEXT NOT NULL, norm TEXT NOT NULL,
-    score REAL NOT NULL DEFAULT 0,
-    df INTEGER NOT NULL DEFAULT 0,
-    cooc INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL DEFAULT 'candidate'
-        CHECK (status IN ('candidate', 'approved', 'rejected', 'forbidden', 'do-not-translate')),
-    origin TEXT NOT NULL DEFAULT 'auto' CHECK (origin IN ('auto', 'manual')),
-    updated_at TEXT,
-    score_sum REAL NOT NULL DEFAULT 0,
-    UNIQUE (term_id, norm)
-);
+""" + _EQUIVALENTS.format(name="equivalents_v4",
+                         statuses="'candidate', 'approved', 'rejected', 'forbidden', 'do-not-translate'",
+                         more="\n    score_sum REAL NOT NULL DEFAULT 0,") + """
 INSERT INTO equivalents_v4 (id, term_id, text, norm, score, df, cooc, status, origin, updated_at, score_sum)
     SELECT id, term_id, text, norm, score, df, cooc, status, origin, updated_at, score_sum FROM equivalents;
 DROP TABLE equivalents;
 ALTER TABLE equivalents_v4 RENAME TO equivalents;
-CREATE TRIGGER equivalents_ai AFTER INSERT ON equivalents BEGIN
-    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER equivalents_ad AFTER DELETE ON equivalents BEGIN
-    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
-CREATE TRIGGER equivalents_au AFTER UPDATE OF text ON equivalents BEGIN
-    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TABLE term_variants (
+""" + _EQUIVALENTS_TRIGGERS + """CREATE TABLE term_variants (
     lang TEXT NOT NULL, text TEXT NOT NULL,
     term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
     PRIMARY KEY (lang, text)
