@@ -27,6 +27,7 @@ from align.errors import UserError
 from align.export import FORMULA_START, escape_cell, escape_row, unescape_cell, xml_safe
 
 from .model import Entry, Equivalent, Glossary
+from .recognise import split_variants
 
 FORMATS = ("csv", "xlsx", "tmx", "tbx", "tbx3", "omegat", "jsonl")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".tmx": "tmx", ".tbx": "tbx", ".jsonl": "jsonl", ".txt": "omegat",
@@ -267,7 +268,7 @@ def _read_table(p: Path, fmt: str) -> list[Entry]:
         score = float(r.get("score") or 0.0)
         conf = float(r.get("confidence") or score)
         eqs = [Equivalent(r["target_term"], conf, int(r.get("target_frequency") or 0),
-                          [v for v in (r.get("variants") or "").split(" | ") if v], status=r.get("status") or "")] \
+                          split_variants(r.get("variants")), status=r.get("status") or "")] \
             if r["target_term"] else []
         for alt in filter(None, (r.get("other_targets") or "").split(" | ")):
             term, _, s = alt.rpartition(" (")

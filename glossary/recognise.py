@@ -140,7 +140,7 @@ def from_termbase_rows(rows: Iterable[dict]) -> list[TermEntry]:
         if all(status(r) == "rejected" for r in rs):
             continue
         forms = lambda st: [f for r in rs if status(r) == st  # noqa: E731
-                            for f in (r["target_term"], *_split_variants(r.get("variants")))]
+                            for f in (r["target_term"], *split_variants(r.get("variants")))]
         approved = forms("approved")
         if any(status(r) == "do-not-translate" for r in rs):
             approved.insert(0, src)
@@ -152,13 +152,14 @@ def from_termbase_rows(rows: Iterable[dict]) -> list[TermEntry]:
         ex = next((r for r in rs if r.get("source_example")), None)
         contexts = (Context("", ex["source_example"], ex.get("target_example", "")),) if ex else ()
         freqs = tuple((r["target_term"], int(r.get("cooccurrences") or 0)) for r in rs if status(r) != "rejected")
-        for name in (src, *_split_variants(rs[0].get("source_variants"))):
+        for name in (src, *split_variants(rs[0].get("source_variants"))):
             out.append(TermEntry(name, _unique(approved), _unique(forbidden), _unique(others), freqs,
                                  rs[0].get("type") or "", docs, contexts))
     return merge_entries(out)
 
 
-def _split_variants(cell: object) -> list[str]:
+def split_variants(cell: object) -> list[str]:
+    """A " | "-joined variants cell (term base rows, CSV exports) as a list."""
     return [v.strip() for v in str(cell or "").split(" | ") if v.strip()]
 
 

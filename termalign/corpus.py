@@ -611,6 +611,7 @@ def signatures(tb: TermBase) -> str:
 def corpus_glossary(rows: list[dict], src_lang: str, tgt_lang: str, signature: str = ""):
     """Term base rows (best equivalent first per term) as a glossary.model.Glossary, for its writers."""
     from glossary.model import Entry, Equivalent, Glossary
+    from glossary.recognise import split_variants
 
     entries: dict[str, Entry] = {}
     for r in rows:
@@ -620,7 +621,7 @@ def corpus_glossary(rows: list[dict], src_lang: str, tgt_lang: str, signature: s
                 r["source_term"], [], r["score"], source_frequency=r["frequency"], type=r["type"] or "concept",
                 source_example=r["source_example"], target_example=r["target_example"])
         e.equivalents.append(Equivalent(r["target_term"], r["score"], r["cooccurrences"],
-                                        [v for v in r.get("variants", "").split(" | ") if v], status=r["status"]))
+                                        split_variants(r.get("variants")), status=r["status"]))
     return Glossary(list(entries.values()), src_lang, tgt_lang,
                     meta={"content": "termalign corpus term base", "signature": signature})
 

@@ -284,6 +284,8 @@ def test_workbench_status_control_persists(seed_termbase, cache_dir):
             assert [(t["source_term"], t["target_term"]) for t in shown] == [("会员国", "Member States")]
         assert rows_of(seed_termbase)[("会员国", "Member States")]["status"] == "do-not-translate"
         assert 'value="forbidden"' in client.get("/").get_data(as_text=True)
+        tbx = client.get("/api/glossary/export?format=tbx").get_data(as_text=True)  # the reviewed terms
+        assert "Member States" in tbx and "preferredTerm-admn-sts" in tbx and "status: do-not-translate" in tbx
         # the stop list and merging, through the API the view's forms use
         h = {"X-Termalign": "1"}
         assert client.post("/api/stoplist", json={"word": "消极", "where": "start"}, headers=h).json == [
