@@ -338,13 +338,15 @@ def _tbx_term(sec, local) -> tuple[str, float, str, int, str, bool]:
     note = next((c.text or "" for c in sec if local(c) == "note"), "")
     meta = dict(kv.split(": ", 1) for kv in note.split("; ") if ": " in kv)
     notes = {c.get("type"): c.text or "" for c in sec.iter() if isinstance(c.tag, str) and local(c) == "termNote"}
-    status = meta.get("status") or _STATUS_OF_TBX.get(notes.get("administrativeStatus") or "", "")
+    tbx_status = notes.get("administrativeStatus") or notes.get("normativeAuthorization") or ""
+    status = meta.get("status") or _STATUS_OF_TBX.get(tbx_status.removesuffix("-admn-sts"), "")
     return (term, float(meta.get("score") or 0.0), context, int(meta.get("frequency") or 0), status,
             notes.get("termType") == "variant")
 
 
-_STATUS_OF_TBX = {"preferredTerm-admn-sts": "approved", "admittedTerm-admn-sts": "candidate",
-                  "deprecatedTerm-admn-sts": "forbidden", "supersededTerm-admn-sts": "forbidden"}
+# what other tools write, TBX-Basic's administrativeStatus or (TBX 2019) normativeAuthorization
+_STATUS_OF_TBX = {"preferredTerm": "approved", "admittedTerm": "candidate", "deprecatedTerm": "forbidden",
+                  "supersededTerm": "forbidden"}
 
 
 def _read_omegat(p: Path) -> list[Entry]:

@@ -318,3 +318,18 @@ def test_a_stop_list_is_part_of_the_pair_signature():
 
     assert "stop" not in _settings(Options(), "m")["glossary"]  # the hash of a stop-list-free glossary is unchanged
     assert _settings(Options(stop=stopped.stop), "m")["glossary"]["stop"] == {"words": (("start", "the"),)}
+
+
+def test_statuses_of_another_tools_tbx_are_read(tmp_path):
+    """A CAT tool's TBX: administrativeStatus (TBX-Basic) or normativeAuthorization (TBX 2019) values."""
+    from glossary.export import read_glossary
+
+    p = tmp_path / "memoq.tbx"
+    p.write_text('<?xml version="1.0"?><martif type="TBX-Basic"><text><body><termEntry id="c1">'
+                 '<langSet xml:lang="zh"><tig><term>核裁军</term></tig></langSet><langSet xml:lang="en">'
+                 '<tig><term>nuclear disarmament</term><termNote type="normativeAuthorization">preferredTerm</termNote>'
+                 '</tig><tig><term>atomic disarmament</term><termNote type="administrativeStatus">'
+                 'deprecatedTerm-admn-sts</termNote></tig></langSet></termEntry></body></text></martif>',
+                 encoding="utf-8")
+    [entry] = from_glossary(read_glossary(p))
+    assert entry.approved == ("nuclear disarmament",) and entry.forbidden == ("atomic disarmament",)
