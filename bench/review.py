@@ -33,14 +33,11 @@ STOP = [("start", "消极"), ("any", "核裁军"), ("end", "会议")]
 
 def v3_termbase(path: Path, n_terms: int) -> None:
     """A version-3 file with n_terms terms, two equivalents each, one document proposing them all."""
-    from termalign.termbase import MIGRATIONS, _statements
+    from termalign.termbase import old_schema
 
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("BEGIN")
-    for v in (1, 2, 3):
-        for stmt in _statements(MIGRATIONS[v]):
-            con.execute(stmt)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '3')")
+    old_schema(con, 3)
     con.execute("INSERT INTO documents (doc_id, content_hash, src_lang, tgt_lang, unit, model)"
                 " VALUES ('d', 'h', 'zh', 'en', 'line', 'gold')")
     con.executemany("INSERT INTO terms (id, text, lang) VALUES (?, ?, 'zh')", ((i, f"术语{i}") for i in range(1, n_terms + 1)))

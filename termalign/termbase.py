@@ -1160,6 +1160,14 @@ def _migrate_steps(conn: sqlite3.Connection) -> int:
         conn.execute("COMMIT")
 
 
+def old_schema(conn: sqlite3.Connection, version: int) -> None:
+    """Lay out an empty file as termalign left it at schema `version` (to test and time migrations)."""
+    for v in range(1, version + 1):
+        for stmt in _statements(MIGRATIONS[v]):
+            conn.execute(stmt)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(version),))
+
+
 def _checked_version(conn: sqlite3.Connection) -> int:
     """The file's schema version, refusing files this termalign cannot migrate."""
     version = _version(conn)

@@ -74,15 +74,12 @@ def test_stop_list_blocks_at_start_anywhere_end():
 
 
 def test_migration_from_version_3_keeps_reviews_and_allows_the_new_statuses(tmp_path):
-    from termalign.termbase import MIGRATIONS, SCHEMA_VERSION, _statements
+    from termalign.termbase import SCHEMA_VERSION, old_schema
 
     path = tmp_path / "v3.sqlite3"
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA foreign_keys = ON")
-    for v in (1, 2, 3):
-        for stmt in _statements(MIGRATIONS[v]):
-            con.execute(stmt)
-    con.execute("INSERT INTO meta VALUES ('schema_version', '3')")
+    old_schema(con, 3)
     con.execute("INSERT INTO documents (doc_id, content_hash, src_lang, tgt_lang, unit, model)"
                 " VALUES ('d', 'h', 'zh', 'en', 'line', 'gold')")
     con.execute("INSERT INTO beads (document_id, idx, src_ids, tgt_ids, src_text, tgt_text)"
