@@ -31,18 +31,24 @@ from align.errors import UserError
 from align.export import FORMULA_START, escape_cell, unescape_cell, xml_safe
 
 from .model import Entry, Equivalent, Glossary, MultiEntry, MultiGlossary, Rendering
+from .recognise import split_variants
 
 FORMATS = ("csv", "xlsx", "tmx", "tbx", "tbx2019", "tbx3", "omegat", "jsonl")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".tmx": "tmx", ".tbx": "tbx", ".jsonl": "jsonl", ".txt": "omegat",
               ".utf8": "omegat", ".tab": "omegat", ".tsv": "omegat"}
 COLUMNS = ["source_term", "target_term", "score", "frequency", "source_example", "target_example",
-           "confidence", "target_frequency", "other_targets", "type", "source_ids", "target_ids", "signature"]
+           "confidence", "target_frequency", "other_targets", "type", "source_ids", "target_ids", "status", "variants",
+           "signature"]
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 _TBX_BASIC = "https://raw.githubusercontent.com/LTAC-Global/TBX-Basic_dialect/master/DCA/"
 # the TBX-Basic 2019 dialect's RELAX NG grammar and Schematron rules, as its files declare them
 TBX_BASIC_2019_SCHEMAS = ((_TBX_BASIC + "TBXcoreStructV03_TBX-Basic_integrated.rng", "http://relaxng.org/ns/structure/1.0"),
                           (_TBX_BASIC + "TBX-Basic_DCA.sch", "http://purl.oclc.org/dsdl/schematron"))
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Review statuses as TBX-Basic's administrativeStatus picklist (what memoQ and MultiTerm map to
+# preferred / allowed / forbidden); do-not-translate is a preferred term that is the source form.
+TBX_STATUS = {"approved": "preferredTerm-admn-sts", "do-not-translate": "preferredTerm-admn-sts",
+              "candidate": "admittedTerm-admn-sts", "forbidden": "deprecatedTerm-admn-sts"}
 
 
 def rows(g: Glossary) -> list[dict]:
@@ -60,6 +66,8 @@ def rows(g: Glossary) -> list[dict]:
         "type": e.type,
         "source_ids": " ".join(map(str, e.source_ids)),
         "target_ids": " ".join(map(str, e.target_ids)),
+        "status": e.equivalents[0].status if e.equivalents else "",
+        "variants": " | ".join(e.equivalents[0].variants) if e.equivalents else "",
         "signature": g.meta.get("signature", ""),
     } for e in g.entries]
 
@@ -224,14 +232,17 @@ def _tbx(g: Glossary, codes: tuple[str, str], v3: bool = False) -> bytes:
     """TBX-Basic: one concept entry per source term, one term section per equivalent; `v3`: the
     TBX-Basic dialect of ISO 30042:2019 (namespaced <tbx type="TBX-Basic" style="dca">)."""
     concepts = [(f"type: {e.type}; score: {e.score:.4f}",
-                 [(codes[0], [(e.source_term, e.source_frequency, e.source_example, None)]),
-                  (codes[1], [(q.term, q.frequency, e.target_example if k == 0 else "", q.score)
-                              for k, q in enumerate(e.equivalents)])]) for e in g.entries]
+                 [(codes[0], [(e.source_term, e.source_frequency, e.source_example, None, "", "")]),
+                  (codes[1], [(t, q.frequency, e.target_example if k == 0 and t == q.term else "", q.score,
+                               q.status, "" if t == q.term else "variant")
+                              for k, q in enumerate(e.equivalents) for t in (q.term, *q.variants)])])
+                for e in g.entries]
     return _tbx_doc(g.meta, concepts, v3)
 
 
 def _tbx_doc(meta: dict, concepts: Iterable[tuple[str, list[tuple[str, list[tuple]]]]], v3: bool = False) -> bytes:
-    """A TBX-Basic document: per concept (note, [(language, [(term, frequency, example, score)])])
+    """A TBX-Basic document: per concept (note, [(language, [(term, frequency, example, score, status,
+    term type)])])
     a termEntry (conceptEntry in TBX 3) with a langSet (langSec) per language."""
     from lxml import etree
 
@@ -259,13 +270,18 @@ def _tbx_doc(meta: dict, concepts: Iterable[tuple[str, list[tuple[str, list[tupl
         for lang, terms in lang_sets:
             lang_sec = el(entry, "langSec" if v3 else "langSet")
             lang_sec.set(_XML_LANG, lang)
-            for term, freq, example, score in terms:
+            for term, freq, example, score, status, term_type in terms:
                 sec = el(lang_sec, "termSec" if v3 else "tig")
                 el(sec, "term", term)
                 el(sec, "termNote", "noun", type="partOfSpeech")
+                if term_type:  # a spelling variant of the equivalent before it
+                    el(sec, "termNote", term_type, type="termType")
+                if status in TBX_STATUS:
+                    el(sec, "termNote", TBX_STATUS[status], type="administrativeStatus")
                 if example:
                     el(sec, "descrip", example, type="context")
-                el(sec, "note", f"frequency: {freq}" + ("" if score is None else f"; score: {score:.4f}"))
+                el(sec, "note", f"frequency: {freq}" + ("" if score is None else f"; score: {score:.4f}")
+                   + (f"; status: {status}" if status else ""))
     if v3:  # where validators (and the TBX-Basic dialect's own files) find its schemas
         for href, schema in TBX_BASIC_2019_SCHEMAS:
             root.addprevious(etree.ProcessingInstruction(
@@ -380,7 +396,9 @@ def _read_table(p: Path, fmt: str) -> list[Entry]:
             r = {k: unescape_cell(v) for k, v in r.items()}
         score = float(r.get("score") or 0.0)
         conf = float(r.get("confidence") or score)
-        eqs = [Equivalent(r["target_term"], conf, int(r.get("target_frequency") or 0))] if r["target_term"] else []
+        eqs = [Equivalent(r["target_term"], conf, int(r.get("target_frequency") or 0),
+                          split_variants(r.get("variants")), status=r.get("status") or "")] \
+            if r["target_term"] else []
         for alt in filter(None, (r.get("other_targets") or "").split(" | ")):
             term, _, s = alt.rpartition(" (")
             eqs.append(Equivalent(term, float(s.rstrip(")"))) if term else Equivalent(alt, 0.0))
@@ -410,7 +428,7 @@ def _read_tmx(p: Path) -> list[Entry]:
 
 def _tbx_concepts(p: Path) -> Iterator[tuple[dict, list[tuple[str, list[tuple[str, float, str, int]]]]]]:
     """Each concept entry of a TBX file (Basic or 3): its note's fields and, per language set,
-    (language, [(term, score, context, frequency)])."""
+    (language, [(term, score, context, frequency, status, is a variant)])."""
     from lxml import etree
 
     root = etree.parse(str(p)).getroot()
@@ -435,20 +453,35 @@ def _read_tbx(p: Path) -> list[Entry]:
         tgt = [t for lang, ts in langs if lang != src_lang for t in ts]
         if not src:
             continue
-        term, _, example, freq = src[0]
-        out.append(Entry(term, [Equivalent(t, s, f) for t, s, _, f in tgt], float(meta.get("score") or 0.0),
+        term, _, example, freq, _, _ = src[0]
+        eqs: list[Equivalent] = []
+        for t, s, _, f, status, variant in tgt:
+            if variant and eqs:
+                eqs[-1].variants.append(t)
+            else:
+                eqs.append(Equivalent(t, s, f, status=status))
+        out.append(Entry(term, eqs, float(meta.get("score") or 0.0),
                          source_frequency=freq, type=meta.get("type") or "concept", source_example=example,
                          target_example=tgt[0][2] if tgt else ""))
     return out
 
 
-def _tbx_term(sec, local) -> tuple[str, float, str, int]:
+def _tbx_term(sec, local) -> tuple[str, float, str, int, str, bool]:
     term = next((c.text or "" for c in sec.iter() if isinstance(c.tag, str) and local(c) == "term"), "")
     context = next((c.text or "" for c in sec.iter() if isinstance(c.tag, str) and local(c) == "descrip"
                     and c.get("type") == "context"), "")
     note = next((c.text or "" for c in sec if local(c) == "note"), "")
     meta = dict(kv.split(": ", 1) for kv in note.split("; ") if ": " in kv)
-    return term, float(meta.get("score") or 0.0), context, int(meta.get("frequency") or 0)
+    notes = {c.get("type"): c.text or "" for c in sec.iter() if isinstance(c.tag, str) and local(c) == "termNote"}
+    tbx_status = notes.get("administrativeStatus") or notes.get("normativeAuthorization") or ""
+    status = meta.get("status") or _STATUS_OF_TBX.get(tbx_status.removesuffix("-admn-sts"), "")
+    return (term, float(meta.get("score") or 0.0), context, int(meta.get("frequency") or 0), status,
+            notes.get("termType") == "variant")
+
+
+# what other tools write, TBX-Basic's administrativeStatus or (TBX 2019) normativeAuthorization
+_STATUS_OF_TBX = {"preferredTerm": "approved", "admittedTerm": "candidate", "deprecatedTerm": "forbidden",
+                  "supersededTerm": "forbidden"}
 
 
 def _read_omegat(p: Path) -> list[Entry]:
@@ -500,7 +533,7 @@ def render_multi(g: MultiGlossary, fmt: str) -> bytes:
         return xlsx_bytes(multi_columns(g.langs), multi_rows(g), "glossary", [30] * len(g.langs) + [8, 10])
     if fmt in ("tbx", "tbx2019", "tbx3"):
         concepts = [(f"type: {e.type}; score: {e.score:.4f}",
-                     [(x, [(t.term, t.frequency, t.example, t.score)]) for x, t in e.terms.items()])
+                     [(x, [(t.term, t.frequency, t.example, t.score, "", "")]) for x, t in e.terms.items()])
                     for e in g.entries]
         return _tbx_doc(g.meta, concepts, v3=fmt != "tbx")
     if fmt == "jsonl":
@@ -559,7 +592,7 @@ def _read_multi_tbx(p: Path) -> list[MultiEntry] | None:
         terms = {}
         for lang, found in langs:
             if found:
-                term, score, example, freq = found[0]
+                term, score, example, freq, _, _ = found[0]
                 terms[lang] = Rendering(term, score, freq, [t for t, *_ in found], example)
         out.append(MultiEntry(terms, float(meta.get("score") or 0.0), 0, meta.get("type") or "concept"))
     langs = {x for e in out for x in e.terms}

@@ -51,6 +51,7 @@ class Equivalent:
     frequency: int = 0
     variants: list[str] = field(default_factory=list)
     evidence: dict[str, float] = field(default_factory=dict)
+    status: str = ""  # a reviewer's status from the term base (candidate, approved, forbidden, …); "" unreviewed
 
 
 @dataclass

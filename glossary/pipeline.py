@@ -23,6 +23,7 @@ from .multi import Weights as MultiWeights
 from .multi import (Scored, assign, attested_words, cited, example, index_grams, length_ratio, occurrences,
                     score_candidates, sub_terms)
 from .pairing import Embeds, Pair, Weights, add_embedding, en_content_words, encoder_witness, pair_candidates
+from .review import StopList, merge_variants
 from .ranking import (coordinated_entries, possessive, dominated, fragment_pairs, general_equivalent, independent_frequency,
                       is_coordination, is_general, never_head, resolve_nested, term_type, termhood, two_terms)
 
@@ -52,6 +53,7 @@ class Options:
     max_equivalents: int = 3
     relative: float = 0.85  # a further equivalent needs this share of the best one's score
     weights: Weights = Weights()
+    stop: StopList = StopList()  # the reviewer's stop list: candidates it blocks are never proposed
 
 
 def units_from_alignment(al: Alignment) -> list[Unit]:
@@ -70,6 +72,9 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     dictionary = dictionary or load_cedict()
     zh = zh_candidates(units, getattr(dictionary, "nominal", lambda w: True))
     en = en_candidates(units, nlp)
+    if options.stop:
+        zh = {k: c for k, c in zh.items() if not options.stop.blocks(c.text)}
+        en = {k: c for k, c in en.items() if not options.stop.blocks(c.text)}
     t_cand = time.perf_counter()
     doc_tokens = max(1, sum(len(strip_markup(u.src)) for u in units) * 2 // 3)
     indep = independent_frequency(zh)
@@ -197,6 +202,7 @@ def _entry(z: Candidate, pairs: list[Pair], en: dict[str, Candidate], th: float,
     eqs = [Equivalent(en[p.en].text, round(p.score, 4), en[p.en].freq,
                       sorted(f for f in en[p.en].forms if f != en[p.en].text),
                       {k: round(v, 4) for k, v in p.evidence.items()}) for p in keep]
+    eqs = merge_variants(eqs)  # co-operation / cooperation: one equivalent, the other kept as its variant
     e0 = en[keep[0].en]
     shared = sorted(z.units & e0.units, key=lambda u: (len(units[u].src), u))
     ex = units[shared[0]] if shared else units[min(z.units)]
@@ -229,7 +235,10 @@ def glossary_signature(alignment_signature: str, options: Options = Options(), e
 
 
 def _settings(options: Options, encoder: str | None) -> dict:
-    return settings_of(glossary=options, glossary_encoder=encoder)
+    s = settings_of(glossary=options, glossary_encoder=encoder)
+    if not options.stop:  # no stop list: the signature of a glossary made before there were any
+        s["glossary"].pop("stop")
+    return s
 
 
 def build_glossary(alignment: Alignment, *, embedder: Embeds | None = None, embed: bool = True,

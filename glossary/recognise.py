@@ -99,10 +99,17 @@ def merge_entries(entries: Iterable[TermEntry]) -> list[TermEntry]:
 
 def from_glossary(entries: Iterable[Entry], document: str = "") -> list[TermEntry]:
     """Glossary entries (any file `termalign glossary` writes) as a term list: the first
-    equivalent (and its surface variants) approved, the further ones known."""
+    equivalent (and its surface variants) approved, the further ones known; entries that carry
+    review statuses (a term base's export) are read as `from_termbase_rows` reads the term base."""
     out = []
     for e in entries:
         if not e.source_term.strip():
+            continue
+        if any(q.status for q in e.equivalents):  # exported from a term base: the reviewer's statuses count
+            out += from_termbase_rows({"source_term": e.source_term, "target_term": q.term, "status": q.status,
+                                       "variants": " | ".join(q.variants), "cooccurrences": q.frequency,
+                                       "type": e.type, "documents": document, "source_example": e.source_example,
+                                       "target_example": e.target_example} for q in e.equivalents)
             continue
         first = e.equivalents[0] if e.equivalents else None
         approved = _unique([first.term, *first.variants]) if first else ()
@@ -120,7 +127,9 @@ def from_termbase_rows(rows: Iterable[dict]) -> list[TermEntry]:
     Status approved → approved; forbidden → forbidden; do-not-translate → the source term itself
     is the rendering; rejected → left out (an extraction error, not a rendering anyone used);
     candidate → known. A term nobody reviewed yet gets its best candidate (rows come best first)
-    as the approved rendering, so an unreviewed term base still checks something.
+    as the approved rendering, so an unreviewed term base still checks something; a term whose
+    every rendering was rejected is no term. Variants merged into a rendering (row `variants`)
+    share its status; variants of the term itself (`source_variants`) are found as the term.
     """
     grouped: dict[str, list[dict]] = {}
     for r in rows:
@@ -128,20 +137,30 @@ def from_termbase_rows(rows: Iterable[dict]) -> list[TermEntry]:
     out = []
     for src, rs in grouped.items():
         status = lambda r: (r.get("status") or "candidate").lower().replace("_", "-")  # noqa: E731
-        approved = [r["target_term"] for r in rs if status(r) == "approved"]
+        if all(status(r) == "rejected" for r in rs):
+            continue
+        forms = lambda st: [f for r in rs if status(r) == st  # noqa: E731
+                            for f in (r["target_term"], *split_variants(r.get("variants")))]
+        approved = forms("approved")
         if any(status(r) == "do-not-translate" for r in rs):
             approved.insert(0, src)
-        forbidden = [r["target_term"] for r in rs if status(r) == "forbidden"]
-        others = [r["target_term"] for r in rs if status(r) == "candidate"]
+        forbidden = forms("forbidden")
+        others = forms("candidate")
         if not approved and others:
             approved, others = others[:1], others[1:]
         docs = _unique(d for r in rs for d in str(r.get("documents") or "").split())
         ex = next((r for r in rs if r.get("source_example")), None)
         contexts = (Context("", ex["source_example"], ex.get("target_example", "")),) if ex else ()
         freqs = tuple((r["target_term"], int(r.get("cooccurrences") or 0)) for r in rs if status(r) != "rejected")
-        out.append(TermEntry(src, _unique(approved), _unique(forbidden), _unique(others), freqs,
-                             rs[0].get("type") or "", docs, contexts))
+        for name in (src, *split_variants(rs[0].get("source_variants"))):
+            out.append(TermEntry(name, _unique(approved), _unique(forbidden), _unique(others), freqs,
+                                 rs[0].get("type") or "", docs, contexts))
     return merge_entries(out)
+
+
+def split_variants(cell: object) -> list[str]:
+    """A " | "-joined variants cell (term base rows, CSV exports) as a list."""
+    return [v.strip() for v in str(cell or "").split(" | ") if v.strip()]
 
 
 def flip(entries: Sequence[TermEntry]) -> list[TermEntry]:
@@ -320,7 +339,8 @@ def term_rows(hits: Sequence[TermHit]) -> list[dict]:
         out.append({
             "term": e.source,
             "language": h.lang,
-            "equivalents": " | ".join(e.approved),
+            "equivalents": " | ".join({r.casefold(): r for r in reversed(e.approved)}[k]  # case variants once
+                                      for k in dict.fromkeys(r.casefold() for r in e.approved)),
             "renderings": " | ".join(f"{r} ({n})" for r, n in e.frequencies if r not in e.forbidden),
             "forbidden": " | ".join(e.forbidden),
             "frequency": h.frequency,

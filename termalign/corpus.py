@@ -30,6 +30,7 @@ from align.aligner import AlignConfig
 from align.embed import DEFAULT_MODEL
 from align.model import Alignment
 from align.scoring import ScoreWeights
+from glossary.review import StopList
 from termalign.errors import UserError
 from termalign.termbase import GlossaryTerm, TermBase, as_glossary_terms, content_hash
 
@@ -57,6 +58,7 @@ class Settings:
     glossary: bool = True
     weights: ScoreWeights = ScoreWeights()
     cfg: AlignConfig = AlignConfig()
+    stop: StopList = StopList()  # the term base's stop list, applied to each extraction
 
     def signature(self) -> str:
         """What the pipeline will stamp on a pair made with these settings: a pair stored under
@@ -65,10 +67,10 @@ class Settings:
 
         sig = pipeline_signature(self.model, self.unit, self.weights, self.cfg)
         if self.glossary:
-            from glossary.pipeline import glossary_signature, wants_glossary
+            from glossary.pipeline import Options, glossary_signature, wants_glossary
 
             if wants_glossary(self.src_lang, self.tgt_lang):
-                sig = glossary_signature(sig, encoder=self.model)
+                sig = glossary_signature(sig, Options(stop=self.stop), encoder=self.model)
         return sig
 
 
@@ -218,15 +220,16 @@ def stamp(meta: dict, warnings: list[str] | None = None) -> dict:
             "warnings": warnings if warnings is not None else meta.get("warnings", [])}
 
 
-def extract_terms(alignment: Alignment, embedder: Any) -> tuple[list[GlossaryTerm] | None, str | None, dict]:
+def extract_terms(alignment: Alignment, embedder: Any, stop: StopList = StopList()
+                  ) -> tuple[list[GlossaryTerm] | None, str | None, dict]:
     """The glossary of one aligned pair (`glossary.build_glossary`, as the CLI makes it) as term-base
     entries, or (None, why there are none); and the stamp of what was made (`stamp`)."""
     try:
-        from glossary.pipeline import build_glossary
+        from glossary.pipeline import Options, build_glossary
     except ImportError as e:
         return None, f"no glossary: extraction unavailable ({e})", stamp(alignment.meta)
     try:
-        g = build_glossary(alignment, embedder=embedder)
+        g = build_glossary(alignment, embedder=embedder, embed=embedder is not None, options=Options(stop=stop))
     except UserError as e:  # not Chinese-English, nothing aligned: the alignment is still worth storing
         return None, f"no glossary: {e}", stamp(alignment.meta)
     return as_glossary_terms(g.entries), None, stamp(g.meta, alignment.meta.get("warnings", []))
@@ -254,7 +257,7 @@ def process_pair(job: PairJob) -> PairResult:
             res.glossary_note = "glossary extraction switched off"
         else:
             try:
-                res.terms, res.glossary_note, res.stamp = extract_terms(res.alignment, emb)
+                res.terms, res.glossary_note, res.stamp = extract_terms(res.alignment, emb, s.stop)
             except Exception as e:  # keep the alignment; say why the terms are missing
                 log.debug("glossary of %s failed", job.doc_id, exc_info=True)
                 res.glossary_note = f"glossary extraction failed ({type(e).__name__}: {e})"
@@ -547,6 +550,22 @@ def add_pair(tb: TermBase, src: str, tgt: str, settings: Settings, doc_id: str |
     return report.done[0], True
 
 
+def rebuild_glossaries(tb: TermBase, doc_ids: Iterable[str] = (), embedder: Any = None) -> list[str]:
+    """Extract the terms of stored pairs again from their stored alignments (all pairs by default),
+    with the term base's current stop list; reviewers' decisions stay. Returns the doc_ids done."""
+    docs = list(doc_ids) or [d.doc_id for d in tb.documents()]
+    stop = tb.stop_list()
+    for doc_id in docs:
+        alignment = tb.get_alignment(doc_id)
+        alignment.meta["signature"] = str(alignment.meta.get("signature", "")).split("|g:")[0]
+        terms, note, st = extract_terms(alignment, embedder, stop)
+        with tb.transaction():
+            tb.set_glossary_note(doc_id, note)
+            if terms is not None:
+                tb.add_glossary(doc_id, terms)
+    return docs
+
+
 # --- export -----------------------------------------------------------------------------------
 
 
@@ -580,7 +599,7 @@ def export_tmx(tb: TermBase, path: str | os.PathLike | None, langs: str | None =
 
 
 GLOSSARY_COLUMNS = ("source_term", "target_term", "score", "frequency", "document_frequency", "status", "type",
-                    "documents", "source_example", "target_example", "signature")
+                    "documents", "source_example", "target_example", "variants", "source_variants", "signature")
 GLOSSARY_FORMATS = ("csv", "tbx", "tbx3", "xlsx", "omegat", "jsonl")
 
 
@@ -592,6 +611,7 @@ def signatures(tb: TermBase) -> str:
 def corpus_glossary(rows: list[dict], src_lang: str, tgt_lang: str, signature: str = ""):
     """Term base rows (best equivalent first per term) as a glossary.model.Glossary, for its writers."""
     from glossary.model import Entry, Equivalent, Glossary
+    from glossary.recognise import split_variants
 
     entries: dict[str, Entry] = {}
     for r in rows:
@@ -600,7 +620,8 @@ def corpus_glossary(rows: list[dict], src_lang: str, tgt_lang: str, signature: s
             e = entries[r["source_term"]] = Entry(
                 r["source_term"], [], r["score"], source_frequency=r["frequency"], type=r["type"] or "concept",
                 source_example=r["source_example"], target_example=r["target_example"])
-        e.equivalents.append(Equivalent(r["target_term"], r["score"], r["cooccurrences"]))
+        e.equivalents.append(Equivalent(r["target_term"], r["score"], r["cooccurrences"],
+                                        split_variants(r.get("variants")), status=r["status"]))
     return Glossary(list(entries.values()), src_lang, tgt_lang,
                     meta={"content": "termalign corpus term base", "signature": signature})
 

@@ -38,13 +38,43 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from align.model import Alignment, Bead, Segment
+from glossary.review import StopList, stop_list, variant_key
 from termalign.dbguard import GuardedConnection, check_intact, damaged, is_damage
 from termalign.errors import UserError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
-STATUSES = ("candidate", "approved", "rejected")
+SCHEMA_VERSION = 4
+# A reviewer's statuses (of an equivalent): forbidden is a rendering that must not be used;
+# do-not-translate says the source term itself is the rendering.
+STATUSES = ("candidate", "approved", "rejected", "forbidden", "do-not-translate")
+STATUS_ALIASES = {"dnt": "do-not-translate", "do_not_translate": "do-not-translate", "donottranslate": "do-not-translate"}
+
+# The equivalents table and the triggers that keep its FTS index, as version 1 made them and
+# version 4 rebuilt them (with more statuses).
+_EQUIVALENTS = """CREATE TABLE {name} (
+    id INTEGER PRIMARY KEY,
+    term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+    text TEXT NOT NULL, norm TEXT NOT NULL,
+    score REAL NOT NULL DEFAULT 0,
+    df INTEGER NOT NULL DEFAULT 0,
+    cooc INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'candidate' CHECK (status IN ({statuses})),
+    origin TEXT NOT NULL DEFAULT 'auto' CHECK (origin IN ('auto', 'manual')),
+    updated_at TEXT,{more}
+    UNIQUE (term_id, norm)
+);"""
+_EQUIVALENTS_TRIGGERS = """CREATE TRIGGER equivalents_ai AFTER INSERT ON equivalents BEGIN
+    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER equivalents_ad AFTER DELETE ON equivalents BEGIN
+    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER equivalents_au AFTER UPDATE OF text ON equivalents BEGIN
+    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
+END;
+"""
 
 _V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -97,31 +127,10 @@ END;
 CREATE TRIGGER terms_ad AFTER DELETE ON terms BEGIN
     INSERT INTO terms_fts(terms_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
-CREATE TABLE equivalents (
-    id INTEGER PRIMARY KEY,
-    term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
-    text TEXT NOT NULL, norm TEXT NOT NULL,
-    score REAL NOT NULL DEFAULT 0,
-    df INTEGER NOT NULL DEFAULT 0,
-    cooc INTEGER NOT NULL DEFAULT 0,
-    status TEXT NOT NULL DEFAULT 'candidate' CHECK (status IN ('candidate', 'approved', 'rejected')),
-    origin TEXT NOT NULL DEFAULT 'auto' CHECK (origin IN ('auto', 'manual')),
-    updated_at TEXT,
-    UNIQUE (term_id, norm)
-);
+""" + _EQUIVALENTS.format(name="equivalents", statuses="'candidate', 'approved', 'rejected'", more="") + """
 CREATE VIRTUAL TABLE equivalents_fts USING fts5(text, content='equivalents', content_rowid='id',
                                                 tokenize='trigram');
-CREATE TRIGGER equivalents_ai AFTER INSERT ON equivalents BEGIN
-    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER equivalents_ad AFTER DELETE ON equivalents BEGIN
-    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
-CREATE TRIGGER equivalents_au AFTER UPDATE OF text ON equivalents BEGIN
-    INSERT INTO equivalents_fts(equivalents_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO equivalents_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TABLE doc_equivalents (
+""" + _EQUIVALENTS_TRIGGERS + """CREATE TABLE doc_equivalents (
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     equivalent_id INTEGER NOT NULL REFERENCES equivalents(id) ON DELETE CASCADE,
     score REAL NOT NULL, rank INTEGER NOT NULL,
@@ -156,8 +165,39 @@ UPDATE terms SET pdocs = (SELECT COUNT(DISTINCT x.document_id) FROM doc_equivale
                           JOIN equivalents e ON e.id = x.equivalent_id WHERE e.term_id = terms.id);
 """
 
+# v4: review as in a CAT tool. Statuses forbidden and do-not-translate (the CHECK constraint can
+# only change by rebuilding the table: copied with its ids, so the FTS index and every reference
+# stay valid; `migrate` runs it with foreign keys off, or the DROP would cascade); variants merged
+# into an entry (of a source term, of an equivalent); the stop list.
+_V4 = """
+""" + _EQUIVALENTS.format(name="equivalents_v4",
+                         statuses="'candidate', 'approved', 'rejected', 'forbidden', 'do-not-translate'",
+                         more="\n    score_sum REAL NOT NULL DEFAULT 0,") + """
+INSERT INTO equivalents_v4 (id, term_id, text, norm, score, df, cooc, status, origin, updated_at, score_sum)
+    SELECT id, term_id, text, norm, score, df, cooc, status, origin, updated_at, score_sum FROM equivalents;
+DROP TABLE equivalents;
+ALTER TABLE equivalents_v4 RENAME TO equivalents;
+""" + _EQUIVALENTS_TRIGGERS + """CREATE TABLE term_variants (
+    lang TEXT NOT NULL, text TEXT NOT NULL,
+    term_id INTEGER NOT NULL REFERENCES terms(id) ON DELETE CASCADE,
+    PRIMARY KEY (lang, text)
+) WITHOUT ROWID;
+CREATE INDEX term_variants_term ON term_variants(term_id);
+CREATE TABLE equivalent_variants (
+    equivalent_id INTEGER NOT NULL REFERENCES equivalents(id) ON DELETE CASCADE,
+    norm TEXT NOT NULL, text TEXT NOT NULL,
+    PRIMARY KEY (equivalent_id, norm)
+) WITHOUT ROWID;
+CREATE INDEX equivalent_variants_norm ON equivalent_variants(norm);
+CREATE TABLE stop_words (
+    word TEXT NOT NULL,
+    position TEXT NOT NULL CHECK (position IN ('start', 'any', 'end')),
+    PRIMARY KEY (word, position)
+) WITHOUT ROWID;
+"""
+
 # MIGRATIONS[v] turns a version v-1 file into version v. Append, never edit a shipped one.
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
 
 
 def default_termbase_path() -> Path:
@@ -316,6 +356,8 @@ class TermBase:
         self._depth = 0
         self._vocab: dict[str, dict[str, int]] = {}
         self._vocab_max = 0
+        self._variants_read = False
+        self._orphans: set[int] = set()  # equivalents proposed by a pair deleted in this session
 
     # connection and transactions
 
@@ -345,7 +387,7 @@ class TermBase:
         except BaseException:
             self._depth = 0
             self.conn.execute("ROLLBACK")
-            self._vocab, self._vocab_max = {}, 0  # it may hold terms that were just rolled back
+            self._forget_vocabulary()  # it may hold terms that were just rolled back
             raise
         self._depth = 0
         self.conn.execute("COMMIT")
@@ -398,8 +440,34 @@ class TermBase:
             if not row:
                 return False
             self._apply_doc(row[0], self._doc_term_ids(row[0]), -1)
+            # what only this pair proposed stays (a removed pair's terms remain findable) until the
+            # next extraction stored here settles it (a pair replaced by a new version)
+            self._orphans |= self._proposed(row[0])
             c.execute("DELETE FROM documents WHERE id = ?", (row[0],))
             return True
+
+    def _proposed(self, did: int) -> set[int]:
+        return {r[0] for r in self.conn.execute("SELECT equivalent_id FROM doc_equivalents WHERE document_id = ?",
+                                                (did,))}
+
+    def _prune(self, eids: Iterable[int]) -> None:
+        """Of these equivalents, those nobody reviewed that no pair proposes any more go (a stop word
+        blocks them now, their pair was removed), and so do terms left without equivalents."""
+        c = self.conn
+        tids = set()
+        for eid in sorted(set(eids)):
+            row = c.execute("SELECT term_id FROM equivalents e WHERE id = ? AND status = 'candidate' AND origin = 'auto'"
+                            " AND NOT EXISTS (SELECT 1 FROM doc_equivalents x WHERE x.equivalent_id = e.id)",
+                            (eid,)).fetchone()
+            if row:
+                c.execute("DELETE FROM equivalents WHERE id = ?", (eid,))
+                tids.add(row[0])
+        gone = [t for t in sorted(tids) if not c.execute(
+            "SELECT 1 FROM equivalents WHERE term_id = ? UNION ALL SELECT 1 FROM term_variants WHERE term_id = ?",
+            (t, t)).fetchone()]
+        c.executemany("DELETE FROM terms WHERE id = ?", [(t,) for t in gone])
+        if gone:
+            self._forget_vocabulary()
 
     def _doc_rowid(self, doc: int | str) -> int:
         if isinstance(doc, int):
@@ -452,7 +520,8 @@ class TermBase:
     def add_glossary(self, doc: int | str, entries: Iterable[Any]) -> int:
         """Store one pair's extracted entries (after its alignment); pools them into the corpus terms.
 
-        Replaces what an earlier extraction stored for this pair; reviewers' statuses are kept.
+        Replaces what an earlier extraction stored for this pair: reviewers' decisions (statuses,
+        hand-made entries, merges) are kept, unreviewed equivalents no pair proposes any more go.
         Returns the number of terms stored.
         """
         did = self._doc_rowid(doc)
@@ -461,6 +530,7 @@ class TermBase:
             src_lang = c.execute("SELECT src_lang FROM documents WHERE id = ?", (did,)).fetchone()[0]
             before = self._doc_term_ids(did)
             self._apply_doc(did, before, -1)
+            proposed = self._proposed(did)
             c.execute("DELETE FROM doc_equivalents WHERE document_id = ?", (did,))
             touched: set[int] = set()
             new_tids: set[int] = set()
@@ -477,17 +547,19 @@ class TermBase:
                     c.execute("INSERT OR REPLACE INTO doc_equivalents VALUES (?, ?, ?, ?)", (did, eid, score, rank))
             self._apply_doc(did, (before | touched) - new_tids, +1)
             self._settle_new(new_tids, new_eids)
+            self._prune(proposed | self._orphans)
+            self._orphans = set()
         return len(terms)
 
     def add_term(self, source_term: str, target_term: str, *, src_lang: str = "zh", type: str | None = None,
                  status: str = "approved") -> None:
         """A term entered by hand (a reviewer's addition): manual, approved by default."""
-        _check_status(status)
+        status = check_status(status)
         if not source_term.strip() or not target_term.strip():
             raise UserError("a term needs both a source and a target text")
         with self.transaction() as c:
             tid, new_term = self._term_id(source_term.strip(), src_lang, type)
-            eid, new_eq = self._equivalent_id(tid, target_term.strip())
+            eid, new_eq = self._equivalent_id(tid, target_term.strip(), as_variant=False)
             c.execute("UPDATE equivalents SET origin = 'manual', status = ?, updated_at = datetime('now') WHERE id = ?",
                       (status, eid))
             self._settle_new({tid} if new_term else set(), {eid} if new_eq else set())
@@ -497,7 +569,7 @@ class TermBase:
                         new_target: str | None = None) -> None:
         """Approve / reject / reset an equivalent, and/or edit its text (`new_target`)."""
         if status is not None:
-            _check_status(status)
+            status = check_status(status)
         with self.transaction() as c:
             row = c.execute("SELECT e.id, e.term_id FROM equivalents e JOIN terms t ON t.id = e.term_id"
                             " WHERE t.text = ? AND e.norm = ?", (source_term, norm_target(target_term))).fetchone()
@@ -527,6 +599,121 @@ class TermBase:
                           (status, eid))
             self._refresh_terms({tid})
 
+    # review: statuses, variants, the stop list (decisions that outlive every re-extraction)
+
+    def review(self, source_term: str, target_term: str | None, status: str, *, src_lang: str = "zh") -> str:
+        """Give an equivalent a reviewer's status, adding it by hand when the term base lacks it
+        (a rendering seen elsewhere that must be forbidden). do-not-translate without a target:
+        the source term itself is the rendering. Returns the status stored."""
+        status = check_status(status)
+        target = (target_term or "").strip() or (source_term if status == "do-not-translate" else "")
+        if not target:
+            raise UserError(f"say which equivalent of {source_term!r} is {status} (only dnt goes without one)")
+        with self.transaction() as c:
+            tid = self.term_row(source_term, src_lang, must=False)
+            known = tid is not None and c.execute(
+                "SELECT 1 FROM equivalents WHERE term_id = ? AND norm = ?", (tid, norm_target(target))).fetchone()
+            if known:
+                self.set_term_status(self._term_text(tid), target, status)
+            else:
+                self.add_term(source_term.strip(), target, src_lang=src_lang, status=status)
+        return status
+
+    def merge_terms(self, keep: str, other: str, *, lang: str = "zh") -> None:
+        """Merge source term `other` into `keep` (two spellings of one term): its equivalents,
+        occurrences and variants move over, its text stays as a variant that any later extraction
+        files under `keep`. Where both have an equivalent, a reviewer's status beats candidate."""
+        with self.transaction() as c:
+            k, o = self.term_row(keep, lang), self.term_row(other, lang)
+            if k == o:
+                raise UserError(f"{keep!r} and {other!r} are already one entry")
+            for eid, norm in c.execute("SELECT id, norm FROM equivalents WHERE term_id = ?", (o,)).fetchall():
+                dup = c.execute("SELECT id FROM equivalents WHERE term_id = ? AND norm = ?", (k, norm)).fetchone()
+                if dup:
+                    self._fold_equivalent(dup[0], eid, keep_text=False)
+                else:
+                    c.execute("UPDATE equivalents SET term_id = ? WHERE id = ?", (k, eid))
+            c.execute("INSERT OR IGNORE INTO occurrences SELECT ?, bead_id, document_id, count FROM occurrences"
+                      " WHERE term_id = ?", (k, o))
+            c.execute("UPDATE term_variants SET term_id = ? WHERE term_id = ?", (k, o))
+            c.execute("INSERT OR REPLACE INTO term_variants VALUES (?, ?, ?)", (lang, self._term_text(o), k))
+            c.execute("UPDATE terms SET type = COALESCE(type, (SELECT type FROM terms WHERE id = ?)) WHERE id = ?", (o, k))
+            c.execute("DELETE FROM terms WHERE id = ?", (o,))
+            self._forget_vocabulary()
+            self._refresh_terms({k})
+
+    def merge_equivalents(self, source_term: str, keep: str, other: str, *, lang: str = "zh") -> None:
+        """Merge equivalent `other` of a term into `keep` (co-operation into cooperation): one
+        rendering with the other kept as its variant, re-extraction files it there too."""
+        with self.transaction() as c:
+            tid = self.term_row(source_term, lang)
+            ids = []
+            for text in (keep, other):
+                row = c.execute("SELECT id FROM equivalents WHERE term_id = ? AND norm = ?",
+                                (tid, norm_target(text))).fetchone()
+                if not row:
+                    raise UserError(f"no equivalent {text!r} of {source_term!r} in the term base")
+                ids.append(row[0])
+            if ids[0] == ids[1]:
+                raise UserError(f"{keep!r} and {other!r} are already one equivalent")
+            self._fold_equivalent(*ids)
+            self._refresh_terms({tid})
+
+    def terms_with_equivalents(self, *texts: str) -> list[str]:
+        """The source terms that have every one of these texts as an equivalent."""
+        norms = [norm_target(t) for t in texts]
+        return [r[0] for r in self.conn.execute(
+            f"SELECT t.text FROM terms t JOIN equivalents e ON e.term_id = t.id WHERE e.norm IN ({_qs(norms)})"
+            " GROUP BY t.id HAVING COUNT(DISTINCT e.norm) = ? ORDER BY t.text", (*norms, len(set(norms))))]
+
+    def _fold_equivalent(self, keep: int, other: int, *, keep_text: bool = True) -> None:
+        """Equivalent `other` into `keep`: its pairs' evidence, its variants (and its text, unless it
+        is the same rendering), a reviewer's status when `keep` has none."""
+        c = self.conn
+        c.execute("INSERT OR IGNORE INTO doc_equivalents SELECT document_id, ?, score, rank FROM doc_equivalents"
+                  " WHERE equivalent_id = ?", (keep, other))
+        c.execute("UPDATE equivalents SET status = (SELECT status FROM equivalents WHERE id = ?),"
+                  " updated_at = datetime('now') WHERE id = ? AND status = 'candidate'"
+                  " AND (SELECT status FROM equivalents WHERE id = ?) != 'candidate'", (other, keep, other))
+        c.execute("INSERT OR IGNORE INTO equivalent_variants (equivalent_id, text, norm) SELECT ?, text, norm"
+                  " FROM equivalent_variants WHERE equivalent_id = ?", (keep, other))
+        if keep_text:
+            c.execute("INSERT OR IGNORE INTO equivalent_variants (equivalent_id, text, norm) SELECT ?, text, norm"
+                      " FROM equivalents WHERE id = ?", (keep, other))
+        c.execute("DELETE FROM equivalents WHERE id = ?", (other,))
+
+    def term_row(self, text: str, lang: str, must: bool = True) -> int | None:
+        """The id of a source term, or of the entry a variant of it was merged into."""
+        row = self.conn.execute("SELECT id FROM terms WHERE lang = ? AND text = ?", (lang, text.strip())).fetchone() \
+            or self.conn.execute("SELECT term_id FROM term_variants WHERE lang = ? AND text = ?",
+                                 (lang, text.strip())).fetchone()
+        if not row and must:
+            raise UserError(f"no term {text!r} in the term base {self.path}")
+        return row[0] if row else None
+
+    def _term_text(self, tid: int) -> str:
+        return self.conn.execute("SELECT text FROM terms WHERE id = ?", (tid,)).fetchone()[0]
+
+    def stop_list(self) -> StopList:
+        """The stop list every extraction into this term base applies (see glossary.review)."""
+        return stop_list(self.conn.execute("SELECT position, word FROM stop_words").fetchall())
+
+    def add_stop_word(self, word: str, where: str = "any") -> None:
+        pairs = stop_list([(where, word)]).words
+        if not pairs:
+            raise UserError("a stop word cannot be empty")
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO stop_words (position, word) VALUES (?, ?)", pairs[0])
+
+    def remove_stop_word(self, word: str, where: str | None = None) -> int:
+        """Remove a stop word (at one position, or at all); returns how many entries went."""
+        pairs = stop_list([(where or "any", word)]).words
+        if not pairs:
+            return 0
+        with self.transaction() as c:
+            return c.execute("DELETE FROM stop_words WHERE word = ?" + (" AND position = ?" if where else ""),
+                             (pairs[0][1], *((where,) if where else ()))).rowcount
+
     def _term_id(self, text: str, lang: str, type: str | None) -> tuple[int, bool]:
         """(id, created) of a source term."""
         c = self.conn
@@ -535,17 +722,33 @@ class TermBase:
             if type and not row[1]:
                 c.execute("UPDATE terms SET type = ? WHERE id = ?", (type, row[0]))
             return row[0], False
+        row = c.execute("SELECT term_id FROM term_variants WHERE lang = ? AND text = ?", (lang, text)).fetchone()
+        if row:  # merged into another entry by a reviewer: that entry it is
+            return row[0], False
         tid = int(c.execute("INSERT INTO terms (text, lang, type) VALUES (?, ?, ?)", (text, lang, type)).lastrowid)
         self._vocabulary(lang)[text] = tid
         return tid, True
 
-    def _equivalent_id(self, term_id: int, text: str) -> tuple[int, bool]:
-        """(id, created) of the term's equivalent with this text."""
+    def _equivalent_id(self, term_id: int, text: str, *, as_variant: bool = True) -> tuple[int, bool]:
+        """(id, created) of the term's equivalent with this text; `as_variant`: a spelling variant of a
+        known equivalent (glossary.review.variant_key) is filed under it (extraction does, a person
+        adding a rendering by hand does not: "nuclear-weapon States" may be a house style's forbidden form)."""
         c = self.conn
         norm = norm_target(text)
         row = c.execute("SELECT id FROM equivalents WHERE term_id = ? AND norm = ?", (term_id, norm)).fetchone()
         if row:
             return row[0], False
+        row = c.execute("SELECT v.equivalent_id FROM equivalent_variants v JOIN equivalents e ON e.id = v.equivalent_id"
+                        " WHERE e.term_id = ? AND v.norm = ?", (term_id, norm)).fetchone()
+        if row:  # a known variant (merged by hand or before)
+            return row[0], False
+        key = variant_key(text) if as_variant else ""
+        for eid, other in c.execute("SELECT id, text FROM equivalents WHERE term_id = ?"
+                                    " ORDER BY status = 'candidate', id", (term_id,)).fetchall():
+            if key and variant_key(other) == key:  # the same rendering spelt otherwise: a variant of it
+                c.execute("INSERT OR IGNORE INTO equivalent_variants (equivalent_id, text, norm) VALUES (?, ?, ?)",
+                          (eid, " ".join(text.split()), norm))
+                return eid, False
         return int(c.execute("INSERT INTO equivalents (term_id, text, norm) VALUES (?, ?, ?)",
                              (term_id, " ".join(text.split()), norm)).lastrowid), True
 
@@ -556,7 +759,14 @@ class TermBase:
         for tid, text, tlang in c.execute("SELECT id, text, lang FROM terms WHERE id > ?", (self._vocab_max,)):
             self._vocab.setdefault(tlang, {})[text] = tid
             self._vocab_max = max(self._vocab_max, tid)
+        if not self._variants_read:  # a merged variant occurs as its entry
+            for tlang, text, tid in c.execute("SELECT lang, text, term_id FROM term_variants"):
+                self._vocab.setdefault(tlang, {})[text] = tid
+            self._variants_read = True
         return vocab
+
+    def _forget_vocabulary(self) -> None:
+        self._vocab, self._vocab_max, self._variants_read = {}, 0, False
 
     def _index_doc(self, did: int) -> set[int]:
         """Record where every known term occurs in one pair's beads; returns those terms."""
@@ -752,23 +962,29 @@ class TermBase:
 
         Row keys: source_term, target_term, score, frequency, document_frequency, cooccurrences (beads
         of the term whose target shows this equivalent), status, origin, type, source_example,
-        target_example, documents (doc_ids whose extraction proposed this equivalent).
+        target_example, documents (doc_ids whose extraction proposed this equivalent), variants (of
+        the equivalent) and source_variants (of the term), " | "-joined. A term's approved and
+        do-not-translate equivalents come first, forbidden ones last. `approved_only` keeps every
+        decision made for use: approved, do-not-translate and forbidden (flagged as such).
         """
         where = ["t.df >= ?"]
         args: list[Any] = [min_df]
-        if approved_only:
-            where.append("e.status = 'approved'")
+        if approved_only:  # every decision a reviewer made for use: forbidden renderings too, flagged
+            where.append("e.status IN ('approved', 'forbidden', 'do-not-translate')")
         elif not include_rejected:
             where.append("e.status != 'rejected'")
         rows = self.conn.execute(
             "SELECT t.id, t.text, e.text, e.score, t.freq, t.df, e.status, e.origin, t.type, e.norm, e.cooc,"
             " (SELECT group_concat(doc_id, ' ') FROM (SELECT d.doc_id FROM doc_equivalents x JOIN documents d"
-            "   ON d.id = x.document_id WHERE x.equivalent_id = e.id ORDER BY d.doc_id))"
+            "   ON d.id = x.document_id WHERE x.equivalent_id = e.id ORDER BY d.doc_id)),"
+            " (SELECT group_concat(text, ' | ') FROM (SELECT text FROM equivalent_variants v"
+            "   WHERE v.equivalent_id = e.id ORDER BY text)),"
+            " (SELECT group_concat(text, ' | ') FROM (SELECT text FROM term_variants w WHERE w.term_id = t.id ORDER BY text))"
             " FROM equivalents e JOIN terms t ON t.id = e.term_id WHERE " + " AND ".join(where) +
-            " ORDER BY t.df DESC, t.freq DESC, t.text, e.status != 'approved', e.score DESC, e.text", args).fetchall()
+            f" ORDER BY t.df DESC, t.freq DESC, t.text, {_STATUS_ORDER}, e.score DESC, e.text", args).fetchall()
         out: list[dict] = []
         seen: set[int] = set()
-        for tid, src, tgt, score, freq, df, status, origin, type_, norm, cooc, docs in rows:
+        for tid, src, tgt, score, freq, df, status, origin, type_, norm, cooc, docs, variants, src_variants in rows:
             if best_only and tid in seen:
                 continue
             seen.add(tid)
@@ -777,7 +993,7 @@ class TermBase:
                         "document_frequency": df, "cooccurrences": cooc, "status": status, "origin": origin,
                         "type": type_ or "",
                         "source_example": ex[0]["source"] if ex else "", "target_example": ex[0]["target"] if ex else "",
-                        "documents": docs or ""})
+                        "documents": docs or "", "variants": variants or "", "source_variants": src_variants or ""})
         return out
 
     def conflicts(self, *, min_docs: int = 2) -> list[dict]:
@@ -859,6 +1075,10 @@ def find_conflicts(best: dict[str, dict[str, tuple[str, str | None]]], min_docs:
     return out
 
 
+# A term's equivalents in review order: what to use, what is unreviewed, what must not be used.
+_STATUS_ORDER = ("CASE e.status WHEN 'approved' THEN 0 WHEN 'do-not-translate' THEN 0 WHEN 'candidate' THEN 1"
+                 " WHEN 'forbidden' THEN 2 ELSE 3 END")
+
 _DOC_COLS = ("id, doc_id, content_hash, src_path, tgt_path, src_lang, tgt_lang, unit, model, glossary_note,"
              " added_at, meta")
 
@@ -871,9 +1091,12 @@ def _qs(items: Iterable[Any]) -> str:
     return ",".join("?" * len(list(items)))
 
 
-def _check_status(status: str) -> None:
-    if status not in STATUSES:
-        raise UserError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+def check_status(status: str) -> str:
+    """The status as stored (`dnt` is do-not-translate); anything else unknown is a UserError."""
+    s = STATUS_ALIASES.get(status.strip().lower(), status.strip().lower())
+    if s not in STATUSES:
+        raise UserError(f"status must be one of {', '.join(STATUSES)} (or dnt), not {status!r}")
+    return s
 
 
 def _version(conn: sqlite3.Connection) -> int:
@@ -907,6 +1130,17 @@ def migrate(conn: sqlite3.Connection) -> int:
     """
     if _checked_version(conn) == SCHEMA_VERSION:  # the usual case: no lock, works on a read-only file
         return SCHEMA_VERSION
+    # a step may rebuild a table (v4): with foreign keys on, its DROP would cascade into the rows
+    # that refer to it. The pragma only takes effect outside a transaction, hence here.
+    fk = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        return _migrate_steps(conn)
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if fk else 'OFF'}")
+
+
+def _migrate_steps(conn: sqlite3.Connection) -> int:
     while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -917,11 +1151,21 @@ def migrate(conn: sqlite3.Connection) -> int:
             log.info("term base: migrating schema to version %d", version + 1)
             for stmt in _statements(MIGRATIONS[version + 1]):
                 conn.execute(stmt)
+            if conn.execute("PRAGMA foreign_key_check(doc_equivalents)").fetchone():
+                raise UserError(f"term base: migration to version {version + 1} broke a reference; left unchanged")
             conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version + 1),))
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+def old_schema(conn: sqlite3.Connection, version: int) -> None:
+    """Lay out an empty file as termalign left it at schema `version` (to test and time migrations)."""
+    for v in range(1, version + 1):
+        for stmt in _statements(MIGRATIONS[v]):
+            conn.execute(stmt)
+    conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(version),))
 
 
 def _checked_version(conn: sqlite3.Connection) -> int:

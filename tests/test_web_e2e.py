@@ -166,6 +166,13 @@ def test_translator_session_on_the_seed_pair(server, page, tmp_path):
     assert page.locator("#glossary tr.ctx:not([hidden]) .kwic mark.term").count() >= 10  # both languages marked
     target.locator("button.approve").click()
     page.wait_for_function("document.querySelector(\"#glossary tbody tr[data-term='核裁军'][data-target='nuclear disarmament'] td.status\").textContent === 'approved'")
+    # another entry's status menu: forbidden, kept through the API (and exported as a deprecated term)
+    other = page.locator("#glossary tbody tr[data-term]:not([data-target='nuclear disarmament'])").first
+    key = {"term": other.get_attribute("data-term"), "target": other.get_attribute("data-target")}
+    other.locator("select.set-status").select_option("forbidden")
+    page.wait_for_function("k => [...document.querySelectorAll('#glossary tbody tr[data-term]')].some(r => r.dataset.term"
+                           " === k.term && r.dataset.target === k.target && r.querySelector('td.status').textContent"
+                           " === 'forbidden')", arg=key)
     page.fill("#g-filter", "")
     page.wait_for_function("document.querySelectorAll('#glossary tbody tr[data-term]').length > 20")
     shot(page, "5-glossary")
@@ -192,6 +199,7 @@ def test_translator_session_on_the_seed_pair(server, page, tmp_path):
 
     terms = [t.text for t in etree.parse(str(path)).iter() if isinstance(t.tag, str) and t.tag.endswith("term")]
     assert "核裁军" in terms and "nuclear disarmament" in terms
+    assert key["target"] in terms and "deprecatedTerm-admn-sts" in path.read_text(encoding="utf-8")
     assert page.errors == [] and page.dialogs == []
 
 

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if workers < 1:
         raise UserError("--workers must be at least 1")
     with open_db(args) as tb:
-        report = run_batch(tb, lines, settings_from(args), executor=args.executor, workers=workers,
+        report = run_batch(tb, lines, settings_from(args, tb), executor=args.executor, workers=workers,
                            scheduler=args.scheduler, progress=not args.quiet, bad_lines=bad)
         db = tb.path
     summary = report.as_dict()

@@ -29,16 +29,50 @@ def add_settings_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unit", choices=("line", "paragraph", "sentence"), default="paragraph",
                    help="line: every non-empty line; paragraph (default); sentence: inside aligned paragraphs")
     p.add_argument("--no-glossary", action="store_true", help="store alignments only, extract no terms")
+    add_stop_list_arg(p)
     add_model_args(p)
 
 
-def settings_from(args: argparse.Namespace):
+def add_stop_list_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stop-list", metavar="FILE", default=None,
+                   help="stop words that block a candidate term (a line each: WORD, or start|any|end<TAB>WORD; "
+                        "or a term base, whose stop list is used); adds to the term base's own stop list")
+
+
+def stop_list_from(args: argparse.Namespace, tb=None):
+    """The stop list of an extraction: the term base's (`termalign stoplist`) and --stop-list FILE."""
+    from pathlib import Path
+
+    from glossary.review import parse_stop_list, stop_list
+    from termalign.errors import UserError
+    from termalign.termbase import open_termbase
+
+    pairs = list(tb.stop_list().words) if tb is not None else []
+    path = getattr(args, "stop_list", None)
+    if path:
+        p = Path(path)
+        if not p.is_file():
+            raise UserError(f"{p}: no such stop list file")
+        with p.open("rb") as fh:
+            is_db = fh.read(16) == b"SQLite format 3\x00"
+        if is_db:
+            with open_termbase(p, create=False) as other:
+                pairs += other.stop_list().words
+        else:
+            try:
+                pairs += parse_stop_list(p.read_text(encoding="utf-8-sig"))
+            except UnicodeDecodeError as e:
+                raise UserError(f"{p}: a stop list is UTF-8 text ({e.reason})") from e
+    return stop_list(pairs)
+
+
+def settings_from(args: argparse.Namespace, tb=None):
     from align.embed import DEFAULT_MODEL
     from termalign.corpus import Settings
 
     return Settings(unit=args.unit, src_lang=args.src_lang, tgt_lang=args.tgt_lang, model=args.model or DEFAULT_MODEL,
                     cache_dir=args.cache, no_cache=args.no_cache, encoding=args.encoding,
-                    glossary=not args.no_glossary)
+                    glossary=not args.no_glossary, stop=stop_list_from(args, tb))
 
 
 def db_path(args: argparse.Namespace):
@@ -97,6 +131,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_arg(k)
     k.set_defaults(func=run_lookup)
 
+    b = cs.add_parser("rebuild", help="extract the terms of stored pairs again (after a stop list change); "
+                                      "reviewers' decisions stay")
+    b.add_argument("doc_ids", nargs="*", metavar="SYMBOL", help="the pairs (default: all)")
+    b.add_argument("--no-embed", action="store_true", help="pair terms without the encoder")
+    add_db_arg(b)
+    from termalign.commands.align import add_model_args
+
+    add_model_args(b)
+    b.set_defaults(func=run_rebuild)
+
     r = cs.add_parser("remove", help="remove a pair (its reviewed terms stay)")
     r.add_argument("doc_id", metavar="SYMBOL")
     add_db_arg(r)
@@ -113,7 +157,7 @@ def run_add(args: argparse.Namespace) -> int:
         if not Path(f).is_file():
             raise UserError(f"{f}: no such file")
     with open_db(args) as tb:
-        doc_id, new = add_pair(tb, args.src, args.tgt, settings_from(args), args.doc_id)
+        doc_id, new = add_pair(tb, args.src, args.tgt, settings_from(args, tb), args.doc_id)
         doc = tb.document(doc_id)
         note = f" ({doc.glossary_note})" if doc and doc.glossary_note else ""
         print(f"{doc_id}: {'stored' if new else 'already in the term base, skipped'}{note} — {tb.path}",
@@ -195,4 +239,14 @@ def run_remove(args: argparse.Namespace) -> int:
         if not tb.delete_document(args.doc_id):
             raise UserError(f"{args.doc_id}: no such document in {tb.path}")
     print(f"removed {args.doc_id}", file=sys.stderr)
+    return 0
+
+
+def run_rebuild(args: argparse.Namespace) -> int:
+    from termalign.commands.align import make_embedder_from
+    from termalign.corpus import rebuild_glossaries
+
+    with open_db(args, create=False) as tb:
+        done = rebuild_glossaries(tb, args.doc_ids, None if args.no_embed else make_embedder_from(args))
+    print(f"extracted the terms of {len(done)} pair(s) again — {tb.path}", file=sys.stderr)
     return 0

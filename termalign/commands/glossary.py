@@ -39,6 +39,7 @@ def cat_options(args: argparse.Namespace, fmt: str) -> dict:
 
 def register(sub: argparse._SubParsersAction) -> None:
     from termalign.commands.align import add_input_args, add_model_args
+    from termalign.commands.corpus import add_stop_list_arg
 
     p = sub.add_parser("glossary", help="extract a Chinese-English glossary from a document pair",
                        description="Align SRC with TGT (or take --alignment) and list the domain terms with their "
@@ -67,6 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="rank score an entry needs (default 0.2; 0 also lists general-language and weak pairs)")
     p.add_argument("--no-embed", action="store_true",
                    help="pair terms without the encoder (faster, a little less accurate on near ties)")
+    add_stop_list_arg(p)
     add_model_args(p)
     p.set_defaults(func=run)
 
@@ -165,15 +167,16 @@ def run(args: argparse.Namespace) -> int:
         return run_multi(args)
     args.src_lang, args.tgt_lang = args.src_lang or "zh", args.tgt_lang or "en"
     from glossary.export import guess_format, write_glossary
-    from glossary.pipeline import build_glossary, check_languages
+    from glossary.pipeline import Options, build_glossary, check_languages
     from termalign.commands.align import make_embedder_from
+    from termalign.commands.corpus import stop_list_from
     from termalign.errors import UserError
     from termalign.fileio import check_output_path
 
     fmt = "csv" if args.preset and not args.format else guess_format(args.output, args.format)
     options = cat_options(args, fmt)
     if args.output:
-        check_output_path(args.output, inputs=(args.src, args.tgt, args.alignment))
+        check_output_path(args.output, inputs=(args.src, args.tgt, args.alignment, args.stop_list))
     elif fmt == "xlsx":
         raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
     if args.top is not None and args.top < 1:
@@ -183,11 +186,12 @@ def run(args: argparse.Namespace) -> int:
         if value is not None and not 0 <= value <= 1:
             raise UserError(f"--{name.replace('_', '-')} {value}: give a number from 0 to 1")
     check_languages(args.src_lang, args.tgt_lang)
+    stop = stop_list_from(args)  # a bad stop list fails before aligning
     alignment, embedder = load_alignment(args)
     if embedder is None and not args.no_embed:
         embedder = make_embedder_from(args)
     g = build_glossary(alignment, embedder=embedder, embed=not args.no_embed, top=args.top, min_freq=args.min_freq,
-                       min_confidence=args.min_confidence, min_score=args.min_score)
+                       min_confidence=args.min_confidence, min_score=args.min_score, options=Options(stop=stop))
     write_glossary(g, args.output, fmt, **options)
     if args.output:
         print(f"wrote {len(g.entries)} glossary entries to {args.output} "

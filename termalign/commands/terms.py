@@ -133,17 +133,21 @@ def render(hits, fmt: str, lang: str, preset: str | None = None, lang_codes: tup
 
 
 def as_glossary(hits, lang: str):
-    """Hits as glossary entries (Chinese term → English renderings, approved ones first)."""
+    """Hits as glossary entries (Chinese term → English renderings: approved ones first, forbidden last)."""
     from glossary.model import Entry, Equivalent, Glossary
 
     entries = []
     for h in hits:
         e = h.entry
         ctx = e.contexts[0] if e.contexts else None
-        pairs = [(e.source, [r for r in e.approved + e.others])] if lang == "zh" else [(zh, [e.source]) for zh in e.approved]
+        pairs = [(e.source, [*e.approved, *e.others, *e.forbidden])] if lang == "zh" \
+            else [(zh, [e.source]) for zh in e.approved]
         for zh, renderings in pairs:
+            # the CAT tool learns the statuses too: forbidden renderings go in as deprecated terms
             eqs = [Equivalent(r, 1.0 if r in e.approved or lang == "en" else 0.5,
-                              e.frequency_of(r) if lang == "zh" else h.frequency) for r in renderings]
+                              e.frequency_of(r) if lang == "zh" else h.frequency,
+                              status="approved" if r in e.approved or lang == "en"
+                              else "forbidden" if r in e.forbidden else "candidate") for r in renderings]
             src_ex, tgt_ex = (ctx.source, ctx.target) if ctx and lang == "zh" else (ctx.target, ctx.source) if ctx else ("", "")
             entries.append(Entry(zh, eqs, 1.0, source_frequency=h.frequency if lang == "zh" else 0,
                                  type=e.type or "concept", source_ids=list(h.segments),

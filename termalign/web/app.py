@@ -48,6 +48,9 @@ TERM_EXAMPLE = '{"source_term": "...", "target_term": "..."}'
 NEW_TERM = {"source_term": Field(str, max_len=200), "target_term": Field(str, max_len=500)}
 TERM_CHANGE = {"source_term": Field(str, max_len=200), "target_term": Field(str, max_len=500),
                "status": Field(str, nullable=True, max_len=20), "new_target": Field(str, nullable=True, max_len=500)}
+MERGE = {"keep": Field(str, required=True, max_len=500), "other": Field(str, required=True, max_len=500),
+         "source_term": Field(str, nullable=True, max_len=200)}
+STOP_WORD = {"word": Field(str, required=True, max_len=200), "where": Field(str, nullable=True, max_len=10)}
 BEAD_EDIT = {"op": Field(str, required=True, max_len=20), "index": Field(int, required=True),
              **{k: Field(int, nullable=True) for k in ("src_at", "tgt_at", "other")}}
 
@@ -226,6 +229,25 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         if new_target is not None and not new_target.strip():
             raise UserError("the equivalent cannot be empty")
         return jsonify(wb.store.update_term(src, tgt, status, None if new_target is None else new_target.strip()))
+
+    @app.post("/api/glossary/merge")
+    def merge_variants():
+        """Two spellings of one term into one entry: equivalents of `source_term`, else two source terms."""
+        body = json_object(MERGE, '{"keep": "cooperation", "other": "co-operation", "source_term": "合作"}')
+        return jsonify(wb.store.merge(body.get("source_term"), body["keep"].strip(), body["other"].strip()))
+
+    @app.get("/api/stoplist")
+    def stop_list():
+        return jsonify(wb.store.stop_words())
+
+    @app.route("/api/stoplist", methods=["POST", "DELETE"])
+    def change_stop_list():
+        """Add or remove a stop word (applied by the next extraction into the term base)."""
+        body = json_object(STOP_WORD, '{"word": "the", "where": "start"}')
+        where = body.get("where")
+        if where is not None and where not in ("start", "any", "end"):
+            raise UserError(f"where must be start, any or end, not {where!r}")
+        return jsonify(wb.store.change_stop_word(body["word"], where, add=request.method == "POST"))
 
     @app.get("/api/glossary/export")
     def export_glossary():

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from glossary.export import PRESETS, render
 from glossary.model import Entry, Equivalent, Glossary
+from glossary.recognise import split_variants
 
 
 def glossary_of_rows(rows: list[dict], src_lang: str = "zh", tgt_lang: str = "en", signature: str = "") -> Glossary:
     """Term-base rows (one per term and equivalent, best first) as one entry per source term."""
     entries: dict[str, Entry] = {}
     for r in rows:
-        eq = Equivalent(r["target_term"], float(r["score"]), 0)
+        eq = Equivalent(r["target_term"], float(r["score"]), 0, split_variants(r.get("variants")),
+                        status=r.get("status") or "")
         e = entries.get(r["source_term"])
         if e is None:
             entries[r["source_term"]] = Entry(

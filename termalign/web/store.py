@@ -17,6 +17,7 @@ from pathlib import Path
 
 from align.model import Alignment, Bead
 from align.segment import strip_markup
+from termalign.errors import UserError
 from termalign.termbase import TermBase, open_termbase
 
 from .highlight import Marker, term_spans
@@ -130,10 +131,10 @@ class Store:
             self.tb.add_alignment(doc_id, replace(al, beads=beads))
 
     def _glosses(self) -> list[tuple[str, str, str]]:
-        """(source term, best target, status) of every non-rejected term, approved first."""
+        """(source term, best target, status) of every term, approved first (never a rejected or forbidden one)."""
         rows = self.tb.conn.execute(
             "SELECT t.text, e.text, e.status FROM equivalents e JOIN terms t ON t.id = e.term_id"
-            " WHERE e.status != 'rejected' ORDER BY t.text, e.status != 'approved', e.score DESC").fetchall()
+            " WHERE e.status NOT IN ('rejected', 'forbidden') ORDER BY t.text, e.status != 'approved', e.score DESC").fetchall()
         best: dict[str, tuple[str, str, str]] = {}
         for src, tgt, status in rows:
             best.setdefault(src, (src, tgt, status))
@@ -216,6 +217,26 @@ class Store:
         with self._lock:
             self.tb.set_term_status(source_term, target_term, status, new_target=new_target)
         return {"source_term": source_term, "target_term": new_target or target_term, "status": status}
+
+    def merge(self, source_term: str | None, keep: str, other: str) -> dict:
+        with self._lock:
+            if source_term:
+                self.tb.merge_equivalents(source_term, keep, other)
+            else:
+                self.tb.merge_terms(keep, other)
+        return {"source_term": source_term, "keep": keep, "merged": other}
+
+    def stop_words(self) -> list[dict]:
+        with self._lock:
+            return [{"where": w, "word": word} for w, word in self.tb.stop_list().words]
+
+    def change_stop_word(self, word: str, where: str | None, add: bool) -> list[dict]:
+        with self._lock:
+            if add:
+                self.tb.add_stop_word(word, where or "any")
+            elif not self.tb.remove_stop_word(word, where):
+                raise UserError(f"{word!r} is not in the stop list")
+        return self.stop_words()
 
     def signatures(self) -> str:
         """What produced the stored pairs (their signatures), for the glossary downloads."""

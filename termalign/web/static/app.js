@@ -326,7 +326,8 @@ function termRows(t) {
   const contexts = el("div", { class: "contexts" },
     t.source_example ? kwic({ source: t.source_example, source_spans: t.source_spans, target: t.target_example, target_spans: t.target_spans }) : "");
   const ctx = el("tr", { class: "ctx", hidden: true }, el("td", { colspan: 7 },
-    el("div", { class: "meta" }, `type: ${t.type || "–"} · origin: ${t.origin} · documents: ${t.documents || "–"}`),
+    el("div", { class: "meta" }, `type: ${t.type || "–"} · origin: ${t.origin} · documents: ${t.documents || "–"}`
+      + (t.variants ? ` · variants: ${t.variants}` : "") + (t.source_variants ? ` · term variants: ${t.source_variants}` : "")),
     contexts,
     el("a", { href: "#search", onclick: () => { $("#search-q").value = t.source_term; } }, "every bilingual context →")));
   const expand = async () => {
@@ -346,8 +347,20 @@ function termRows(t) {
     el("td", { class: "status" }, t.status),
     el("td", { class: "ops" },
       el("button", { class: "approve", onclick: () => setTerm(t, { status: "approved", new_target: input.value }) }, "Approve"),
-      el("button", { class: "reject", onclick: () => setTerm(t, { status: "rejected" }) }, "Reject")));
+      el("button", { class: "reject", onclick: () => setTerm(t, { status: "rejected" }) }, "Reject"),
+      statusControl(t)));
   return [row, ctx];
+}
+
+// every review status, as the term base keeps them (forbidden: must not be used; dnt: keep the source form)
+const STATUSES = [["candidate", "candidate"], ["approved", "approved"], ["rejected", "rejected"],
+  ["forbidden", "forbidden"], ["do-not-translate", "do not translate"]];
+
+function statusControl(t) {
+  const sel = el("select", { class: "set-status", "aria-label": `status of ${t.source_term} → ${t.target_term}` },
+    ...STATUSES.map(([v, label]) => el("option", { value: v, selected: v === t.status }, label)));
+  sel.addEventListener("change", () => setTerm(t, { status: sel.value }));
+  return sel;
 }
 
 async function setTerm(t, change) {
@@ -368,6 +381,27 @@ async function addTerm(ev) {
     say("#glossary-msg", "Term added (approved).", true);
     showGlossary();
   } catch (e) { say("#glossary-msg", e.message); }
+}
+
+async function mergeVariants(ev) {
+  ev.preventDefault();
+  const f = new FormData(ev.target);
+  const body = { keep: f.get("keep"), other: f.get("other"), source_term: f.get("source_term") || null };
+  try {
+    await api("/api/glossary/merge", { method: "POST", json: body });
+    ev.target.reset();
+    say("#glossary-msg", `${body.other} merged into ${body.keep} (kept as a variant).`, true);
+    showGlossary();
+  } catch (e) { say("#glossary-msg", e.message); }
+}
+
+function showStopList(words) {
+  $("#stop-list").replaceChildren(...words.map((w) => el("li", {}, `${w.word} (${w.where}) `,
+    el("button", { class: "link", "aria-label": `remove stop word ${w.word}`, onclick: () => changeStopWord("DELETE", w) }, "×"))));
+}
+
+async function changeStopWord(method, w) {
+  try { showStopList(await api("/api/stoplist", { method, json: w })); } catch (e) { say("#glossary-msg", e.message); }
 }
 
 // --- search ---------------------------------------------------------------------------------
@@ -421,6 +455,13 @@ window.addEventListener("DOMContentLoaded", () => {
   $("#pick-form").addEventListener("submit", submitPair);
   $("#add-term").addEventListener("submit", addTerm);
   $("#many-form").addEventListener("submit", submitMany);
+  $("#merge-form").addEventListener("submit", mergeVariants);
+  $("#stop-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const f = new FormData(ev.target);
+    changeStopWord("POST", { word: f.get("word"), where: f.get("where") }).then(() => ev.target.reset());
+  });
+  $("#review-tools").addEventListener("toggle", async () => { if ($("#review-tools").open) showStopList(await api("/api/stoplist")); });
   $("#search-form").addEventListener("submit", (e) => { e.preventDefault(); showSearch(); });
   $("#check-run").addEventListener("click", runCheck);
   for (const id of ["#g-doc", "#g-status", "#g-sort"]) $(id).addEventListener("change", showGlossary);
