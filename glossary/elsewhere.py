@@ -44,11 +44,15 @@ def unit_words(units: Iterable[Unit]) -> dict[int, UnitWords]:
     return out
 
 
+# Inflected forms of "have" whose stems differ from the dictionary's "to have" (有权 "to have the right to").
+_HAVE = {"has": "have", "had": "have", "havin": "have"}
+
+
 def _outside_en(text: str, forms: Iterable[str]) -> Counter:
     """Stems of the English words of `text` with every occurrence of the span's forms cut out."""
     for f in sorted(forms, key=len, reverse=True):
         text = text.replace(f.lower(), " | ")
-    return Counter(stem(w) for w in _WORD.findall(text))
+    return Counter(_HAVE.get(stem(w), stem(w)) for w in _WORD.findall(text))
 
 
 def _spans(text: str, term: str) -> list[tuple[int, int]]:
@@ -72,7 +76,20 @@ def displaced(g: ZhGloss, z: Candidate, e: Candidate, uw: UnitWords, dictionary:
     outside_en = _outside_en(uw.en, list(e.forms) + [e.key])
     zs = _spans(uw.zh, z.text)
     outside_zh = [x for x, s in uw.zh_words if not any(a < s + len(x) and s < b for a, b in zs)]
-    for w, defs in g.parts:  # a Chinese word whose reading the English span lacks
+    # a Chinese word whose reading the English span lacks; in a compound the dictionary knows whole
+    # (联合国宪章 "United Nations Charter"), each of its words, when the English the compound's reading
+    # meets is all explained by its other words ("United Nations" by 联合国: 宪章 is left out; but
+    # "plenary" of 全体会议 / "plenary meeting" is 全体's, though CC-CEDICT reads 全体 "all")
+    words = []
+    for w, defs in g.parts:
+        words.append((w, defs))
+        inner = [(x, ds) for x, ds in g.sub.get(w, ()) if len(x) > 1]
+        met = en_stems & frozenset().union(*defs) if defs else frozenset()
+        for x, ds in inner:
+            others = frozenset().union(*(d for y, dd in g.sub[w] if y != x for d in dd))
+            if met <= others:
+                words.append((x, ds))
+    for w, defs in words:
         if len(w) < 2 or any(d & en_stems for d in defs) or any(
                 d & en_stems for _, ds in g.sub.get(w, ()) for d in ds):
             continue

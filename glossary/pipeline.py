@@ -187,6 +187,8 @@ def clean(p: Pair, z: Candidate) -> float:
         # for otherwise (裁军谈判会议紧急: "negotiations in the Conference on Disarmament")
         return 0.0
     f1 = 2 * zc * ec / (zc + ec)
+    if p.evidence.get("lexical"):  # the dictionary's own name, shortened to its head (联合国宪章 / "Charter")
+        f1 = max(f1, HEAD_CLEAN)
     return max(f1, SURE_CLEAN) if "witness" in p.evidence else f1
 
 

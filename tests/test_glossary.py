@@ -394,3 +394,13 @@ def test_one_english_one_term_and_phrases_are_no_fixed_pair(udhr_glossary):
     assert "奴隶制度" in top and "奴役" not in top
     # 社会进步和生活水平的改善: two phrases, seen once, are two terms, not one fixed pair like 宗旨和原则
     assert "进步和生活水平的改善" not in top and "宗旨和原则" in top
+
+
+def test_a_name_the_dictionary_knows_whole_keeps_its_shortened_english(udhr_glossary, glossary):
+    # UDHR preamble: 联合国宪章 / "the Charter" (the English names it by its head); "United Nations"
+    # leaves 宪章 out while "Charter" stands in the unit, and 有权 ("to have the right to") opens a clause
+    u = _by_zh(udhr_glossary)
+    assert u["联合国宪章"].target_term == "Charter"
+    assert "有权自由迁徙和居住" not in u
+    # seed: a head alone that occurs everywhere is no shortened name (全体会议 is "plenary meeting")
+    assert _by_zh(glossary)["全体会议"].target_term == "plenary meeting"
