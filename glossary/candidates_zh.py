@@ -155,9 +155,11 @@ _COORDINATORS = frozenset("、 和 与 及 或 或者".split())
 
 
 def verbal(tokens: list[tuple[str, str, int]], i: int, j: int) -> bool:
-    """A one-word span used as a predicate here: after a conjunction or an adverb and before its
-    object (并 | 判定 | 对他提出的…), not in a noun's place (享受 | 庇护, 尊重和 | 遵行 | ，)."""
-    return j == i + 1 and i > 0 and j < len(tokens) and tokens[i - 1][1] in _PREDICATE_BEFORE \
+    """A one-word span jieba calls a verb, used as a predicate here: after a conjunction or an adverb
+    and before its object (并 | 判定 | 对他提出的…), not in a noun's place (享受 | 庇护, 尊重和 |
+    遵行 | ，). A noun there is a subject (而 | 国家 | 应…), and stays."""
+    return j == i + 1 and i > 0 and j < len(tokens) and tokens[i][1] in ("v", "vd") \
+        and tokens[i - 1][1] in _PREDICATE_BEFORE \
         and tokens[i - 1][0] not in INNER_OK and tokens[j][1] in _OBJECT_START
 
 
