@@ -126,7 +126,7 @@ def words_of(doc) -> list[Word]:
             kind = "P"
         elif low in DETS:
             kind = "D"
-        elif last.tag_ in NOUN_TAGS and low not in NOUN_STOP:
+        elif last.tag_ in NOUN_TAGS and low not in NOUN_STOP and last.pos_ != "PRON":  # everyone: a pronoun
             kind = "N"
         elif last.tag_ in ADJ_TAGS or hyphenated and last.tag_ in ("VBN", "VBG", "VBD", "NN", "JJ"):
             kind = "A"
@@ -194,8 +194,15 @@ def _starts(words: list[Word], a: int, b: int) -> Iterable[int]:
     for i in range(a, b):
         w = words[i]
         if w.kind in "AN" and w.lower not in START_STOP and w.lower not in NOUN_STOP and not _name_inside(words, i) \
-                and not (w.text in ORDINALS):
+                and not (w.text in ORDINALS) and not _compares(w):
             yield i
+
+
+def _compares(w: Word) -> bool:
+    """A comparative or superlative adjective (larger freedom, heavier penalty, highest aspiration)
+    compares with something said around it: it opens a description, not a name. "least" of "least
+    developed countries" qualifies the participle after it, as an adverb would."""
+    return w.tag in ("JJR", "JJS") and w.lower != "least"
 
 
 def spans(words: list[Word]) -> Iterable[tuple[int, int]]:

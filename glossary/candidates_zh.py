@@ -149,6 +149,26 @@ def _modifies(word: str, flag: str) -> bool:
         and flag not in _BAD_EDGE_POS and flag not in ("v", "d") and not passive_verb(word)
 
 
+_PREDICATE_BEFORE = {"c", "d", "ad"}
+_OBJECT_START = {"p", "r", "n", "nr", "ns", "nt", "nz", "m", "v", "vn"}
+_COORDINATORS = frozenset("、 和 与 及 或 或者".split())
+
+
+def verbal(tokens: list[tuple[str, str, int]], i: int, j: int) -> bool:
+    """A one-word span jieba calls a verb, used as a predicate here: after a conjunction or an adverb
+    and before its object (并 | 判定 | 对他提出的…), not in a noun's place (享受 | 庇护, 尊重和 |
+    遵行 | ，). A noun there is a subject (而 | 国家 | 应…), and stays."""
+    return j == i + 1 and i > 0 and j < len(tokens) and tokens[i][1] in ("v", "vd") \
+        and tokens[i - 1][1] in _PREDICATE_BEFORE \
+        and tokens[i - 1][0] not in INNER_OK and tokens[j][1] in _OBJECT_START
+
+
+def conjunct(tokens: list[tuple[str, str, int]], i: int) -> bool:
+    """Right after "…的、" or "…的或者": the last of several 的-modifiers sharing one head
+    (政治的、行政的或者国际的地位), a piece of that coordination."""
+    return i >= 2 and tokens[i - 1][0] in _COORDINATORS and tokens[i - 2][0] == "的"
+
+
 def _after_number(tokens: list[tuple[str, str, int]], i: int) -> bool:
     """A word right after a number belongs to a date or a count (2017 年 7 月 7 日经...)."""
     k = i - 1
@@ -281,6 +301,8 @@ def zh_candidates(units: list[Unit], nominal: Callable[[str], bool] = lambda w: 
             add(s, u.id, words=tuple(t[0] for t in tks[i:j]), tags=tuple(t[1] for t in tks[i:j]))
             if j < len(tks) and _modifies(*tks[j][:2]):
                 out[s].modifier += 1
+            out[s].verbal += verbal(tks, i, j)
+            out[s].conjunct += conjunct(tks, i)
         for i, j, s in linked(tks, nominal):
             if s in out and not out[s].linked:
                 continue  # 宗旨和原则: an ordinary n-gram already
@@ -288,4 +310,5 @@ def zh_candidates(units: list[Unit], nominal: Callable[[str], bool] = lambda w: 
             out[s].linked = True
             if j < len(tks) and _modifies(*tks[j][:2]):
                 out[s].modifier += 1
+            out[s].conjunct += conjunct(tks, i)
     return out

@@ -35,6 +35,8 @@ class Candidate:
     tags: tuple[str, ...] = ()  # their part-of-speech tags, where known
     modifier: int = 0  # occurrences directly followed by a noun (a modifier there, not a head)
     linked: bool = False  # Chinese parts joined by 的/和/、 (法律的平等保护): a term only if its English says so
+    verbal: int = 0  # Chinese: occurrences between a conjunction or adverb and an object (并判定对…): a predicate
+    conjunct: int = 0  # Chinese: occurrences right after "的、" or "的或" (…行政的或者国际的地位): the last of coordinated modifiers
 
     def add(self, form: str, unit: int) -> None:
         self.freq += 1

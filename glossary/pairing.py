@@ -257,6 +257,17 @@ def identical_score(zh: str, en: str) -> float:
     return sum(1 for t in toks if t.lower() in low) / len(toks)
 
 
+def _names_head(g: ZhGloss, en_words: Sequence[str]) -> bool:
+    """A term the dictionary knows whole (联合国宪章 "United Nations Charter") rendered by its head's
+    translation alone ("the Charter"): the English shortens the name, as English does once the
+    context says which one, and does not translate a piece of it."""
+    if len(g.parts) != 1 or len(g.parts[0][0]) < 4 or not g.sub.get(g.parts[0][0]):
+        return False
+    head, defs = g.sub[g.parts[0][0]][-1]
+    en_stems = {stem(w) for w in en_content_words(en_words)}
+    return len(head) > 1 and any(d and d <= en_stems for d in defs)
+
+
 def score_pair(z: Candidate, g: ZhGloss, e: Candidate, w: Weights = Weights()) -> Pair:
     words = e.key.split()  # lower case, nouns singular: "parties" meets CEDICT's "party"
     zc, ec, f1 = dictionary_score(g, words, e.words)
@@ -272,6 +283,8 @@ def score_pair(z: Candidate, g: ZhGloss, e: Candidate, w: Weights = Weights()) -
         "length": length_score(g.n_words, len([x for x in words if x not in EN_STOP])),
         "identical": identical_score(z.text, e.text),
     }
+    if se == 1.0 and ev["association"] >= 0.9 and _names_head(g, words):  # and found where the term is
+        ev["lexical"] = 1.0
     s = (w.dictionary * ev["dictionary"] + w.association * ev["association"] + w.length * ev["length"]
          + w.identical * ev["identical"])
     return Pair(z.key, e.key, s, ev)

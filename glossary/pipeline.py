@@ -18,11 +18,13 @@ from align.signature import extend_signature, settings_of, unsigned_signature
 from .cedict import load_cedict
 from .candidates_en import en_candidates
 from .candidates_zh import zh_candidates
+from .elsewhere import displaced_pair, unit_words
 from .model import Candidate, Entry, Equivalent, Glossary, MultiEntry, MultiGlossary, Rendering, Unit
 from .multi import Weights as MultiWeights
 from .multi import (Scored, assign, attested_words, cited, example, index_grams, length_ratio, occurrences,
                     score_candidates, sub_terms)
-from .pairing import Embeds, Pair, Weights, add_embedding, en_content_words, encoder_witness, pair_candidates
+from .pairing import (Embeds, Pair, Weights, add_embedding, en_content_words, encoder_witness, pair_candidates,
+                      zh_gloss)
 from .review import StopList, merge_variants
 from .ranking import (coordinated_entries, possessive, dominated, fragment_pairs, general_equivalent, independent_frequency,
                       is_coordination, is_general, never_head, resolve_nested, term_type, termhood, two_terms)
@@ -42,6 +44,7 @@ CLEAN_WEIGHT = 0.3  # share of cleanness in a pair's confidence
 SURE_CLEAN = 0.75  # cleanness the encoder can vouch for when the dictionary leaves a pair below it
 HEAD_CLEAN = 0.9  # cleanness that lets a span seen only as a modifier be a term
 ASSOCIATION_CLEAN = 0.8
+SECOND_RANK = 0.5  # a term whose English another term claims more cleanly
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,8 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     drop_en = {k for k in dominated(en, " ") if any(o.endswith(" " + k) and en[o].freq == en[k].freq for o in en)}
     en = {k: c for k, c in en.items() if k not in drop_en}
     keys = [k for k, c in zh.items()
-            if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and k not in drop_zh]
+            if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and k not in drop_zh
+            and max(c.verbal, c.conjunct) < c.freq]  # a predicate (并判定对…) or the tail of a coordination
     pairs = pair_candidates(zh, en, dictionary, keys, weights=options.weights)
     # a linked span the dictionary cannot vouch for in full may still have the encoder as witness
     n_witnessed = encoder_witness(pairs, zh, en, embedder, [k for k in keys if zh[k].linked and not any(
@@ -102,6 +106,7 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
         if "embedding" in top.evidence and top.evidence["embedding"] >= max(p.evidence.get("embedding", 0.0)
                                                                               for p in pairs[k]):
             top.evidence["clean"] = max(top.evidence["clean"], SURE_CLEAN)
+    pairs = _in_place(pairs, zh, en, units, dictionary)
     t_pair = time.perf_counter()
 
     # a Chinese span always followed by a noun (大会高级别 | 会议) is a modifier there, unless its
@@ -110,6 +115,7 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     # (毁灭性 of 大规模毁灭性武器, 维也纳 of 维也纳办事处, 托管 of 托管领土)
     best = {k: ps[0] for k, ps in pairs.items() if ps and ps[0].score >= options.min_conf
             and (not never_head(zh[k]) or len(zh[k].words) > 1 and ps[0].evidence["clean"] >= HEAD_CLEAN)}
+    _unclaimed(best, pairs, options.min_conf * 0.9)  # as for `hopeful`: the claimed pair was the rival
     cleanness = {k: p.evidence["clean"] for k, p in best.items()}
     losers = resolve_nested(best, cleanness) | fragment_pairs(best, zh, en, cleanness) \
         | coordinated_entries(best, zh, en)
@@ -119,7 +125,7 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     for e in entries:
         z = zh[e.source_term]
         e.score = _rank_score(e, top_th, two_terms(e.source_term, best[e.source_term], zh, en), z.linked,
-                              possessive(z, en[best[e.source_term].en]))
+                              possessive(z, en[best[e.source_term].en], zh), _second_claim(e.source_term, best, cleanness))
     entries.sort(key=lambda e: (-e.score, e.source_term))
     entries = [e for e in entries if e.score >= options.min_score]
     if options.top:
@@ -130,6 +136,19 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     log.info("glossary: %d entries from %d Chinese / %d English candidates in %.1fs", len(entries), len(zh),
              len(en), meta["seconds_total"])
     return Glossary(entries, meta=meta)
+
+
+def _in_place(pairs: dict[str, list[Pair]], zh: dict[str, Candidate], en: dict[str, Candidate], units: list[Unit],
+              dictionary) -> dict[str, list[Pair]]:
+    """Pairs without a word whose translation stands elsewhere in the unit (glossary/elsewhere.py:
+    法律约束力 / "legally binding instrument" with 文书 outside the span). Run after the encoder
+    has compared all rivals, so dropping one does not cost the winner its witness."""
+    words = unit_words(u for u in units if any(u.id in zh[k].units for k in pairs if pairs[k]))
+    out = {}
+    for k, ps in pairs.items():
+        g = zh_gloss(zh[k].text, dictionary, zh[k].words) if ps else None
+        out[k] = [p for p in ps if not displaced_pair(g, zh[k], en[p.en], words, dictionary)]
+    return out
 
 
 def _as_noun(z: Candidate, e: Candidate, dictionary) -> bool:
@@ -179,11 +198,39 @@ def clean(p: Pair, z: Candidate) -> float:
         # for otherwise (裁军谈判会议紧急: "negotiations in the Conference on Disarmament")
         return 0.0
     f1 = 2 * zc * ec / (zc + ec)
+    if p.evidence.get("lexical"):  # the dictionary's own name, shortened to its head (联合国宪章 / "Charter")
+        f1 = max(f1, HEAD_CLEAN)
     return max(f1, SURE_CLEAN) if "witness" in p.evidence else f1
 
 
+def _unclaimed(best: dict[str, Pair], pairs: dict[str, list[Pair]], min_conf: float) -> None:
+    """One English, one term: a term whose best English another term claims more cleanly takes its
+    next English no other term has (议员 gives "Member States", which 会员国 translates whole, then
+    "parliamentarians"). In place; a term with no such alternative keeps its pair (see `_second_claim`)."""
+    cleanness = {k: p.evidence["clean"] for k, p in best.items()}
+    taken = {p.en for p in best.values()}
+    for k in list(best):
+        if not _second_claim(k, best, cleanness):
+            continue
+        alt = next((q for q in pairs[k][1:] if q.score >= min_conf and q.en not in taken), None)
+        if alt is not None:
+            pairs[k] = [alt] + [q for q in pairs[k] if q is not alt]
+            best[k] = alt
+            taken.add(alt.en)
+
+
+def _second_claim(k: str, best: dict[str, Pair], cleanness: dict[str, float]) -> bool:
+    """Another Chinese term, not nested with this one, pairs with the same English more cleanly (or
+    as cleanly and more surely): 奴役 and 奴隶制度 both give "slavery", which translates the second
+    (奴役 is "servitude" there, a word the dictionary lacks). One English, one term: this is a
+    synonym at best."""
+    me = best[k]
+    return any(o != k and p.en == me.en and k not in o and o not in k
+               and (cleanness.get(o, 0), p.score) > (cleanness.get(k, 0), me.score) for o, p in best.items())
+
+
 def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool, linked: bool = False,
-                description: bool = False) -> float:
+                description: bool = False, second: bool = False) -> float:
     """Confidence squared times relative termhood times cleanness; general-language pairs and
     coordinations of two terms sink (they stay in the list, below the terms)."""
     s = e.equivalents[0].score ** CONFIDENCE_EXP * (e.termhood / top_termhood) ** TERMHOOD_EXP
@@ -192,13 +239,17 @@ def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool, lin
     s *= DESCRIPTION_RANK if description else 1.0
     s *= 0.4 if general_equivalent(e.target_term, source=e.source_term) else 1.0
     s *= 0.25 if two_terms_side_by_side else 1.0
+    s *= SECOND_RANK if second else 1.0
     return round(s, 4)
 
 
 def _entry(z: Candidate, pairs: list[Pair], en: dict[str, Candidate], th: float, units: dict[int, Unit],
            o: Options) -> Entry:
     top = pairs[0].score
-    keep = [p for p in pairs if p.score >= max(o.min_conf, o.relative * top)][: o.max_equivalents]
+    # the first pair is the term's (see `_unclaimed`, which may put a lower one first); no further
+    # one scores above it
+    keep = [pairs[0]] + [p for p in pairs[1:] if max(o.min_conf, o.relative * top) <= p.score <= top]
+    keep = keep[: o.max_equivalents]
     eqs = [Equivalent(en[p.en].text, round(p.score, 4), en[p.en].freq,
                       sorted(f for f in en[p.en].forms if f != en[p.en].text),
                       {k: round(v, 4) for k, v in p.evidence.items()}) for p in keep]

@@ -57,7 +57,7 @@ def dominated(cands: dict[str, Candidate], sep: str = "") -> set[str]:
     """
     out: set[str] = set()
     for k, c in cands.items():
-        if c.freq < 2 or is_coordination(c):  # 联合国系统 is a term though always beside 民间社会 here
+        if c.freq < 2 or is_coordination(c) or "、" in c.words:  # 联合国系统 is a term though always beside 民间社会 here
             continue
         parts = list(k) if not sep else k.split(sep)
         n = len(parts)
@@ -100,16 +100,19 @@ def en_coordination(c: Candidate) -> bool:
     return False
 
 
-def possessive(z: Candidate, e: Candidate) -> bool:
+def possessive(z: Candidate, e: Candidate, zh: dict[str, Candidate] | None = None) -> bool:
     """A 的-phrase whose English is a bare head with an "of"/"for" phrase (人类的良心 "conscience of
     mankind", 领土的人民 "peoples of territories"): a description of whose thing it is, not a name.
     The English side tells it from a term whose modifier becomes a premodifier ("non-political
     crimes", "equal protection of the law"); a coordinated modifier (和平集会和结社的自由 "freedom of
-    peaceful assembly and association") names a right, and is kept."""
+    peaceful assembly and association") names a kind of its head when the head is a concept of the
+    document, seen on its own elsewhere (`zh`: 自由 is; 基础 of 自由、正义与和平的基础 is not)."""
     if not z.linked or "的" not in z.words:
         return False
-    before = z.words[:z.words.index("的")]
-    if any(w in ("和", "与", "及", "、", "或") for w in before):
+    cut = z.words.index("的")
+    before, head = z.words[:cut], "".join(z.words[cut + 1:])
+    if any(w in ("和", "与", "及", "、", "或") for w in before) and (
+            zh is None or head in zh and bool(zh[head].units - z.units)):
         return False
     for i, (w, t) in enumerate(zip(e.words, e.tags)):
         if t == "P":
@@ -140,8 +143,12 @@ def conjuncts(c: Candidate) -> tuple[str, str]:
 
 
 def fixed_binomial(c: Candidate, zh: dict[str, Candidate]) -> bool:
-    """A coordination whose parts occur nowhere else in the document (宗旨和原则 "purposes and
-    principles"): one fixed expression, unlike 会员国和观察员国, whose parts lead lives of their own."""
+    """A coordination of two single words that occur nowhere else in the document (宗旨和原则
+    "purposes and principles"): one fixed expression, unlike 会员国和观察员国, whose parts lead lives
+    of their own, or 进步和生活水平的改善, whose parts are phrases (two terms, seen once)."""
+    cut = next((i for i, w in enumerate(c.words) if i and w in ("和", "与", "及")), None)
+    if cut is None or cut != 1 or len(c.words) != 3:
+        return False
     return all(part and (part not in zh or zh[part].units <= c.units) for part in conjuncts(c))
 
 
