@@ -585,8 +585,10 @@ def _one_language_pair(tb: TermBase, langs: str | None) -> tuple[str, str]:
     return pairs[0]
 
 
-def export_tmx(tb: TermBase, path: str | os.PathLike | None, langs: str | None = None) -> int:
-    """Every bead with text on both sides, of every pair in one language pair, as TMX 1.4b."""
+def export_tmx(tb: TermBase, path: str | os.PathLike | None, langs: str | None = None,
+               lang_codes: tuple[str, str] | None = None) -> int:
+    """Every bead with text on both sides, of every pair in one language pair, as TMX 1.4b
+    (`lang_codes` replace the pair's codes in the file, e.g. zh-CN, en-US)."""
     from align.export import write_tmx
     from align.segment import strip_markup
 
@@ -594,13 +596,13 @@ def export_tmx(tb: TermBase, path: str | os.PathLike | None, langs: str | None =
     signed = {d.doc_id: {"x-signature": d.meta["signature"]} for d in tb.documents() if d.meta.get("signature")}
     pairs = [(strip_markup(src), strip_markup(tgt), {"x-document": doc, "x-score": f"{score:.4f}", **signed.get(doc, {})})
              for doc, sl, tl, src, tgt, score in tb.bitexts() if (sl, tl) == (s, t)]
-    write_tmx(pairs, path, s, t, segtype="paragraph")
+    write_tmx(pairs, path, *(lang_codes or (s, t)), segtype="paragraph")
     return len(pairs)
 
 
 GLOSSARY_COLUMNS = ("source_term", "target_term", "score", "frequency", "document_frequency", "status", "type",
                     "documents", "source_example", "target_example", "variants", "source_variants", "signature")
-GLOSSARY_FORMATS = ("csv", "tbx", "tbx3", "xlsx", "omegat", "jsonl")
+GLOSSARY_FORMATS = ("csv", "tbx", "tbx2019", "tbx3", "xlsx", "omegat", "jsonl")
 
 
 def signatures(tb: TermBase) -> str:
@@ -627,26 +629,20 @@ def corpus_glossary(rows: list[dict], src_lang: str, tgt_lang: str, signature: s
 
 
 def export_glossary(tb: TermBase, path: str | os.PathLike, fmt: str, *, min_df: int = 1,
-                    approved_only: bool = False, langs: str | None = None) -> int:
+                    approved_only: bool = False, langs: str | None = None, preset: str | None = None,
+                    lang_codes: tuple[str, str] | None = None) -> int:
     """The corpus glossary: CSV (UTF-8 with BOM, one row per equivalent, with document frequency and
-    review status) or any glossary.export format; returns the number of rows."""
+    review status) or any glossary.export format or CAT-tool `preset`; returns the number of rows."""
+    from align.export import emit
+    from glossary.export import delimited, write_glossary
+
     rows = tb.glossary_rows(min_df=min_df, approved_only=approved_only)
-    if fmt == "csv":
-        import csv
-        import io
-
-        from align.export import emit, escape_row
-
-        buf = io.StringIO(newline="")
-        w = csv.DictWriter(buf, GLOSSARY_COLUMNS, extrasaction="ignore", restval=signatures(tb))
-        w.writeheader()
-        w.writerows(escape_row(r) for r in rows)
-        emit(buf.getvalue().encode("utf-8-sig"), path)  # "-" is stdout, as for every other format
+    if fmt == "csv" and preset is None:
+        sig = signatures(tb)
+        emit(delimited(GLOSSARY_COLUMNS, ([r.get(c, sig) for c in GLOSSARY_COLUMNS] for r in rows)), path)
     elif fmt in GLOSSARY_FORMATS:
-        from glossary.export import write_glossary
-
         s, t = _one_language_pair(tb, langs)
-        write_glossary(corpus_glossary(rows, s, t, signatures(tb)), path, fmt)
+        write_glossary(corpus_glossary(rows, s, t, signatures(tb)), path, fmt, preset, lang_codes)
     else:
         raise UserError(f"unknown glossary format {fmt!r} (choose from {', '.join(GLOSSARY_FORMATS)})")
     return len(rows)

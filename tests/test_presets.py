@@ -193,3 +193,19 @@ def test_cli_terms_preset_and_bad_codes(seed_glossary, tmp_path, cli_env):
     assert bad.returncode == 2 and "--lang-codes" in bad.stderr and "Traceback" not in bad.stderr
     bad = subprocess.run([*glossary, "--preset", "memoq", "--format", "tbx"], env=cli_env, capture_output=True, text=True)
     assert bad.returncode == 2 and "--preset memoq" in bad.stderr
+
+
+def test_corpus_export_takes_the_presets_tbx2019_and_codes(seed_termbase, tmp_path, cli_env):
+    """The term base's glossary goes out in the same CAT-tool shapes as a document's."""
+    def export(*args):
+        r = subprocess.run([sys.executable, "-m", "termalign", "corpus", "export", *args, "--db", str(seed_termbase)],
+                           capture_output=True, text=True, env=cli_env, timeout=300)
+        assert r.returncode == 0, r.stderr
+        return r.stdout
+
+    rows = list(csv.reader(io.StringIO(export("--preset", "deepl", "-"))))
+    assert rows[0][2:] == ["zh", "en"] and ["核裁军", "nuclear disarmament", "zh", "en"] in rows
+    root = etree.fromstring(export("--format", "tbx2019", "--lang-codes", "zh-Hans,en-US", "-").encode())
+    langs = {ls.get("{http://www.w3.org/XML/1998/namespace}lang") for ls in root.iter(f"{{{TBX_NS}}}langSec")}
+    assert langs == {"zh-Hans", "en-US"}
+    assert 'srclang="zh-CN"' in export("--format", "tmx", "--lang-codes", "zh-CN,en-US", "-")

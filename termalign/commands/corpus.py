@@ -7,9 +7,10 @@ import json
 import sys
 
 from termalign.commands import int_at_least
+from termalign.commands.glossary import add_cat_args, cat_options
 
 
-EXPORT_FORMATS = ("tmx", "csv", "tbx", "tbx3", "xlsx", "omegat", "jsonl")
+EXPORT_FORMATS = ("tmx", "csv", "tbx", "tbx2019", "tbx3", "xlsx", "omegat", "jsonl")
 _EXTENSIONS = {".tmx": "tmx", ".csv": "csv", ".tbx": "tbx", ".xlsx": "xlsx", ".jsonl": "jsonl", ".txt": "omegat",
                ".utf8": "omegat"}
 
@@ -120,6 +121,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--min-df", type=int_at_least(0), default=1, help="glossary: terms found in at least N pairs")
     e.add_argument("--approved-only", action="store_true", help="glossary: only equivalents a reviewer approved")
     e.add_argument("--langs", default=None, metavar="SRC-TGT", help="language pair, when the base holds several")
+    add_cat_args(e)
     add_db_arg(e)
     e.set_defaults(func=run_export)
 
@@ -199,18 +201,19 @@ def run_export(args: argparse.Namespace) -> int:
     from termalign.errors import UserError
     from termalign.fileio import check_output_path
 
-    fmt = args.format or _EXTENSIONS.get(Path(args.output).suffix.lower())
+    fmt = args.format or ("csv" if args.preset else _EXTENSIONS.get(Path(args.output).suffix.lower()))
     if not fmt:
         raise UserError(f"{args.output}: say which format with --format ({', '.join(EXPORT_FORMATS)})")
+    options = cat_options(args, fmt)
     if args.output != "-":
         check_output_path(args.output, inputs=(db_path(args),))
     with open_db(args, create=False) as tb:
         if fmt == "tmx":
-            n = export_tmx(tb, args.output, args.langs)
+            n = export_tmx(tb, args.output, args.langs, options["lang_codes"])
             what = "aligned pairs"
         else:
             n = export_glossary(tb, args.output, fmt, min_df=args.min_df, approved_only=args.approved_only,
-                                langs=args.langs)
+                                langs=args.langs, **options)
             what = "glossary rows"
     print(f"wrote {n} {what} to {args.output}", file=sys.stderr)
     return 0
