@@ -149,5 +149,13 @@ def test_web_api_lookup_in_any_language(tmp_path, shared_data, cache_dir):
         assert {h["target_term"] for h in fr} == {"Universal Declaration of Human Rights", "human rights",
                                                    "fundamental human rights"}
         assert all(len(h["terms"]) == 6 and not h["exact"] for h in fr)
+        # the glossary view: a column per language, in the glossary's order, every entry or those matching
+        view = client.get("/api/glossary/multi").json
+        assert view["languages"] == SIX and len(view["entries"]) == 12
+        assert view["entries"][0]["terms"]["ar"]["term"] == "الإعلان العالمي لحقوق الإنسان"
+        found = client.get("/api/glossary/multi?q=Права человека").json["entries"]
+        assert [e["terms"]["en"]["term"] for e in found] == ["human rights", "fundamental human rights"]
+        page = client.get("/").data.decode()
+        assert 'id="multi-glossary"' in page and "/api/glossary/multi" in client.get("/static/app.js").data.decode()
     finally:
         app.extensions["workbench"].close()
