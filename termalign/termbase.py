@@ -25,6 +25,8 @@ The small API other parts of termalign use::
     tb.lookup("核裁军")                            # [{source_term, target_term, score, frequency, contexts}]
     tb.set_term_status("核裁军", "nuclear disarmament", "approved")
     tb.glossary_rows(min_df=2, approved_only=True) # rows for CSV/TBX export
+    tb.add_multi_entries(entries)                  # glossary.model.MultiEntry: a concept in several languages
+    tb.lookup_multi("droits de l’homme")           # [{exact, lang, languages, terms: {lang: {term, …}}}]
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ def open_db(args: argparse.Namespace, create: bool = True):
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("corpus", help="the term base: add a pair, list, conflicts, export",
+    p = sub.add_parser("corpus", help="the term base: add a pair, import term entries, list, conflicts, export",
                        description="A term base (one SQLite file) of aligned pairs and their pooled terminology.")
     cs = p.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
 
