@@ -9,6 +9,9 @@ Tables (schema version in `meta`, upgraded by `MIGRATIONS` when a file is opened
 - `equivalents` target renderings of a term, pooled over all pairs; the reviewer's status lives here
 - `doc_equivalents` what the extractor proposed for a term in one pair (per-document evidence)
 - `occurrences` the beads a term occurs in (count per bead)
+- `multi_entries` term entries of a multilingual glossary (a concept in up to six languages)
+- `renderings`  an entry in one language: its term, score, frequency, example, forms found
+- `rendering_forms` every form of a rendering, normalised for lookup in any language
 
 One writer at a time (SQLite), any number of readers (WAL). Every public write method is one
 transaction; `transaction()` groups several (a batch stores a whole pair or nothing).
@@ -22,6 +25,8 @@ The small API other parts of termalign use::
     tb.lookup("核裁军")                            # [{source_term, target_term, score, frequency, contexts}]
     tb.set_term_status("核裁军", "nuclear disarmament", "approved")
     tb.glossary_rows(min_df=2, approved_only=True) # rows for CSV/TBX export
+    tb.add_multi_entries(entries)                  # glossary.model.MultiEntry: a concept in several languages
+    tb.lookup_multi("droits de l’homme")           # [{exact, lang, languages, terms: {lang: {term, …}}}]
 """
 
 from __future__ import annotations
@@ -38,13 +43,15 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from align.model import Alignment, Bead, Segment
+from glossary.lookup import normalize_any
+from glossary.model import MultiEntry, Rendering
 from glossary.review import StopList, stop_list, variant_key
 from termalign.dbguard import GuardedConnection, check_intact, damaged, is_damage
 from termalign.errors import UserError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # A reviewer's statuses (of an equivalent): forbidden is a rendering that must not be used;
 # do-not-translate says the source term itself is the rendering.
 STATUSES = ("candidate", "approved", "rejected", "forbidden", "do-not-translate")
@@ -196,8 +203,42 @@ CREATE TABLE stop_words (
 ) WITHOUT ROWID;
 """
 
+# v5: multilingual term entries (`termalign corpus import` of a six-language glossary), apart
+# from the zh-en tables: an entry is one concept with a rendering per language, and a lookup in
+# any language finds it through `rendering_forms` (forms normalised by `glossary.lookup.normalize_any`).
+_V5 = """
+CREATE TABLE multi_entries (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    score REAL NOT NULL DEFAULT 0,
+    frequency INTEGER NOT NULL DEFAULT 0,
+    type TEXT NOT NULL DEFAULT 'concept',
+    source TEXT,
+    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE TABLE renderings (
+    entry_id INTEGER NOT NULL REFERENCES multi_entries(id) ON DELETE CASCADE,
+    lang TEXT NOT NULL,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    score REAL NOT NULL DEFAULT 0,
+    frequency INTEGER NOT NULL DEFAULT 0,
+    example TEXT NOT NULL DEFAULT '',
+    variants TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (entry_id, lang)
+) WITHOUT ROWID;
+CREATE TABLE rendering_forms (
+    norm TEXT NOT NULL,
+    entry_id INTEGER NOT NULL REFERENCES multi_entries(id) ON DELETE CASCADE,
+    lang TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (norm, entry_id, lang, text)
+) WITHOUT ROWID;
+CREATE INDEX rendering_forms_entry ON rendering_forms(entry_id);
+"""
+
 # MIGRATIONS[v] turns a version v-1 file into version v. Append, never edit a shipped one.
-MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2, 3: _V3, 4: _V4, 5: _V5}
 
 
 def default_termbase_path() -> Path:
@@ -303,6 +344,14 @@ def _field(obj: Any, *names: str) -> Any:
 def norm_target(text: str) -> str:
     """Case- and space-insensitive key of an equivalent ("Member States" == "member  states")."""
     return " ".join(text.split()).casefold()
+
+
+def multi_key(terms: dict[str, Any]) -> str:
+    """Identity of a multilingual entry: its English term (the pivot), else its first language's,
+    normalised, so importing a glossary again updates its entries instead of doubling them."""
+    lang = "en" if "en" in terms else next(iter(terms))
+    r = terms[lang]
+    return f"{lang}:{normalize_any(r.term if isinstance(r, Rendering) else str(r))}"
 
 
 def mentions(norm: str, text_folded: str) -> bool:
@@ -550,6 +599,76 @@ class TermBase:
             self._prune(proposed | self._orphans)
             self._orphans = set()
         return len(terms)
+
+    def add_multi_entries(self, entries: Iterable[MultiEntry], *, source: str | None = None) -> int:
+        """Store multilingual term entries (glossary.model.MultiEntry); an entry already stored (same
+        `multi_key`) gets the new score and the languages given replaced, others kept. Returns the
+        number stored."""
+        n = 0
+        with self.transaction() as c:
+            for e in entries:
+                terms = {lang: r for lang, r in e.terms.items() if r.term.strip()}
+                if not terms:
+                    continue
+                eid = c.execute(
+                    "INSERT INTO multi_entries (key, score, frequency, type, source) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET score = excluded.score, frequency = excluded.frequency,"
+                    " type = excluded.type, source = excluded.source RETURNING id",
+                    (multi_key(terms), float(e.score), int(e.frequency), e.type or "concept", source)).fetchone()[0]
+                known = c.execute("SELECT COALESCE(MAX(idx), -1) FROM renderings WHERE entry_id = ?", (eid,)).fetchone()[0]
+                for i, (lang, r) in enumerate(terms.items()):
+                    forms = list(dict.fromkeys([" ".join(r.term.split()), *(" ".join(v.split()) for v in r.variants)]))
+                    c.execute("DELETE FROM rendering_forms WHERE entry_id = ? AND lang = ?", (eid, lang))
+                    c.execute("INSERT INTO renderings (entry_id, lang, idx, text, score, frequency, example, variants)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entry_id, lang) DO UPDATE SET"
+                              " text = excluded.text, score = excluded.score, frequency = excluded.frequency,"
+                              " example = excluded.example, variants = excluded.variants",
+                              (eid, lang, known + 1 + i, forms[0], float(r.score), int(r.frequency), r.example or "",
+                               json.dumps(forms[1:], ensure_ascii=False)))
+                    c.executemany("INSERT OR IGNORE INTO rendering_forms VALUES (?, ?, ?, ?)",
+                                  [(normalize_any(f), eid, lang, f) for f in forms if normalize_any(f)])
+                n += 1
+        return n
+
+    def multi_entries(self, ids: Sequence[int] | None = None) -> dict[int, MultiEntry]:
+        """Stored multilingual entries by id (all, or those of `ids`), languages in their stored order."""
+        c = self.conn
+        where = f" WHERE id IN ({_qs(ids)})" if ids is not None else ""
+        out = {i: MultiEntry({}, score, freq, type_) for i, score, freq, type_ in c.execute(
+            "SELECT id, score, frequency, type FROM multi_entries" + where + " ORDER BY score DESC, id",
+            list(ids or ()))}
+        for eid, lang, text, score, freq, example, variants in c.execute(
+                "SELECT entry_id, lang, text, score, frequency, example, variants FROM renderings"
+                + where.replace("id IN", "entry_id IN") + " ORDER BY entry_id, idx", list(ids or ())):
+            out[eid].terms[lang] = Rendering(text, score, freq, [text, *json.loads(variants)], example)
+        return out
+
+    def lookup_multi(self, query: str, *, limit: int = 20) -> list[dict]:
+        """Multilingual entries for a query in any of their languages (case, Arabic vowel marks and
+        alef forms ignored): exact matches of any form first, then partial ones (the query inside a
+        form, or a form inside the query). Each hit: {exact, lang, matched, score, frequency, type,
+        languages (their order, which JSON objects may lose), terms: {lang: {term, score, frequency,
+        variants, example}}}."""
+        q = normalize_any(query)
+        if not q:
+            return []
+        c = self.conn
+        best: dict[int, tuple[bool, str, str]] = {}  # entry id -> (exact, lang, form)
+        for norm, eid, lang, text in c.execute(
+                "SELECT norm, entry_id, lang, text FROM rendering_forms WHERE norm = ?"
+                " UNION ALL SELECT * FROM (SELECT norm, entry_id, lang, text FROM rendering_forms"
+                " WHERE norm != ? AND (instr(norm, ?) > 0 OR (length(norm) >= 2 AND instr(?, norm) > 0)) LIMIT 500)",
+                (q, q, q, q)):
+            exact = norm == q
+            if eid not in best or exact and not best[eid][0]:
+                best[eid] = (exact, lang, text)
+        found = self.multi_entries(sorted(best))
+        order = sorted(found, key=lambda i: (not best[i][0], -found[i].score, len(best[i][2]), i))[:limit]
+        return [{"exact": best[i][0], "lang": best[i][1], "matched": best[i][2], "score": found[i].score,
+                 "frequency": found[i].frequency, "type": found[i].type, "languages": list(found[i].terms),
+                 "terms": {lang: {"term": r.term, "score": r.score, "frequency": r.frequency,
+                                  "variants": r.variants, "example": r.example} for lang, r in found[i].terms.items()}}
+                for i in order]
 
     def add_term(self, source_term: str, target_term: str, *, src_lang: str = "zh", type: str | None = None,
                  status: str = "approved") -> None:
@@ -889,6 +1008,7 @@ class TermBase:
 
         Each hit: {source_term, target_term, score, frequency, document_frequency, status, type,
         exact, contexts: [{document, source, target}]} — the shape of the workbench's /api/lookup.
+        Multilingual entries match in any of their languages and add `terms` (see `with_multi_hits`).
         """
         q = " ".join(query.split())
         if not q:
@@ -900,6 +1020,13 @@ class TermBase:
                 rank[eid] = min(rank.get(eid, 1), 0 if exact else 1)
         for exact, eid in self._match_ids("equivalents", "text", q, exact_sql="norm = ?", exact_arg=norm_target(q)):
             rank[eid] = min(rank.get(eid, 1), 0 if exact else 1)
+        multi = self.lookup_multi(q, limit=limit)
+        for m in multi:  # the zh-en equivalent of a multilingual entry found in another language
+            zh, en = (m["terms"][x]["term"] if x in m["terms"] else None for x in ("zh", "en"))
+            row = zh and en and c.execute("SELECT e.id FROM equivalents e JOIN terms t ON t.id = e.term_id"
+                                          " WHERE t.text = ? AND e.norm = ?", (zh, norm_target(en))).fetchone()
+            if row:
+                rank[row[0]] = min(rank.get(row[0], 1), 0 if m["exact"] else 1)
         rows = c.execute(
             "SELECT e.id, t.id, t.text, e.text, e.score, t.freq, t.df, e.status, t.type, e.norm"
             f" FROM equivalents e JOIN terms t ON t.id = e.term_id WHERE e.id IN ({_qs(rank)})"
@@ -910,7 +1037,7 @@ class TermBase:
             out.append({"source_term": src, "target_term": tgt, "score": score, "frequency": freq,
                         "document_frequency": df, "status": status, "type": type_, "exact": rank[eid] == 0,
                         "contexts": self._contexts(tid, norm, contexts)})
-        return out
+        return with_multi_hits(out, multi, limit)
 
     def _match_ids(self, table: str, col: str, q: str, *, exact_sql: str, exact_arg: str) -> list[tuple[bool, int]]:
         c = self.conn
@@ -1041,6 +1168,32 @@ class TermBase:
                for t in ("documents", "segments", "beads", "terms", "equivalents", "occurrences")}
         out["bytes"] = self.path.stat().st_size if self.path.exists() else 0
         return out
+
+
+def with_multi_hits(hits: list[dict], multi: list[dict], limit: int) -> list[dict]:
+    """The zh-en lookup hits with the multilingual ones (`TermBase.lookup_multi`), exact ones first.
+
+    A multilingual entry whose zh and en are a zh-en hit's term and equivalent adds its `terms` (every
+    language) to that hit; any other becomes a hit of its own in the same shape: source_term its
+    Chinese (else its first language other than English), target_term its English, no contexts.
+    """
+    out = list(hits)
+    for m in multi:
+        t = m["terms"]
+        zh, en = (t[x]["term"] if x in t else None for x in ("zh", "en"))
+        same = next((h for h in hits if zh and en and h["source_term"] == zh
+                     and norm_target(h["target_term"]) == norm_target(en)), None)
+        if same is not None:
+            same.update(terms=t, languages=m["languages"], lang=m["lang"], matched=m["matched"],
+                        exact=same["exact"] or m["exact"])
+            continue
+        others = [r["term"] for x, r in t.items() if x != "en"]
+        out.append({"source_term": zh or (others[0] if others else ""), "target_term": en or "",
+                    "score": m["score"], "frequency": m["frequency"], "document_frequency": 0,
+                    "status": "candidate", "type": m["type"], "exact": m["exact"], "contexts": [],
+                    "lang": m["lang"], "matched": m["matched"], "languages": m["languages"], "terms": t})
+    out.sort(key=lambda h: not h["exact"])  # stable: the zh-en order stays within each group
+    return out[:limit]
 
 
 UNKNOWN_RENDERING = "(none of the known equivalents)"

@@ -95,7 +95,7 @@ def test_migration_from_version_3_keeps_reviews_and_allows_the_new_statuses(tmp_
         con.execute("UPDATE equivalents SET status = 'forbidden' WHERE id = 2")
     con.close()
     with open_termbase(path) as tb:
-        assert tb.schema_version == SCHEMA_VERSION == 4
+        assert tb.schema_version == SCHEMA_VERSION == 5
         assert tb.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert tb.conn.execute("SELECT COUNT(*) FROM doc_equivalents").fetchone()[0] == 2  # nothing cascaded away
         assert {h["target_term"]: h["status"] for h in tb.lookup("核裁军")} == {

@@ -247,7 +247,7 @@ def test_migration_from_version_1(tmp_path, seed_alignment):
     con.execute("INSERT INTO occurrences VALUES (1, 1, 1, 2)")
     con.close()
     with open_termbase(path) as tb:
-        assert isinstance(tb, TermBase) and tb.schema_version == SCHEMA_VERSION == 4
+        assert isinstance(tb, TermBase) and tb.schema_version == SCHEMA_VERSION == 5
         assert _totals(tb) == [("核裁军", 1, 2, 1, 1, "nuclear disarmament", 0.9, 0.9, 1, 1)]
         assert tb.lookup("核裁军")[0]["contexts"][0]["target"] == "nuclear disarmament"
 

@@ -90,7 +90,7 @@ def open_db(args: argparse.Namespace, create: bool = True):
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("corpus", help="the term base: add a pair, list, conflicts, export",
+    p = sub.add_parser("corpus", help="the term base: add a pair, import term entries, list, conflicts, export",
                        description="A term base (one SQLite file) of aligned pairs and their pooled terminology.")
     cs = p.add_subparsers(dest="corpus_command", metavar="ACTION", required=True)
 
@@ -102,6 +102,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_arg(a)
     add_settings_args(a)
     a.set_defaults(func=run_add)
+
+    i = cs.add_parser("import", help="store the term entries of a multilingual glossary (any of its languages "
+                                     "then finds them with lookup)")
+    i.add_argument("glossary", help="a glossary written by `termalign glossary F1 F2 … Fn` (.jsonl, .csv, .xlsx, .tbx)")
+    add_db_arg(i)
+    i.set_defaults(func=run_import)
 
     ls = cs.add_parser("list", help="the stored pairs and the term base's size")
     add_db_arg(ls)
@@ -126,7 +132,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(func=run_export)
 
     k = cs.add_parser("lookup", help="a term's pooled equivalents across the corpus, with contexts")
-    k.add_argument("query", help="Chinese or English; exact matches first, then partial ones")
+    k.add_argument("query", help="Chinese or English (any language of imported multilingual entries);"
+                                 " exact matches first, then partial ones")
     k.add_argument("--contexts", type=int_at_least(0), default=0, metavar="N", help="show N bilingual contexts per equivalent")
     k.add_argument("--limit", type=int_at_least(1), default=20)
     k.add_argument("--json", action="store_true", help="one JSON list, the shape of the workbench's /api/lookup")
@@ -164,6 +171,24 @@ def run_add(args: argparse.Namespace) -> int:
         note = f" ({doc.glossary_note})" if doc and doc.glossary_note else ""
         print(f"{doc_id}: {'stored' if new else 'already in the term base, skipped'}{note} — {tb.path}",
               file=sys.stderr)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from glossary.export import read_multi_glossary
+    from termalign.errors import UserError
+
+    if not Path(args.glossary).is_file():  # before the term base is created
+        raise UserError(f"{args.glossary}: no such file")
+    entries = read_multi_glossary(args.glossary)
+    if entries is None:
+        raise UserError(f"{args.glossary}: a Chinese-English glossary; store its pair with `termalign corpus add`")
+    with open_db(args) as tb:
+        n = tb.add_multi_entries(entries, source=Path(args.glossary).name)
+        langs = list(dict.fromkeys(x for e in entries for x in e.terms))
+        print(f"stored {n} term entries ({', '.join(langs)}) — {tb.path}", file=sys.stderr)
     return 0
 
 
@@ -228,6 +253,8 @@ def run_lookup(args: argparse.Namespace) -> int:
     for h in hits:
         print(f"{h['source_term']}\t{h['target_term']}\tscore {h['score']:.3f}\tfreq {h['frequency']}"
               f"\tpairs {h['document_frequency']}\t{h['status']}")
+        for lang, r in h.get("terms", {}).items():  # a multilingual entry: every language
+            print(f"    {lang}: {r['term']}")
         for ctx in h["contexts"]:
             print(f"    [{ctx['document']}] {ctx['source']}\n    {' ' * (len(ctx['document']) + 2)} {ctx['target']}")
     if not hits:

@@ -208,6 +208,11 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
                                       sort=choice_arg("sort", SORTS, "score"), doc_id=int_arg("doc", None, 0, 2**62),
                                       limit=int_arg("limit", 2000, 1, 10000)))
 
+    @app.get("/api/glossary/multi")
+    def multi_glossary():
+        """Term entries in several languages (`termalign corpus import`): a column per language."""
+        return jsonify(wb.store.multi_terms(q=text_arg("q") or None, limit=int_arg("limit", 2000, 1, 10000)))
+
     @app.post("/api/glossary")
     def add_term():
         body = json_object(NEW_TERM, TERM_EXAMPLE)

@@ -208,6 +208,19 @@ class Store:
             r["target_spans"] = term_spans(r["target_example"], r["target_term"], r["source_term"])
         return rows[:limit]
 
+    def multi_terms(self, q: str | None = None, limit: int = 2000) -> dict:
+        """The multilingual entries for the glossary view: {languages (columns, in order), entries},
+        those matching `q` in any language when given."""
+        with self._lock:
+            if q:
+                entries = self.tb.lookup_multi(q, limit=limit)
+            else:
+                entries = [{"score": e.score, "frequency": e.frequency, "type": e.type, "languages": list(e.terms),
+                            "terms": {x: {"term": r.term, "frequency": r.frequency, "example": r.example,
+                                          "variants": r.variants} for x, r in e.terms.items()}}
+                           for e in list(self.tb.multi_entries().values())[:limit]]
+        return {"languages": list(dict.fromkeys(x for e in entries for x in e["languages"])), "entries": entries}
+
     def add_term(self, source_term: str, target_term: str) -> dict:
         with self._lock:
             self.tb.add_term(source_term, target_term)

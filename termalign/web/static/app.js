@@ -316,6 +316,25 @@ async function showGlossary() {
   state.terms = terms;
   $("#g-count").textContent = `${state.terms.length} terms`;
   $("#glossary tbody").replaceChildren(...state.terms.flatMap(termRows));
+  showMultiGlossary(seq);
+}
+
+// Multilingual entries (corpus import): a column per language, right to left for Arabic.
+const RTL = new Set(["ar", "he", "fa", "ur"]);
+async function showMultiGlossary(seq) {
+  const q = $("#g-filter").value;
+  const m = await api(`/api/glossary/multi?${new URLSearchParams(q ? { q } : {})}`);
+  if (seq !== showGlossary.seq) return;
+  const none = m.entries.length === 0;
+  $("#multi-title").hidden = $("#multi-glossary").hidden = none;
+  $("#multi-glossary thead tr").replaceChildren(...m.languages.map((x) => el("th", { lang: x }, x)),
+    el("th", {}, "Score"), el("th", {}, "Frequency"));
+  $("#multi-glossary tbody").replaceChildren(...m.entries.map((e) => el("tr", {},
+    ...m.languages.map((x) => {
+      const r = e.terms[x];
+      return el("td", { lang: x, dir: RTL.has(x) ? "rtl" : "auto", title: r && r.example ? r.example : null }, r ? r.term : "");
+    }),
+    el("td", {}, e.score.toFixed(2)), el("td", {}, String(e.frequency)))));
 }
 
 function termRows(t) {
