@@ -12,6 +12,7 @@ With unit="sentence", paragraphs are aligned first and sentences inside each ali
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -59,8 +60,32 @@ def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, s
     t0 = time.perf_counter()
     vecs = embedder.embed(texts, desc="embedding") if texts else np.zeros((0, 1))
     timing.embed_s += time.perf_counter() - t0
+    with one_blas_thread():
+        beads = _align_vectors(s_txt, t_txt, s_own, t_own, vecs, src_lang, tgt_lang, cfg, weights, timing)
+    beads = [Bead(tuple(src_rest[i] for i in b.src), tuple(tgt_rest[j] for j in b.tgt), b.score) for b in beads]
+    return merge_footnote_beads(beads, fn_beads)
+
+
+def one_blas_thread():
+    """numpy's BLAS on one thread while the aligner runs.
+
+    Its products and the QR in `scoring.same_dot_products` are small: with OpenBLAS's threads
+    they took twice the CPU time (the QR of one MAC-Dev chapter 5.4 CPU-s instead of 0.2, and
+    40 s of wall time on two busy cores), as the threads spin waiting for each other.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - a light install without it: slower, same result
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")
+
+
+def _align_vectors(s_txt: list[str], t_txt: list[str], s_own: list[int], t_own: list[int], vecs: np.ndarray,
+                   src_lang: str, tgt_lang: str, cfg: AlignConfig, weights: ScoreWeights,
+                   timing: Timing) -> list[Bead]:
+    """Beads over the texts from their vectors (segments, then clauses as `_clause_texts` lists them)."""
     t0 = time.perf_counter()
-    ns, nt, ncs = len(s_txt), len(t_txt), len(s_cl)
+    ns, nt, ncs = len(s_txt), len(t_txt), len(s_own)
     sv, tv = vecs[:ns].reshape(ns, -1), vecs[ns:ns + nt].reshape(nt, -1)
     clause_vectors = None
     if weights.clause and ns and nt:
@@ -77,10 +102,9 @@ def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, s
     core = align(scorer, cfg, (fragment_flags(s_txt), fragment_flags(t_txt)))
     # Reported scores leave out the per-document calibration, so they compare across documents
     # (the "not a translation" warning and low-confidence marks rely on that).
-    beads = [Bead(tuple(src_rest[i] for i in b.src), tuple(tgt_rest[j] for j in b.tgt),
-                  b.score - scorer.offset if b.src and b.tgt else b.score) for b in core]
+    beads = [Bead(b.src, b.tgt, b.score - scorer.offset if b.src and b.tgt else b.score) for b in core]
     timing.align_s += time.perf_counter() - t0
-    return merge_footnote_beads(beads, fn_beads)
+    return beads
 
 
 def _clause_texts(texts: list[str]) -> tuple[list[int], list[str]]:
