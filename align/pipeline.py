@@ -23,7 +23,7 @@ from .aligner import AlignConfig, align, insert_by_source
 from .embed import DEFAULT_MODEL, Embedder, make_embedder
 from .errors import UserError
 from .langcheck import PairCheck, alignment_warning, check_pair, matching_text
-from .langid import identify_language
+from .langid import given_language, identify_language
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
 from .multi import MultiAlignment, from_pairs
@@ -290,7 +290,8 @@ def read_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit:
         raise UserError(f"{len(langs)} languages given for {len(paths)} files")
     names = names or [str(p) for p in paths]
     texts = [read_text(p, unit=unit, encoding=encoding, name=n) for p, n in zip(paths, names)]
-    found = list(langs) if langs else [identify_language(t, min_margin=0.0) for t in texts]
+    found = ([given_language(lang, n) for lang, n in zip(langs, names)] if langs
+             else [identify_language(t, min_margin=0.0) for t in texts])
     for name, lang in zip(names, found):
         if lang is None:
             raise UserError(f"{name}: cannot tell its language; give each file's language with --langs")

