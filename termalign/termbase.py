@@ -40,7 +40,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from align.model import Alignment, Bead, Segment
 from glossary.review import StopList, stop_list, variant_key
 from termalign.dbguard import GuardedConnection, check_intact, damaged, is_damage
-from termalign.errors import UserError
+from termalign.errors import UserError, check_chars
 
 log = logging.getLogger(__name__)
 
@@ -557,6 +557,8 @@ class TermBase:
         status = check_status(status)
         if not source_term.strip() or not target_term.strip():
             raise UserError("a term needs both a source and a target text")
+        check_chars(source_term, "the source term")
+        check_chars(target_term, "the target term")
         with self.transaction() as c:
             tid, new_term = self._term_id(source_term.strip(), src_lang, type)
             eid, new_eq = self._equivalent_id(tid, target_term.strip(), as_variant=False)
@@ -606,6 +608,8 @@ class TermBase:
         (a rendering seen elsewhere that must be forbidden). do-not-translate without a target:
         the source term itself is the rendering. Returns the status stored."""
         status = check_status(status)
+        if not source_term.strip():
+            raise UserError("give the term to review (it is empty)")
         target = (target_term or "").strip() or (source_term if status == "do-not-translate" else "")
         if not target:
             raise UserError(f"say which equivalent of {source_term!r} is {status} (only dnt goes without one)")

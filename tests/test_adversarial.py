@@ -201,3 +201,31 @@ def test_six_way_langs_are_read_case_blind_and_lang_codes_refused(shared_data, t
     assert read_many(files, unit="line", langs=["ZH", "En", "fr"]).langs == ["zh", "en", "fr"]
     assert main(["align", *files, "--unit", "line", "--lang-codes", "zh-CN,en-US", "-o", str(tmp_path / "m.tmx")]) == 2
     assert "--lang-codes" in capsys.readouterr().err and not (tmp_path / "m.tmx").exists()
+
+
+# --- review, stop lists ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, msg", [
+    (["核裁军", "nuc\x01lear", "--status", "forbidden"], "U+0001"),  # would be left out of TBX, kept in CSV
+    (["核\x1b裁军", "x", "--status", "approved"], "U+001B"),
+    (["", "--status", "dnt"], "empty"),  # was: "say which equivalent of '' is do-not-translate (only dnt …)"
+])
+def test_review_refuses_a_term_no_export_can_hold(seed_termbase, capsys, args, msg):
+    before = seed_termbase.read_bytes()
+    assert main(["review", "--db", str(seed_termbase), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and msg in err
+    assert seed_termbase.read_bytes() == before
+
+
+@pytest.mark.parametrize("content, msg", [
+    ("the\x01x\n", "U+0001"),
+    ("middle\tthe\n", "not 'middle'"),
+])
+def test_a_bad_stop_list_file_is_named_in_its_one_line(tmp_path, capsys, content, msg):
+    stop = tmp_path / "stop.txt"
+    stop.write_text(content, encoding="utf-8")
+    assert main(["glossary", str(SEED_ZH), str(SEED_EN), "--alignment", str(SEED_GOLD), "--no-embed",
+                 "--stop-list", str(stop)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and msg in err and "stop.txt" in err
