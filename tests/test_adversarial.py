@@ -229,3 +229,26 @@ def test_a_bad_stop_list_file_is_named_in_its_one_line(tmp_path, capsys, content
                  "--stop-list", str(stop)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and msg in err and "stop.txt" in err
+
+
+@pytest.mark.parametrize("preset", ["phrase", "memoq", "trados", "deepl"])
+def test_a_preset_never_offers_a_forbidden_rendering(preset):
+    """DeepL applied 'World Declaration' (forbidden, ranked first by its manual score 1.0) as the
+    translation, memoQ imported it as a synonym; a term with only forbidden renderings had a row."""
+    import csv
+    import io
+
+    from glossary.export import render
+    from glossary.model import Entry, Equivalent, Glossary
+
+    g = Glossary([Entry("核裁军", [Equivalent("atomic disarmament", 1.0, status="forbidden")], 0.9),
+                  Entry("世界人权宣言", [Equivalent("World Declaration", 1.0, status="forbidden"),
+                                   Equivalent("Universal Declaration", 0.7),
+                                   Equivalent("Human Rights Declaration", 0.5, status="rejected")], 0.8)])
+    data = render(g, "csv", preset)
+    text = data.decode("utf-16" if preset == "trados" else "utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t" if preset in ("memoq", "trados") else ","))
+    body = [r for r in rows if "世界人权宣言" in r or "核裁军" in r]
+    assert len(body) == 1 and "Universal Declaration" in body[0]
+    cells = [c for c in body[0] if not c.startswith(("concept", "score"))]
+    assert "World Declaration" not in cells and "Human Rights Declaration" not in text
