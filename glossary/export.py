@@ -118,8 +118,9 @@ class TablePreset:
 
 
 def _clean(text: str) -> str:
-    """One line, no padding: tools read a tab or newline inside a term as a field or row break."""
-    return " ".join(str(text).split())
+    """One line, no padding, no control characters: tools read a tab or newline inside a term as a
+    field or row break, and DeepL refuses a glossary whose entries hold C0/C1 controls."""
+    return " ".join(xml_safe(str(text)).split())
 
 
 def _usable(e: Entry) -> list[Equivalent]:

@@ -252,3 +252,15 @@ def test_a_preset_never_offers_a_forbidden_rendering(preset):
     assert len(body) == 1 and "Universal Declaration" in body[0]
     cells = [c for c in body[0] if not c.startswith(("concept", "score"))]
     assert "World Declaration" not in cells and "Human Rights Declaration" not in text
+
+
+@pytest.mark.parametrize("preset", ["phrase", "memoq", "trados", "deepl"])
+def test_a_preset_holds_no_control_character_and_no_formula(preset):
+    from glossary.export import render
+    from glossary.model import Entry, Equivalent, Glossary
+
+    g = Glossary([Entry("核裁军", [Equivalent("=cmd|calc\x01", 0.9)], 0.9),
+                  Entry("世界人权\x1b宣言", [Equivalent("@SUM(1)\x0b", 0.8)], 0.8)])
+    text = render(g, "csv", preset).decode("utf-16" if preset == "trados" else "utf-8-sig")
+    assert not any(ch in text for ch in "\x01\x1b\x0b")
+    assert "'=cmd|calc" in text and "'@SUM(1)" in text and "世界人权宣言" in text
