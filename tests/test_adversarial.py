@@ -264,3 +264,17 @@ def test_a_preset_holds_no_control_character_and_no_formula(preset):
     text = render(g, "csv", preset).decode("utf-16" if preset == "trados" else "utf-8-sig")
     assert not any(ch in text for ch in "\x01\x1b\x0b")
     assert "'=cmd|calc" in text and "'@SUM(1)" in text and "世界人权宣言" in text
+
+
+def test_review_lists_a_merged_variant_under_its_entry(seed_termbase, capsys):
+    """`review VARIANT X --status …` files X under the entry; listing VARIANT said "no term"."""
+    from termalign.termbase import open_termbase
+
+    with open_termbase(seed_termbase) as tb:
+        keep, other = [r["source_term"] for r in tb.glossary_rows(min_df=0)][:2]
+    assert main(["merge", "--db", str(seed_termbase), keep, other]) == 0
+    assert main(["review", "--db", str(seed_termbase), other, "merged rendering", "--status", "approved"]) == 0
+    capsys.readouterr()
+    assert main(["review", "--db", str(seed_termbase), other]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(keep + "\t") and "merged rendering\tapproved" in out
