@@ -11,6 +11,7 @@ import zipfile
 import pytest
 
 from termalign.cli import main
+from termalign.errors import UserError
 
 from conftest import SEED_EN, SEED_GOLD, SEED_ZH
 
@@ -278,3 +279,17 @@ def test_review_lists_a_merged_variant_under_its_entry(seed_termbase, capsys):
     assert main(["review", "--db", str(seed_termbase), other]) == 0
     out = capsys.readouterr().out
     assert out.startswith(keep + "\t") and "merged rendering\tapproved" in out
+
+
+@pytest.mark.parametrize("lang, codec", [("ru", "cp1251"), ("ru", "koi8-r"), ("ar", "cp1256")])
+def test_russian_or_arabic_in_a_legacy_code_page_is_refused_not_read_as_latin(shared_data, tmp_path, capsys, lang, codec):
+    """Read as cp1252 they were mojibake that six-way detection took for Spanish or French."""
+    from align.readers import decode_text
+
+    text = (shared_data / "udhr-dev" / f"udhr.{lang}.txt").read_text(encoding="utf-8")
+    data = text.encode(codec, errors="ignore")
+    with pytest.raises(UserError, match="--encoding"):
+        decode_text(data, name="x.txt")
+    assert decode_text(data, codec)[0].split()[:2] == text.encode(codec, errors="ignore").decode(codec).split()[:2]
+    french = (shared_data / "udhr-dev" / "udhr.fr.txt").read_text(encoding="utf-8")
+    assert decode_text(french.encode("cp1252", errors="ignore"))[1] == "cp1252"  # Latin-1 text still reads
