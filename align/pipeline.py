@@ -290,6 +290,9 @@ def read_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit:
         raise UserError(f"{len(langs)} languages given for {len(paths)} files")
     names = names or [str(p) for p in paths]
     texts = [read_text(p, unit=unit, encoding=encoding, name=n) for p, n in zip(paths, names)]
+    from .readers import refuse_same_files
+
+    refuse_same_files(paths, names)
     found = ([given_language(lang, n) for lang, n in zip(langs, names)] if langs
              else [identify_language(t, min_margin=0.0) for t in texts])
     for name, lang in zip(names, found):

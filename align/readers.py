@@ -179,6 +179,23 @@ def sniff_format(p: Path, data: bytes) -> str:
     return "text"
 
 
+def refuse_same_files(paths, names=None) -> None:
+    """One document per language: the same file given twice (under two --langs) would be aligned
+    with itself and exported as a translation."""
+    import hashlib
+
+    names = names or [str(p) for p in paths]
+    seen: dict[str, str] = {}
+    for path, name in zip(paths, names):
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            continue  # the reader says what is wrong with it
+        if digest in seen:
+            raise UserError(f"{seen[digest]} and {name} are the same document: give one document per language")
+        seen[digest] = name
+
+
 # --- plain text -------------------------------------------------------------------------
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),

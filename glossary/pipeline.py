@@ -440,12 +440,13 @@ def align_to_english(files: list[str | os.PathLike], *, unit: str = "paragraph",
     (`align.pipeline.align_pair`; Chinese as zh -> en): ({language: alignment}, languages in input order, encoder)."""
     from align.langid import given_language, identify_language
     from align.pipeline import align_pair, check_unit, read_pair
-    from align.readers import read_document
+    from align.readers import read_document, refuse_same_files
 
     check_unit(unit)
     if not 2 <= len(files) <= 6:
         raise UserError(f"give 2 to 6 documents, one per language ({len(files)} given)")
     langs = list(langs or [None] * len(files))
+    refuse_same_files(files)
     found = []
     for path, lang in zip(files, langs):
         lang = lang or identify_language(read_document(path, encoding, reflow=False), min_margin=0.0)

