@@ -290,9 +290,6 @@ def read_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit:
         raise UserError(f"{len(langs)} languages given for {len(paths)} files")
     names = names or [str(p) for p in paths]
     texts = [read_text(p, unit=unit, encoding=encoding, name=n) for p, n in zip(paths, names)]
-    from .readers import refuse_same_files
-
-    refuse_same_files(paths, names)
     found = ([given_language(lang, n) for lang, n in zip(langs, names)] if langs
              else [identify_language(t, min_margin=0.0) for t in texts])
     for name, lang in zip(names, found):
@@ -301,6 +298,9 @@ def read_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit:
     dupes = sorted({lang for lang in found if found.count(lang) > 1})
     if dupes:
         raise UserError(f"more than one file in {', '.join(dupes)}: six-way alignment takes one file per language")
+    from .readers import refuse_same_files
+
+    refuse_same_files(paths, names)
     pivot = pivot or ("en" if "en" in found else found[0])
     if pivot not in found:
         raise UserError(f"pivot language {pivot!r} is none of the files' ({', '.join(found)})")

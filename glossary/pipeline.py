@@ -446,7 +446,6 @@ def align_to_english(files: list[str | os.PathLike], *, unit: str = "paragraph",
     if not 2 <= len(files) <= 6:
         raise UserError(f"give 2 to 6 documents, one per language ({len(files)} given)")
     langs = list(langs or [None] * len(files))
-    refuse_same_files(files)
     found = []
     for path, lang in zip(files, langs):
         lang = lang or identify_language(read_document(path, encoding, reflow=False), min_margin=0.0)
@@ -456,6 +455,7 @@ def align_to_english(files: list[str | os.PathLike], *, unit: str = "paragraph",
     dup = next((x for x in found if found.count(x) > 1), None)
     if dup:
         raise UserError(f"two documents in {dup}: give one document per language")
+    refuse_same_files(files)
     if "en" not in found:
         raise UserError(f"an English document is needed as the pivot (found {', '.join(found)})")
     en_path = files[found.index("en")]
