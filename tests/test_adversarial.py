@@ -305,3 +305,19 @@ def test_one_document_under_two_languages_is_refused(shared_data, tmp_path, caps
     assert main([command, zh, en, str(copy), "--langs", "zh,en,fr", "--unit", "line", *extra]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "same document" in err
+
+
+def test_lookup_in_six_languages_ignores_stress_and_direction_marks(tmp_path, capsys):
+    from glossary.export import write_multi_glossary
+    from glossary.model import MultiEntry, MultiGlossary, Rendering
+
+    g = MultiGlossary([MultiEntry({"en": Rendering("human rights", 0.9), "ru": Rendering("права человека", 0.8),
+                                   "ar": Rendering("حقوق الإنسان", 0.7)}, 0.9)], ["en", "ru", "ar"], {})
+    path = tmp_path / "six.jsonl"
+    write_multi_glossary(g, path, "jsonl")
+    for query in ("права челове\u0301ка", "\u200fحقوق الإنسان\u200f"):
+        assert main(["lookup", query, "-g", str(path)]) == 0
+        assert "human rights" in capsys.readouterr().out
+    for query, msg in (("  ", "give a term"), ("a\x01", "U+0001")):
+        assert main(["lookup", query, "-g", str(path)]) == 2
+        assert msg in capsys.readouterr().err
