@@ -321,3 +321,12 @@ def test_lookup_in_six_languages_ignores_stress_and_direction_marks(tmp_path, ca
     for query, msg in (("  ", "give a term"), ("a\x01", "U+0001")):
         assert main(["lookup", query, "-g", str(path)]) == 2
         assert msg in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", ["ar", "ru"])
+def test_terms_refuses_a_document_in_neither_chinese_nor_english(shared_data, tmp_path, capsys, formula_glossary, lang):
+    """It said "0 known terms", as if the glossary knew none of the document's terms."""
+    (doc,) = _udhr(shared_data, tmp_path, lang)
+    assert main(["terms", doc, "-g", str(formula_glossary)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no Chinese or English text" in err
