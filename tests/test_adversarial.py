@@ -330,3 +330,10 @@ def test_terms_refuses_a_document_in_neither_chinese_nor_english(shared_data, tm
     assert main(["terms", doc, "-g", str(formula_glossary)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no Chinese or English text" in err
+
+
+@pytest.mark.parametrize("lang", ["xx", ""])
+def test_review_refuses_a_language_no_export_would_show(seed_termbase, capsys, lang):
+    before = seed_termbase.read_bytes()
+    assert main(["review", "--db", str(seed_termbase), "--lang", lang, "foo", "bar", "--status", "approved"]) == 2
+    assert "unknown language" in capsys.readouterr().err and seed_termbase.read_bytes() == before

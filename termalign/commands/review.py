@@ -58,9 +58,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     m.set_defaults(func=run_merge)
 
 
+def _checked_lang(args: argparse.Namespace) -> None:
+    """A term filed under a language code no pair has ('xx', '') would be in no export or lookup."""
+    from align.langid import base_language, given_language
+
+    args.lang = base_language(given_language(args.lang, "--lang"))
+
+
 def run_review(args: argparse.Namespace) -> int:
     from termalign.errors import UserError
 
+    _checked_lang(args)
     if args.status is None:
         with open_db(args, create=False) as tb:
             tid = tb.term_row(args.term, args.lang, must=False)  # a merged variant lists its entry
@@ -102,6 +110,7 @@ def run_stoplist(args: argparse.Namespace) -> int:
 def run_merge(args: argparse.Namespace) -> int:
     from termalign.errors import UserError
 
+    _checked_lang(args)
     with open_db(args, create=False) as tb:
         if args.term:
             tb.merge_equivalents(args.term, args.keep, args.other, lang=args.lang)
