@@ -660,6 +660,11 @@ class TermBase:
                 ids.append(row[0])
             if ids[0] == ids[1]:
                 raise UserError(f"{keep!r} and {other!r} are already one equivalent")
+            statuses = [c.execute("SELECT status FROM equivalents WHERE id = ?", (i,)).fetchone()[0] for i in ids]
+            if statuses.count("forbidden") == 1 and "candidate" not in statuses:
+                # two decisions that contradict: the forbidden form would become an approved variant
+                raise UserError(f"{keep!r} is {statuses[0]} and {other!r} {statuses[1]}: a forbidden rendering "
+                                "is no variant of a reviewed one (change a status with `termalign review` first)")
             self._fold_equivalent(*ids)
             self._refresh_terms({tid})
 

