@@ -40,7 +40,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from align.model import Alignment, Bead, Segment
 from glossary.review import StopList, stop_list, variant_key
 from termalign.dbguard import GuardedConnection, check_intact, damaged, is_damage
-from termalign.errors import UserError, check_chars
+from termalign.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -557,8 +557,6 @@ class TermBase:
         status = check_status(status)
         if not source_term.strip() or not target_term.strip():
             raise UserError("a term needs both a source and a target text")
-        check_chars(source_term, "the source term")
-        check_chars(target_term, "the target term")
         with self.transaction() as c:
             tid, new_term = self._term_id(source_term.strip(), src_lang, type)
             eid, new_eq = self._equivalent_id(tid, target_term.strip(), as_variant=False)

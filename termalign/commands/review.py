@@ -66,9 +66,11 @@ def _checked_lang(args: argparse.Namespace) -> None:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    from termalign.errors import UserError
+    from termalign.errors import UserError, check_chars
 
     _checked_lang(args)
+    check_chars(args.term, "the source term")  # as the web API refuses them: no export could hold them all
+    check_chars(args.target or "", "the target term")
     if args.status is None:
         with open_db(args, create=False) as tb:
             tid = tb.term_row(args.term, args.lang, must=False)  # a merged variant lists its entry
