@@ -92,6 +92,18 @@ def base_language(lang: str) -> str:
     return lang.split("-")[0].split("_")[0].lower()
 
 
+def given_language(lang: str, name: str, known: tuple[str, ...] = LANGUAGES) -> str:
+    """A language the user named for file `name`, base code lower-cased ('ZH' -> 'zh', 'zh-Hant'
+    stays): a code termalign has no rules for would be aligned as text in no language at all."""
+    from .errors import UserError
+
+    lang = lang.strip()
+    base = base_language(lang)
+    if base not in known:
+        raise UserError(f"{name}: unknown language {lang!r} (give one of {', '.join(known)})")
+    return base + lang[len(base):]
+
+
 def identify_language(text: str, latin: tuple[str, ...] = LATIN_LANGUAGES, min_margin: float = MIN_MARGIN) -> str | None:
     """The language of `text` (one of LANGUAGES), or None when the text does not tell.
 

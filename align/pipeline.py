@@ -24,7 +24,7 @@ from .aligner import AlignConfig, align, insert_by_source
 from .embed import DEFAULT_MODEL, Embedder, make_embedder
 from .errors import UserError
 from .langcheck import PairCheck, alignment_warning, check_pair, matching_text
-from .langid import identify_language
+from .langid import given_language, identify_language
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
 from .multi import MultiAlignment, from_pairs
@@ -314,13 +314,17 @@ def read_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit:
         raise UserError(f"{len(langs)} languages given for {len(paths)} files")
     names = names or [str(p) for p in paths]
     texts = [read_text(p, unit=unit, encoding=encoding, name=n) for p, n in zip(paths, names)]
-    found = list(langs) if langs else [identify_language(t, min_margin=0.0) for t in texts]
+    found = ([given_language(lang, n) for lang, n in zip(langs, names)] if langs
+             else [identify_language(t, min_margin=0.0) for t in texts])
     for name, lang in zip(names, found):
         if lang is None:
             raise UserError(f"{name}: cannot tell its language; give each file's language with --langs")
     dupes = sorted({lang for lang in found if found.count(lang) > 1})
     if dupes:
         raise UserError(f"more than one file in {', '.join(dupes)}: six-way alignment takes one file per language")
+    from .readers import refuse_same_files
+
+    refuse_same_files(paths, names)
     pivot = pivot or ("en" if "en" in found else found[0])
     if pivot not in found:
         raise UserError(f"pivot language {pivot!r} is none of the files' ({', '.join(found)})")

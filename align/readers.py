@@ -179,6 +179,23 @@ def sniff_format(p: Path, data: bytes) -> str:
     return "text"
 
 
+def refuse_same_files(paths, names=None) -> None:
+    """One document per language: the same file given twice (under two --langs) would be aligned
+    with itself and exported as a translation."""
+    import hashlib
+
+    names = names or [str(p) for p in paths]
+    seen: dict[str, str] = {}
+    for path, name in zip(paths, names):
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            continue  # the reader says what is wrong with it
+        if digest in seen:
+            raise UserError(f"{seen[digest]} and {name} are the same document: give one document per language")
+        seen[digest] = name
+
+
 # --- plain text -------------------------------------------------------------------------
 
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
@@ -233,9 +250,22 @@ def decode_text(data: bytes, encoding: str | None = None, name: str = "input",
             raise UserError(f"{name}: binary file, not text")
         raise UserError(f"{name}: cannot tell the text encoding (not UTF-8, UTF-16, GB18030 or Big5); "
                         f"pass --encoding")
+    if best[1] == "cp1252" and _accented_share(best[2]) > _MAX_ACCENTED:
+        raise UserError(f"{name}: cannot tell the text encoding (as cp1252 it is mostly accented letters: Russian "
+                        f"or Arabic in a legacy code page?); pass --encoding, e.g. cp1251, koi8-r or cp1256")
     _refuse_binary(best[2], name)
     log.info("%s: read as %s", name, best[1])
     return best[2], best[1]
+
+
+#: French, Spanish and German text has a few accented letters in a hundred; Cyrillic or Arabic
+#: bytes (cp1251, KOI8-R, cp1256) read as cp1252 are nearly all "accented" Latin-1 letters
+_MAX_ACCENTED = 0.3
+
+
+def _accented_share(text: str) -> float:
+    letters = [ch for ch in text[:20000] if ch.isalpha()]
+    return sum(not ch.isascii() for ch in letters) / len(letters) if letters else 0.0
 
 
 def _control_share(text: str) -> float:

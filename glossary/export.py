@@ -118,17 +118,30 @@ class TablePreset:
 
 
 def _clean(text: str) -> str:
-    """One line, no padding: tools read a tab or newline inside a term as a field or row break."""
-    return " ".join(str(text).split())
+    """One line, no padding, no control characters: tools read a tab or newline inside a term as a
+    field or row break, and DeepL refuses a glossary whose entries hold C0/C1 controls."""
+    return " ".join(xml_safe(str(text)).split())
+
+
+def _usable(e: Entry) -> list[Equivalent]:
+    """The renderings a CAT tool may offer: a forbidden one listed as a synonym would be suggested."""
+    return [q for q in e.equivalents if q.status not in ("forbidden", "rejected")]
+
+
+def _target(e: Entry) -> str:
+    usable = _usable(e)
+    return usable[0].term if usable else ""
 
 
 def _others(e: Entry) -> str:
-    return " | ".join(q.term for q in e.equivalents[1:])
+    return " | ".join(q.term for q in _usable(e)[1:])
 
 
 def _note(e: Entry) -> str:
+    forbidden = " | ".join(q.term for q in e.equivalents if q.status == "forbidden")
     return _clean("; ".join(filter(None, [f"score {e.score:.2f}", f"freq {e.source_frequency}",
-                                          _others(e) and f"also: {_others(e)}"])))
+                                          _others(e) and f"also: {_others(e)}",
+                                          forbidden and f"forbidden: {forbidden}"])))
 
 
 PRESETS: dict[str, TablePreset] = {
@@ -136,19 +149,19 @@ PRESETS: dict[str, TablePreset] = {
         "Phrase (Strings term base CSV)", ",", "utf-8",
         lambda s, t, n: ["term", "description", s, t],
         lambda e, s, t: [[_clean(e.source_term), _clean(f"{e.type}; {_note(e)}"), _clean(e.source_term),
-                          _clean(e.target_term)]]),
+                          _clean(_target(e))]]),
     "memoq": TablePreset(
         "memoQ (term base CSV import)", "\t", "utf-8-sig",
         lambda s, t, n: ["Entry_Subject", "Entry_Note", s, *[t] * max(n, 1)],
-        lambda e, s, t: [[e.type, _note(e), _clean(e.source_term), *(_clean(q.term) for q in e.equivalents)]]),
+        lambda e, s, t: [[e.type, _note(e), _clean(e.source_term), *(_clean(q.term) for q in _usable(e))]]),
     "trados": TablePreset(
         "Trados (MultiTerm Convert, spreadsheet/database exchange)", "\t", "utf-16",
         lambda s, t, n: [s, t, "Subject", "Note"],
-        lambda e, s, t: [[_clean(e.source_term), _clean(e.target_term), e.type, _note(e)]]),
+        lambda e, s, t: [[_clean(e.source_term), _clean(_target(e)), e.type, _note(e)]]),
     "deepl": TablePreset(
         "DeepL (glossary CSV import)", ",", "utf-8",
         lambda s, t, n: None,
-        lambda e, s, t: [[_clean(e.source_term), _clean(e.target_term), _base(s), _base(t)]],
+        lambda e, s, t: [[_clean(e.source_term), _clean(_target(e)), _base(s), _base(t)]],
         one_per_source=True),
 }
 
@@ -162,14 +175,14 @@ def _preset_table(g: Glossary, name: str, codes: tuple[str, str]) -> bytes:
     preset = PRESETS.get(name)
     if preset is None:
         raise UserError(f"unknown preset {name!r} (choose from {', '.join(PRESETS)})")
-    entries = [e for e in g.entries if _clean(e.source_term) and _clean(e.target_term)]
+    entries = [e for e in g.entries if _clean(e.source_term) and _clean(_target(e))]
     if preset.one_per_source:  # the first (best-ranked) entry of a source term wins
         first: dict[str, Entry] = {}
         for e in entries:
             first.setdefault(_clean(e.source_term), e)
         entries = list(first.values())
     src, tgt = codes
-    header = preset.header(src, tgt, max((len(e.equivalents) for e in entries), default=1))
+    header = preset.header(src, tgt, max((len(_usable(e)) for e in entries), default=1))
     width = len(header) if header else 0
     records = [r + [""] * (width - len(r)) for e in entries for r in preset.records(e, src, tgt)]
     return delimited(header, records, preset.delimiter, preset.encoding)

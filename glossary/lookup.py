@@ -9,6 +9,7 @@ inside a term or a term inside the query (a pasted phrase that holds a known ter
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .model import Entry, MultiEntry
@@ -96,10 +97,17 @@ def format_hits(hits: list[Hit], contexts: bool = False, color: bool = False, sh
 # --- multilingual glossaries: a query in any language ---------------------------------------------
 
 
+#: left after NFC: Russian stress marks (е́ has no composed form), and the bidi and zero-width marks
+#: a query copied out of Arabic or mixed-direction text carries
+_INVISIBLE = re.compile("[\u0300\u0301\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 def normalize_any(text: str) -> str:
-    """`normalize` for any of the six languages: Arabic vowel marks and alef forms, curly apostrophes."""
+    """`normalize` for any of the six languages: Arabic vowel marks and alef forms, curly apostrophes,
+    stress and direction marks."""
     from .citation import ar_normal
 
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
     return normalize(ar_normal(text).replace("’", "'"))
 
 

@@ -45,6 +45,8 @@ SURE_CLEAN = 0.75  # cleanness the encoder can vouch for when the dictionary lea
 HEAD_CLEAN = 0.9  # cleanness that lets a span seen only as a modifier be a term
 ASSOCIATION_CLEAN = 0.8
 SECOND_RANK = 0.5  # a term whose English another term claims more cleanly
+#: the languages a multilingual glossary has rules for (citation forms, candidates)
+MULTI_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 
 
 @dataclass(frozen=True)
@@ -487,9 +489,9 @@ def align_to_english(files: list[str | os.PathLike], *, unit: str = "paragraph",
                      cache_dir: str | os.PathLike | None = None) -> tuple[dict[str, Alignment], list[str], Embeds]:
     """Read 2-6 documents (languages detected unless given), align each with the English one
     (`align.pipeline.align_pair`; Chinese as zh -> en): ({language: alignment}, languages in input order, encoder)."""
-    from align.langid import identify_language
+    from align.langid import given_language, identify_language
     from align.pipeline import align_pair, check_unit, read_pair
-    from align.readers import read_document
+    from align.readers import read_document, refuse_same_files
 
     check_unit(unit)
     if not 2 <= len(files) <= 6:
@@ -500,10 +502,11 @@ def align_to_english(files: list[str | os.PathLike], *, unit: str = "paragraph",
         lang = lang or identify_language(read_document(path, encoding, reflow=False), min_margin=0.0)
         if lang is None:
             raise UserError(f"{path}: cannot tell its language; give the languages with --langs")
-        found.append(base_language(lang))
+        found.append(base_language(given_language(lang, str(path), MULTI_LANGUAGES)))
     dup = next((x for x in found if found.count(x) > 1), None)
     if dup:
         raise UserError(f"two documents in {dup}: give one document per language")
+    refuse_same_files(files)
     if "en" not in found:
         raise UserError(f"an English document is needed as the pivot (found {', '.join(found)})")
     en_path = files[found.index("en")]

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
-from align.errors import UserError
+from align.errors import UserError, check_chars
 
 from .model import Equivalent
 from .recognise import fold_word, has_han
@@ -50,7 +50,7 @@ def stop_list(pairs: Iterable[tuple[str, str]]) -> StopList:
     for where, word in pairs:
         if where not in WHERE:
             raise UserError(f"stop word position must be one of {', '.join(WHERE)}, not {where!r}")
-        word = " ".join(word.split())
+        word = " ".join(check_chars(word, f"stop word {word!r}").split())
         if word:
             out.add((where, word if has_han(word) else word.casefold()))
     return StopList(tuple(sorted(out)))

@@ -725,6 +725,8 @@ class TermBase:
         (a rendering seen elsewhere that must be forbidden). do-not-translate without a target:
         the source term itself is the rendering. Returns the status stored."""
         status = check_status(status)
+        if not source_term.strip():
+            raise UserError("give the term to review (it is empty)")
         target = (target_term or "").strip() or (source_term if status == "do-not-translate" else "")
         if not target:
             raise UserError(f"say which equivalent of {source_term!r} is {status} (only dnt goes without one)")
@@ -775,6 +777,11 @@ class TermBase:
                 ids.append(row[0])
             if ids[0] == ids[1]:
                 raise UserError(f"{keep!r} and {other!r} are already one equivalent")
+            statuses = [c.execute("SELECT status FROM equivalents WHERE id = ?", (i,)).fetchone()[0] for i in ids]
+            if statuses.count("forbidden") == 1 and "candidate" not in statuses:
+                # two decisions that contradict: the forbidden form would become an approved variant
+                raise UserError(f"{keep!r} is {statuses[0]} and {other!r} {statuses[1]}: a forbidden rendering "
+                                "is no variant of a reviewed one (change a status with `termalign review` first)")
             self._fold_equivalent(*ids)
             self._refresh_terms({tid})
 

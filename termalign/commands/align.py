@@ -88,6 +88,12 @@ def run(args: argparse.Namespace) -> int:
     langs = [x.strip() for x in args.langs.split(",")] if args.langs else None
     if langs is not None and len(langs) != len(files):
         raise UserError(f"--langs gives {len(langs)} languages for {len(files)} files")
+    if langs is not None:
+        from align.langid import given_language
+
+        langs = [given_language(lang, name) for lang, name in zip(langs, files)]
+    if args.pivot and len(files) == 2:  # refused rather than silently ignored
+        raise UserError("--pivot is for 3 or more files: two are aligned with each other")
     fmt = guess_format(args.output, args.format, FORMATS, "tsv")
     lang_codes = parse_lang_codes(args.lang_codes)
     if args.output:
@@ -111,6 +117,8 @@ def run_many(args: argparse.Namespace, files: list[str], langs: list[str] | None
 
     if args.src_lang or args.tgt_lang:
         raise UserError("--src-lang/--tgt-lang name the languages of two files; give --langs for more")
+    if args.lang_codes:  # refused rather than silently left out of the TMX
+        raise UserError("--lang-codes names the languages of two files; more are written with their own codes")
     many = align_many(files, pivot=args.pivot, unit=args.unit, langs=langs, model=args.model, encoding=args.encoding,
                       cache_dir=args.cache, no_cache=args.no_cache, progress=not getattr(args, "quiet", False))
     write_alignment(many, args.output, fmt)

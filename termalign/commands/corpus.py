@@ -61,9 +61,11 @@ def stop_list_from(args: argparse.Namespace, tb=None):
                 pairs += other.stop_list().words
         else:
             try:
-                pairs += parse_stop_list(p.read_text(encoding="utf-8-sig"))
+                pairs += stop_list(parse_stop_list(p.read_text(encoding="utf-8-sig"))).words
             except UnicodeDecodeError as e:
                 raise UserError(f"{p}: a stop list is UTF-8 text ({e.reason})") from e
+            except UserError as e:  # say which file the bad line is in
+                raise UserError(f"{p}: {e}") from e
     return stop_list(pairs)
 
 

@@ -142,6 +142,12 @@ def run_multi(args: argparse.Namespace) -> int:
         raise UserError(f"a multilingual glossary is written as {', '.join(MULTI_FORMATS)}, not {fmt}")
     if args.alignment:
         raise UserError("--alignment takes a Chinese-English alignment; give the documents instead")
+    ignored = [flag for flag, given in (("--preset", args.preset), ("--lang-codes", args.lang_codes),
+                                        ("--stop-list", args.stop_list), ("--min-freq", args.min_freq != 1),
+                                        ("--min-confidence", args.min_confidence is not None),
+                                        ("--min-score", args.min_score is not None)) if given]
+    if ignored:  # refused rather than silently left out of the glossary
+        raise UserError(f"{', '.join(ignored)}: only for a Chinese-English glossary, not a multilingual one")
     if args.output:
         check_output_path(args.output, inputs=files)
     elif fmt == "xlsx":

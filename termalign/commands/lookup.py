@@ -26,7 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from glossary.export import read_glossary, read_multi_glossary
     from glossary.lookup import format_hits, search
+    from termalign.errors import UserError, check_chars
 
+    if not check_chars(args.query, "the query").strip():
+        raise UserError("give a term to look up")
     if args.db:
         from termalign.commands.corpus import run_lookup
 

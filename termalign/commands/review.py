@@ -58,12 +58,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     m.set_defaults(func=run_merge)
 
 
-def run_review(args: argparse.Namespace) -> int:
-    from termalign.errors import UserError
+def _checked_lang(args: argparse.Namespace) -> None:
+    """A term filed under a language code no pair has ('xx', '') would be in no export or lookup."""
+    from align.langid import base_language, given_language
 
+    args.lang = base_language(given_language(args.lang, "--lang"))
+
+
+def run_review(args: argparse.Namespace) -> int:
+    from termalign.errors import UserError, check_chars
+
+    _checked_lang(args)
+    check_chars(args.term, "the source term")  # as the web API refuses them: no export could hold them all
+    check_chars(args.target or "", "the target term")
     if args.status is None:
         with open_db(args, create=False) as tb:
-            rows = [r for r in tb.glossary_rows(min_df=0, include_rejected=True) if r["source_term"] == args.term]
+            tid = tb.term_row(args.term, args.lang, must=False)  # a merged variant lists its entry
+            term = tb._term_text(tid) if tid is not None else args.term
+            rows = [r for r in tb.glossary_rows(min_df=0, include_rejected=True) if r["source_term"] == term]
         if not rows:
             raise UserError(f"no term {args.term!r} in the term base")
         for r in rows:
@@ -100,6 +112,7 @@ def run_stoplist(args: argparse.Namespace) -> int:
 def run_merge(args: argparse.Namespace) -> int:
     from termalign.errors import UserError
 
+    _checked_lang(args)
     with open_db(args, create=False) as tb:
         if args.term:
             tb.merge_equivalents(args.term, args.keep, args.other, lang=args.lang)

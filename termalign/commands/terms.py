@@ -84,6 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from align.export import emit
+    from align.langcheck import has_language
     from align.readers import read_document
     from align.segment import segment
     from glossary.recognise import flip, has_han, recognise
@@ -103,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
     lang = (args.lang or ("zh" if has_han(text) else "en")).split("-")[0].lower()
     if lang not in ("zh", "en"):
         raise UserError(f"--lang {args.lang}: terms are recognised in Chinese (zh) or English (en) documents")
+    if args.lang is None and lang == "en" and not has_language(text, "en"):  # Arabic, Russian: no hit is no news
+        raise UserError(f"{args.doc}: no Chinese or English text; terms are recognised in Chinese (zh) or "
+                        f"English (en) documents")
     segments = [s.text for s in segment(text, args.unit, lang)]
     entries = load_term_list(args)
     hits = recognise(segments, entries if lang == "zh" else flip(entries), lang)

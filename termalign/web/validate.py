@@ -17,11 +17,8 @@ from typing import Any, Mapping
 
 from flask import request
 
-from termalign.errors import UserError
+from termalign.errors import UserError, check_chars
 
-# NUL and the C0/C1 controls other than tab and newlines have no place in a term or a query
-# (SQLite and XML cannot hold some of them); lone surrogates cannot be encoded as UTF-8.
-_BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -36,9 +33,7 @@ class Field:
 
 def check_text(value: str, name: str, max_len: int = 1000) -> str:
     """`value` unless it holds a character no term can hold or is longer than `max_len`."""
-    m = _BAD_CHAR.search(value)
-    if m:
-        raise UserError(f"{name} holds a control character or a lone surrogate (U+{ord(m.group()):04X})")
+    check_chars(value, name)
     if len(value) > max_len:
         raise UserError(f"{name} is too long: {len(value)} characters, at most {max_len}")
     return value
