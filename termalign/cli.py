@@ -20,8 +20,20 @@ from .errors import UserError
 log = logging.getLogger("termalign")
 
 
+class UsageError(Exception):
+    """A command line argparse refuses: shown like every other bad input, in one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit status 2 (not a usage block and
+    SystemExit), as for every other bad input; subcommand parsers inherit it."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="termalign", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="termalign", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"termalign {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors; no progress bars")
@@ -35,7 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as e:
+        print(f"termalign: error: {e}", file=sys.stderr)
+        return 2
     level = logging.ERROR if args.quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s")
     if not getattr(args, "func", None):

@@ -75,4 +75,4 @@ def test_cli_on_a_hand_made_case(tmp_path, cli_env):
     r = run(tmp_path / "nope.tsv", gl)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no such gold list" in r.stderr
     r = run(gold, gl, "--top", "0")
-    assert r.returncode == 2 and "--top 0" in r.stderr
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "--top: must be 1 or more, not 0" in r.stderr
