@@ -91,6 +91,25 @@ def parse_lang_codes(value: str | None) -> tuple[str, str] | None:
     return codes  # type: ignore[return-value]
 
 
+#: ISO 639-2 codes some tools write for the six UN languages (and German, a dev set's)
+_ALPHA3 = {"zho": "zh", "chi": "zh", "eng": "en", "fra": "fr", "fre": "fr", "spa": "es", "rus": "ru", "ara": "ar",
+           "deu": "de", "ger": "de"}
+
+
+def codes_for(langs: tuple[str, str], lang_codes: tuple[str, str] | None) -> tuple[str, str]:
+    """The codes to write for a pair in `langs`: `lang_codes` when given and naming the same
+    languages (zh-Hans for zh), else a UserError. Given the wrong way round, the Chinese would
+    be labelled English in the CAT tool."""
+    if lang_codes is None:
+        return langs
+    for code, lang in zip(lang_codes, langs):
+        primary = code.split("-")[0].lower()
+        if _ALPHA3.get(primary, primary) != lang.split("-")[0].lower():
+            raise UserError(f"--lang-codes {','.join(lang_codes)}: {code} is not {lang}, the language of that "
+                            f"side (give the source's code first: {langs[0]} then {langs[1]})")
+    return lang_codes
+
+
 def _rows(al: Alignment) -> Iterable[dict]:
     """One record per bead: ids, markup-free joined text, score, and the per-segment texts."""
     for b in al.beads:
@@ -198,7 +217,7 @@ def _tmx(al: Alignment, lang_codes: tuple[str, str] | None = None) -> bytes:
              for r in _rows(al)]
     header = {"x-model": al.model} if al.model else {}
     header.update(signature_props(al.meta))
-    src, tgt = lang_codes or (al.src_lang, al.tgt_lang)
+    src, tgt = codes_for((al.src_lang, al.tgt_lang), lang_codes)
     return tmx_bytes(pairs, src, tgt, _SEGTYPE.get(al.meta.get("unit", ""), "sentence"), header)
 
 

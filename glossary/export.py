@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from align.version import __version__
 from align.errors import UserError
-from align.export import FORMULA_START, escape_cell, unescape_cell, xml_safe
+from align.export import FORMULA_START, codes_for, escape_cell, unescape_cell, xml_safe
 
 from .model import Entry, Equivalent, Glossary, MultiEntry, MultiGlossary, Rendering
 from .recognise import split_variants
@@ -330,7 +330,7 @@ def render(g: Glossary, fmt: str, preset: str | None = None, lang_codes: tuple[s
     """The bytes of `g` in `fmt` (one of FORMATS). `preset` (a PRESETS name) shapes the CSV for a
     CAT tool's import; `lang_codes` (source, target) replace the glossary's language codes
     wherever the format names languages (TBX, TMX, preset headers)."""
-    codes = lang_codes or (g.src_lang, g.tgt_lang)
+    codes = codes_for((g.src_lang, g.tgt_lang), lang_codes)
     writers = {"csv": lambda x, c: _csv(x, preset, c), "xlsx": _xlsx, "tmx": _tmx, "tbx": _tbx,
                "tbx2019": lambda x, c: _tbx(x, c, v3=True), "tbx3": lambda x, c: _tbx(x, c, v3=True),
                "omegat": _omegat, "jsonl": _jsonl}

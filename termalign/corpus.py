@@ -589,14 +589,14 @@ def export_tmx(tb: TermBase, path: str | os.PathLike | None, langs: str | None =
                lang_codes: tuple[str, str] | None = None) -> int:
     """Every bead with text on both sides, of every pair in one language pair, as TMX 1.4b
     (`lang_codes` replace the pair's codes in the file, e.g. zh-CN, en-US)."""
-    from align.export import write_tmx
+    from align.export import codes_for, write_tmx
     from align.segment import strip_markup
 
     s, t = _one_language_pair(tb, langs)
     signed = {d.doc_id: {"x-signature": d.meta["signature"]} for d in tb.documents() if d.meta.get("signature")}
     pairs = [(strip_markup(src), strip_markup(tgt), {"x-document": doc, "x-score": f"{score:.4f}", **signed.get(doc, {})})
              for doc, sl, tl, src, tgt, score in tb.bitexts() if (sl, tl) == (s, t)]
-    write_tmx(pairs, path, *(lang_codes or (s, t)), segtype="paragraph")
+    write_tmx(pairs, path, *codes_for((s, t), lang_codes), segtype="paragraph")
     return len(pairs)
 
 

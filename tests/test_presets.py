@@ -126,6 +126,14 @@ def test_lang_codes_refused(value):
         parse_lang_codes(value)
 
 
+def test_lang_codes_must_name_the_documents_languages(seed):
+    """Given the wrong way round the Chinese would be labelled English in the CAT tool."""
+    assert b'xml:lang="zho"' in render(seed, "tbx", lang_codes=("zho", "en-US"))  # ISO 639-2 is zh too
+    for fmt in ("tbx", "tmx", "csv"):
+        with pytest.raises(UserError, match="en-US is not zh"):
+            render(seed, fmt, preset="phrase" if fmt == "csv" else None, lang_codes=("en-US", "zh-CN"))
+
+
 def test_tbx2019_dialect_with_language_codes(seed, tmp_path):
     p = tmp_path / "g.tbx"
     p.write_bytes(render(seed, "tbx2019", lang_codes=CODES))

@@ -172,3 +172,9 @@ def test_a_raw_url_that_is_not_utf8_is_refused_not_echoed(server):
                                       ("/api/glossary?status=approvd", "status must be one of")])
 def test_choices_are_validated(client, url, word):
     assert word in one_line_400(client.get(url))
+
+
+def test_an_error_names_the_term_base_not_where_the_server_keeps_it(client, app):
+    msg = one_line_400(client.post("/api/glossary/merge", json={"keep": "x", "other": "y", "source_term": "无此术语"},
+                                   headers=H))
+    assert "the term base" in msg and str(app.extensions["workbench"].store.tb.path) not in msg

@@ -82,7 +82,8 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
 
     @app.errorhandler(UserError)
     def _user_error(e: UserError):
-        return jsonify(error=str(e)), 400
+        # a browser is told "the term base", not where the server keeps it
+        return jsonify(error=str(e).replace(f"the term base {wb.store.tb.path}", "the term base")), 400
 
     @app.errorhandler(HTTPException)
     def _http_error(e: HTTPException):
