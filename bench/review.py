@@ -17,7 +17,6 @@ import argparse
 import sqlite3
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]

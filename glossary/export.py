@@ -350,13 +350,19 @@ def guess_format(path: str | os.PathLike | None, fmt: str | None = None) -> str:
     return "csv"
 
 
+def check_stdout_format(fmt: str, out: str | os.PathLike | None) -> None:
+    """XLSX is binary: it goes to a file, never to stdout (`out` None or "-"). Commands call
+    this before any work; the writers call it too."""
+    if fmt == "xlsx" and (out is None or str(out) == "-"):
+        raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
+
+
 def write_glossary(g: Glossary, out: str | os.PathLike | None, fmt: str, preset: str | None = None,
                    lang_codes: tuple[str, str] | None = None) -> None:
     """Write `g` as `fmt` to `out` atomically, or to stdout when `out` is None or "-"."""
     from align.export import emit  # the one stdout-or-atomic-file writer
 
-    if fmt == "xlsx" and (out is None or str(out) == "-"):
-        raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
+    check_stdout_format(fmt, out)
     emit(render(g, fmt, preset, lang_codes), out)
 
 
@@ -559,8 +565,7 @@ def write_multi_glossary(g: MultiGlossary, out: str | os.PathLike | None, fmt: s
     """Write `g` as `fmt` to `out` atomically, or to stdout when `out` is None or "-"."""
     from align.export import emit
 
-    if fmt == "xlsx" and (out is None or str(out) == "-"):
-        raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
+    check_stdout_format(fmt, out)
     emit(render_multi(g, fmt), out)
 
 

@@ -43,8 +43,6 @@ def run(args: argparse.Namespace) -> int:
     workers = args.workers
     if workers is None:
         workers = min(2, os.cpu_count() or 1) if args.executor == "dask" else 1
-    if workers < 1:
-        raise UserError("--workers must be at least 1")
     with open_db(args) as tb:
         report = run_batch(tb, lines, settings_from(args, tb), executor=args.executor, workers=workers,
                            scheduler=args.scheduler, progress=not args.quiet, bad_lines=bad)

@@ -130,7 +130,7 @@ def _multilingual(args: argparse.Namespace) -> bool:
 
 def run_multi(args: argparse.Namespace) -> int:
     """`termalign glossary F1 … Fn`: term entries in every language (glossary.build_multi_glossary)."""
-    from glossary.export import MULTI_FORMATS, guess_format, write_multi_glossary
+    from glossary.export import MULTI_FORMATS, check_stdout_format, guess_format, write_multi_glossary
     from glossary.pipeline import align_to_english, build_multi_glossary
     from termalign.commands.align import make_embedder_from
     from termalign.errors import UserError
@@ -150,10 +150,7 @@ def run_multi(args: argparse.Namespace) -> int:
         raise UserError(f"{', '.join(ignored)}: only for a Chinese-English glossary, not a multilingual one")
     if args.output:
         check_output_path(args.output, inputs=files)
-    elif fmt == "xlsx":
-        raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
-    if args.top is not None and args.top < 1:
-        raise UserError(f"--top {args.top}: give a positive number of entries")
+    check_stdout_format(fmt, args.output)
     langs = args.langs.split(",") if args.langs else [args.src_lang, args.tgt_lang] + [None] * len(args.more)
     if len(langs) != len(files):
         raise UserError(f"--langs names {len(langs)} languages for {len(files)} documents")
@@ -172,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
     if _multilingual(args):
         return run_multi(args)
     args.src_lang, args.tgt_lang = args.src_lang or "zh", args.tgt_lang or "en"
-    from glossary.export import guess_format, write_glossary
+    from glossary.export import check_stdout_format, guess_format, write_glossary
     from glossary.pipeline import Options, build_glossary, check_languages
     from termalign.commands.align import make_embedder_from
     from termalign.commands.corpus import stop_list_from
@@ -183,10 +180,7 @@ def run(args: argparse.Namespace) -> int:
     options = cat_options(args, fmt)
     if args.output:
         check_output_path(args.output, inputs=(args.src, args.tgt, args.alignment, args.stop_list))
-    elif fmt == "xlsx":
-        raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
-    if args.top is not None and args.top < 1:
-        raise UserError(f"--top {args.top}: give a positive number of entries")
+    check_stdout_format(fmt, args.output)
     for name in ("min_confidence", "min_score"):
         value = getattr(args, name)
         if value is not None and not 0 <= value <= 1:

@@ -87,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
     from align.langcheck import has_language
     from align.readers import read_document
     from align.segment import segment
+    from glossary.export import check_stdout_format
     from glossary.recognise import flip, has_han, recognise
     from termalign.commands.align import guess_format
     from termalign.commands.glossary import cat_options
@@ -98,8 +99,7 @@ def run(args: argparse.Namespace) -> int:
     options = cat_options(args, fmt) if fmt != "table" else {}
     if args.output:
         check_output_path(args.output, inputs=(args.doc, *term_list_files(args)))
-    elif fmt == "xlsx":
-        raise UserError("xlsx is a binary format: give an output file with -o FILE.xlsx")
+    check_stdout_format(fmt, args.output)
     text = read_document(args.doc, args.encoding, reflow=False if args.unit == "line" else None)
     lang = (args.lang or ("zh" if has_han(text) else "en")).split("-")[0].lower()
     if lang not in ("zh", "en"):
