@@ -24,7 +24,7 @@ from .aligner import AlignConfig, align, insert_by_source
 from .embed import DEFAULT_MODEL, Embedder, make_embedder
 from .errors import UserError
 from .langcheck import PairCheck, alignment_warning, check_pair, matching_text
-from .langid import given_language, identify_language
+from .langid import LANGUAGES, given_language, identify_language
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
 from .multi import MultiAlignment, from_pairs
@@ -300,28 +300,29 @@ class ManyCheck:
 
 
 def read_many(paths: list[str | os.PathLike], *, pivot: str | None = None, unit: str = "paragraph",
-              langs: list[str] | None = None, encoding: str | None = None,
-              names: list[str] | None = None) -> ManyCheck:
+              langs: list[str | None] | None = None, encoding: str | None = None,
+              names: list[str] | None = None, known: tuple[str, ...] = LANGUAGES) -> ManyCheck:
     """Read 2–6 documents, one per language, and check each against the pivot (`read_pair` for many).
 
-    `langs` gives each file's language (None: detected); the pivot is `pivot`, else English
-    when present, else the first file's language. `names` replace the paths in messages.
+    `langs` gives each file's language (None, or a None in it: detected), one of `known`; the
+    pivot is `pivot`, else English when present, else the first file's language. `names`
+    replace the paths in messages.
     """
     check_unit(unit)
     if not 2 <= len(paths) <= MAX_FILES:
-        raise UserError(f"align takes 2 to {MAX_FILES} files (one per language), got {len(paths)}")
+        raise UserError(f"give 2 to {MAX_FILES} files, one per language ({len(paths)} given)")
     if langs is not None and len(langs) != len(paths):
         raise UserError(f"{len(langs)} languages given for {len(paths)} files")
     names = names or [str(p) for p in paths]
     texts = [read_text(p, unit=unit, encoding=encoding, name=n) for p, n in zip(paths, names)]
-    found = ([given_language(lang, n) for lang, n in zip(langs, names)] if langs
-             else [identify_language(t, min_margin=0.0) for t in texts])
+    found = [lang or identify_language(t, min_margin=0.0) for lang, t in zip(langs or [None] * len(paths), texts)]
     for name, lang in zip(names, found):
         if lang is None:
             raise UserError(f"{name}: cannot tell its language; give each file's language with --langs")
+    found = [given_language(lang, n, known) for lang, n in zip(found, names)]
     dupes = sorted({lang for lang in found if found.count(lang) > 1})
     if dupes:
-        raise UserError(f"more than one file in {', '.join(dupes)}: six-way alignment takes one file per language")
+        raise UserError(f"more than one file in {', '.join(dupes)}: give one file per language")
     from .readers import refuse_same_files
 
     refuse_same_files(paths, names)

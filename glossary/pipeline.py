@@ -487,38 +487,27 @@ def build_multi_glossary(alignments: dict[str, Alignment], *, order: list[str] |
 def align_to_english(files: list[str | os.PathLike], *, unit: str = "paragraph", langs: list[str | None] | None = None,
                      encoding: str | None = None, embedder: Embeds | None = None, model: str | None = None,
                      cache_dir: str | os.PathLike | None = None) -> tuple[dict[str, Alignment], list[str], Embeds]:
-    """Read 2-6 documents (languages detected unless given), align each with the English one
-    (`align.pipeline.align_pair`; Chinese as zh -> en): ({language: alignment}, languages in input order, encoder)."""
-    from align.langid import given_language, identify_language
-    from align.pipeline import align_pair, check_unit, read_pair
-    from align.readers import read_document, refuse_same_files
+    """Read 2-6 documents (languages detected unless given) and align each with the English one:
+    ({language: alignment}, languages in input order, encoder). The files are read and checked
+    by `align.pipeline.read_many`, as for six-way alignment; Chinese is aligned zh -> en (as the
+    zh-en glossary reads it), every other language en -> X."""
+    from dataclasses import replace
 
-    check_unit(unit)
-    if not 2 <= len(files) <= 6:
-        raise UserError(f"give 2 to 6 documents, one per language ({len(files)} given)")
-    langs = list(langs or [None] * len(files))
-    found = []
-    for path, lang in zip(files, langs):
-        lang = lang or identify_language(read_document(path, encoding, reflow=False), min_margin=0.0)
-        if lang is None:
-            raise UserError(f"{path}: cannot tell its language; give the languages with --langs")
-        found.append(base_language(given_language(lang, str(path), MULTI_LANGUAGES)))
-    dup = next((x for x in found if found.count(x) > 1), None)
-    if dup:
-        raise UserError(f"two documents in {dup}: give one document per language")
-    refuse_same_files(files)
-    if "en" not in found:
+    from align.pipeline import align_pair, read_many
+
+    langs = [base_language(x) if x else None for x in langs] if langs else None  # zh-Hans is zh here
+    many = read_many(files, unit=unit, langs=langs, encoding=encoding, known=MULTI_LANGUAGES)
+    found = many.langs
+    if many.pivot != "en":
         raise UserError(f"an English document is needed as the pivot (found {', '.join(found)})")
-    en_path = files[found.index("en")]
     if embedder is None:
         from align.embed import make_embedder
 
         embedder = make_embedder(model, cache_dir, progress=False)
     out = {}
-    for path, lang in zip(files, found):
-        if lang == "en":
-            continue
-        pair = read_pair(path, en_path, unit=unit, src_lang=lang, tgt_lang="en", encoding=encoding) if lang == "zh" \
-            else read_pair(en_path, path, unit=unit, src_lang="en", tgt_lang=lang, encoding=encoding)
+    for lang, pair in many.pairs.items():  # each pair: src = that file, tgt = the English one
+        if lang != "zh":
+            pair = replace(pair, src_text=pair.tgt_text, tgt_text=pair.src_text, src_name=pair.tgt_name,
+                           tgt_name=pair.src_name, src_lang=pair.tgt_lang, tgt_lang=pair.src_lang)
         out[lang] = align_pair(pair, embedder, unit=unit)
     return out, found, embedder
