@@ -170,7 +170,7 @@ def read_multi_gold(text: str) -> list[dict[str, tuple[str, ...]]]:
 
 
 def _norm(term: str) -> str:
-    return _SPACES.sub(" ", _HYPHENS.sub("-", term.replace("’", "'"))).strip().casefold()
+    return normalize_en(term.replace("’", "'"))
 
 
 def score_multi(gold: list[dict[str, tuple[str, ...]]], entries: list) -> MultiScore:

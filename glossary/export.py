@@ -321,7 +321,7 @@ def _omegat(g: Glossary, codes: tuple[str, str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _jsonl(g: Glossary, codes: tuple[str, str]) -> bytes:
+def _jsonl(g: Glossary | MultiGlossary, codes: tuple[str, str] | None = None) -> bytes:
     sig = {"signature": g.meta["signature"]} if g.meta.get("signature") else {}
     return "".join(json.dumps({**e.to_dict(), **sig}, ensure_ascii=False) + "\n" for e in g.entries).encode("utf-8")
 
@@ -556,8 +556,7 @@ def render_multi(g: MultiGlossary, fmt: str) -> bytes:
                     for e in g.entries]
         return _tbx_doc(g.meta, concepts, v3=fmt != "tbx")
     if fmt == "jsonl":
-        sig = {"signature": g.meta["signature"]} if g.meta.get("signature") else {}
-        return "".join(json.dumps({**e.to_dict(), **sig}, ensure_ascii=False) + "\n" for e in g.entries).encode("utf-8")
+        return _jsonl(g)
     raise UserError(f"a multilingual glossary is written as {', '.join(MULTI_FORMATS)}, not {fmt!r}")
 
 

@@ -70,6 +70,12 @@ def units_from_alignment(al: Alignment) -> list[Unit]:
     return out
 
 
+def _end_only(en: dict[str, Candidate]) -> set[str]:
+    """English phrases only ever seen as the end of a longer one, as often as it: they lost
+    their modifiers ("complete disarmament" of "general and complete disarmament")."""
+    return {k for k in dominated(en, " ") if any(o.endswith(" " + k) and en[o].freq == en[k].freq for o in en)}
+
+
 def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options: Options = Options(),
                      nlp=None, dictionary=None) -> Glossary:
     """The glossary of one aligned document pair (Chinese source, English target)."""
@@ -88,7 +94,7 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     # an English phrase only ever seen as the end of a longer one lost its modifiers ("complete
     # disarmament" of "general and complete disarmament"); one seen only at the start of a longer one
     # may be the term without its complement ("special session" of "... of the General Assembly")
-    drop_en = {k for k in dominated(en, " ") if any(o.endswith(" " + k) and en[o].freq == en[k].freq for o in en)}
+    drop_en = _end_only(en)
     en = {k: c for k, c in en.items() if k not in drop_en}
     keys = [k for k, c in zh.items()
             if c.freq >= options.min_freq and th[k] > 0 and not is_general(c) and k not in drop_zh
@@ -355,7 +361,7 @@ def _english_entries(en_texts: dict[int, str], options: MultiOptions, nlp=None) 
 
     units = [Unit(k, (), (k,), "", t) for k, t in en_texts.items()]
     en = en_candidates(units, nlp)
-    drop = {k for k in dominated(en, " ") if any(o.endswith(" " + k) and en[o].freq == en[k].freq for o in en)}
+    drop = _end_only(en)
     out = []
     for k, c in en.items():
         # a phrase seen once may be a term (security of person); a single word needs min_en_freq

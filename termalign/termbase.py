@@ -869,12 +869,13 @@ class TermBase:
         if row:  # a known variant (merged by hand or before)
             return row[0], False
         key = variant_key(text) if as_variant else ""
-        for eid, other in c.execute("SELECT id, text FROM equivalents WHERE term_id = ?"
-                                    " ORDER BY status = 'candidate', id", (term_id,)).fetchall():
-            if key and variant_key(other) == key:  # the same rendering spelt otherwise: a variant of it
-                c.execute("INSERT OR IGNORE INTO equivalent_variants (equivalent_id, text, norm) VALUES (?, ?, ?)",
-                          (eid, " ".join(text.split()), norm))
-                return eid, False
+        if key:
+            for eid, other in c.execute("SELECT id, text FROM equivalents WHERE term_id = ?"
+                                        " ORDER BY status = 'candidate', id", (term_id,)).fetchall():
+                if variant_key(other) == key:  # the same rendering spelt otherwise: a variant of it
+                    c.execute("INSERT OR IGNORE INTO equivalent_variants (equivalent_id, text, norm) VALUES (?, ?, ?)",
+                              (eid, " ".join(text.split()), norm))
+                    return eid, False
         return int(c.execute("INSERT INTO equivalents (term_id, text, norm) VALUES (?, ?, ?)",
                              (term_id, " ".join(text.split()), norm)).lastrowid), True
 
