@@ -13,6 +13,7 @@ With unit="sentence", paragraphs are aligned first and sentences inside each ali
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import time
@@ -73,11 +74,19 @@ def one_blas_thread():
     they took twice the CPU time (the QR of one MAC-Dev chapter 5.4 CPU-s instead of 0.2, and
     40 s of wall time on two busy cores), as the threads spin waiting for each other.
     """
+    controller = _blas_libraries()
+    return contextlib.nullcontext() if controller is None else controller.limit(limits=1, user_api="blas")
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_libraries():
+    """The loaded thread pools, found once: finding them takes ~1 ms, and the sentence unit
+    aligns once per paragraph pair. numpy's BLAS is loaded before the first alignment."""
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController
     except ImportError:  # pragma: no cover - a light install without it: slower, same result
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+        return None
+    return ThreadpoolController()
 
 
 def _align_vectors(s_txt: list[str], t_txt: list[str], s_own: list[int], t_own: list[int], vecs: np.ndarray,
