@@ -113,8 +113,8 @@ def codes_for(langs: tuple[str, str], lang_codes: tuple[str, str] | None) -> tup
 def _rows(al: Alignment) -> Iterable[dict]:
     """One record per bead: ids, markup-free joined text, score, and the per-segment texts."""
     for b in al.beads:
-        src, source = _side(al.src, b.src, al.src_lang)
-        tgt, target = _side(al.tgt, b.tgt, al.tgt_lang)
+        src, source = side_texts(al.src, b.src, al.src_lang)
+        tgt, target = side_texts(al.tgt, b.tgt, al.tgt_lang)
         yield {
             "source_ids": list(b.src),
             "target_ids": list(b.tgt),
@@ -127,7 +127,7 @@ def _rows(al: Alignment) -> Iterable[dict]:
         }
 
 
-def _side(segments: list[Segment], ids: tuple[int, ...], lang: str) -> tuple[list[str], str]:
+def side_texts(segments: list[Segment], ids: tuple[int, ...], lang: str) -> tuple[list[str], str]:
     """The markup-free texts of `ids`, and them joined in the way of `lang`."""
     parts = [strip_markup(segments[i].text) for i in ids]
     # markers belong to their line: stripped per segment, then joined ("0" + "*0" is "00")
@@ -235,7 +235,7 @@ def _unit_rows(ma: MultiAlignment) -> Iterable[dict]:
     """One record per unit: each language's ids, its markup-free text, score, per-segment texts."""
     sig = ma.meta.get("signature", "")
     for u in ma.units:
-        sides = {lang: _side(ma.segments[lang], u.ids[lang], lang) for lang in ma.langs}
+        sides = {lang: side_texts(ma.segments[lang], u.ids[lang], lang) for lang in ma.langs}
         yield {**{f"{lang}_ids": list(u.ids[lang]) for lang in ma.langs},
                **{lang: sides[lang][1] for lang in ma.langs},
                "score": round(float(u.score), 4),

@@ -18,6 +18,8 @@ import time
 from flask import Flask, Response, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from align.pipeline import MAX_FILES
+from glossary.review import WHERE
 from termalign import __version__
 from termalign.errors import UserError
 from termalign.termbase import STATUSES
@@ -138,8 +140,8 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
     def align_many():
         """2–6 uploaded files (`files`), one per language: a job whose result is the units."""
         ups = [u for u in request.files.getlist("files") if u and u.filename]
-        if not 2 <= len(ups) <= 6:
-            raise UserError(f"upload 2 to 6 files, one per language (got {len(ups)})")
+        if not 2 <= len(ups) <= MAX_FILES:
+            raise UserError(f"upload 2 to {MAX_FILES} files, one per language (got {len(ups)})")
         job = wb.submit_many([(u.filename, u.read()) for u in ups], text_arg("unit", "paragraph", form=True))
         return jsonify(job.as_dict()), 202
 
@@ -251,8 +253,8 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
         """Add or remove a stop word (applied by the next extraction into the term base)."""
         body = json_object(STOP_WORD, '{"word": "the", "where": "start"}')
         where = body.get("where")
-        if where is not None and where not in ("start", "any", "end"):
-            raise UserError(f"where must be start, any or end, not {where!r}")
+        if where is not None and where not in WHERE:  # "" too, which the term base would read as "any"
+            raise UserError(f"where must be {', '.join(WHERE[:-1])} or {WHERE[-1]}, not {where!r}")
         return jsonify(wb.store.change_stop_word(body["word"], where, add=request.method == "POST"))
 
     @app.get("/api/glossary/export")

@@ -215,8 +215,9 @@ RTL = {"ar", "fa", "he", "ur"}
 
 def units_view(ma) -> dict:
     """A MultiAlignment as the page shows it: a row per unit, a text per language."""
-    from align.segment import strip_markup
+    from align.export import side_texts  # the exports' text of a unit: the page shows what a download holds
 
     return {"langs": ma.langs, "pivot": ma.pivot, "rtl": [lang for lang in ma.langs if lang in RTL],
-            "units": [{"score": round(float(u.score), 4), "texts": {lang: strip_markup(ma.text(u, lang))
-                                                                   for lang in ma.langs}} for u in ma.units]}
+            "units": [{"score": round(float(u.score), 4),
+                       "texts": {lang: side_texts(ma.segments[lang], u.ids[lang], lang)[1] for lang in ma.langs}}
+                      for u in ma.units]}
