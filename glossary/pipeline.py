@@ -377,8 +377,9 @@ def _english_entries(en_texts: dict[int, str], options: MultiOptions, nlp=None) 
 
 
 def _renderings(entries: list[tuple[str, list[str]]], al: Alignment, embedder: Embeds | None,
-                options: MultiOptions) -> tuple[str, list[Rendering | None]]:
-    """The rendering of each (English term, forms) in the alignment's other language (None: not found)."""
+                options: MultiOptions) -> tuple[list[Rendering | None], list[set[int]], dict[int, str]]:
+    """The rendering of each (English term, forms) in the alignment's other language (None: not
+    found), with the units each term occurs in and the English texts, which the caller counts on."""
     en_texts, xx_texts, lang = _english_side(al)
     grams = index_grams(xx_texts, lang)
     ratio = length_ratio([(en_texts[u], xx_texts[u]) for u in en_texts])
@@ -414,7 +415,7 @@ def _renderings(entries: list[tuple[str, list[str]]], al: Alignment, embedder: E
             continue
         citation, forms = cited(best.gram, lang, attested, term)
         out.append(Rendering(citation, best.score, best.gram.freq, forms, example(best.gram.units & w, xx_texts)))
-    return lang, out
+    return out, where, en_texts
 
 
 def build_multi_glossary(alignments: dict[str, Alignment], *, order: list[str] | None = None,
@@ -460,14 +461,13 @@ def build_multi_glossary(alignments: dict[str, Alignment], *, order: list[str] |
         if lang == "zh":
             continue
         pivot = [(e.terms["en"].term, e.terms["en"].variants) for e in entries]
-        _, found = _renderings(pivot, al, embedder, options)
-        en_texts, _, _ = _english_side(al)
-        for e, (_, forms), r in zip(entries, pivot, found):
+        found, where, en_texts = _renderings(pivot, al, embedder, options)
+        for e, units, r in zip(entries, where, found):
             if r is not None:
                 e.terms[lang] = r
             en = e.terms["en"]
             if not en.frequency or not en.example:  # entries from English candidates: count them here
-                hits = sorted(occurrences(forms, en_texts))
+                hits = sorted(units)
                 en.frequency = en.frequency or len(hits)
                 en.example = en.example or example(hits, en_texts)
     others = [lang for lang in langs if lang not in ("en", "zh")]
