@@ -529,15 +529,19 @@ def quiet_openmp() -> None:
 def _torch_weights(sd: dict, layers: int, dtype, int8: bool = False) -> dict:
     """The safetensors state dict regrouped for `_bert_forward`: one fused QKV projection per layer.
 
-    Each layer's four projections are `nn.Linear` modules; with `int8` they are dynamically
-    quantised (weights int8 per output channel, activations int8 per batch; fbgemm). On this
-    AVX2 CPU that embedded MAC-Dev in 0.71 of float32's CPU time, but the vectors moved (cos
+    Each layer's four projections are callables: `F.linear` on the weights, or with `int8`
+    `nn.Linear` modules dynamically quantised (weights int8 per output channel, activations
+    int8 per batch; fbgemm). On this AVX2 CPU that embedded MAC-Dev in 0.71 of float32's CPU time, but the vectors moved (cos
     0.989 on average, 0.97 at worst) and MAC-Dev's strict F1 fell from 0.910 to 0.895: not the
     default, an option (`E5SmallEncoder(int8=True)`) for where speed matters more.
     """
+    import functools
+
     import torch
 
     def linear(weight, bias):
+        if not int8:  # an nn.Linear would first fill itself with random numbers (~90 ms a load)
+            return functools.partial(torch.nn.functional.linear, weight=weight.to(dtype), bias=bias.to(dtype))
         m = torch.nn.Linear(weight.shape[1], weight.shape[0], dtype=dtype)
         m.weight.data, m.bias.data = weight.to(dtype), bias.to(dtype)
         return m
