@@ -401,18 +401,26 @@ def read_glossary(path: str | os.PathLike) -> list[Entry]:
     raise UserError(f"{p}: unknown glossary file type (use {', '.join(sorted(EXTENSIONS))})")
 
 
-def _read_table(p: Path, fmt: str) -> list[Entry]:
+def _table_records(p: Path, fmt: str) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV or XLSX glossary's column names and its rows as text, as written: XLSX holds text
+    cells as they are; CSV escaped those that look like formulas, un-escaped here."""
     import pandas as pd
 
     df = pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False) if fmt == "csv" \
         else pd.read_excel(p, dtype=str, keep_default_na=False)
-    missing = {"source_term", "target_term"} - set(df.columns)
+    rows = df.to_dict("records")
+    if fmt == "csv":
+        rows = [{k: unescape_cell(v) for k, v in r.items()} for r in rows]
+    return list(df.columns), rows
+
+
+def _read_table(p: Path, fmt: str) -> list[Entry]:
+    columns, rows = _table_records(p, fmt)
+    missing = {"source_term", "target_term"} - set(columns)
     if missing:
         raise UserError(f"{p}: missing column(s) {', '.join(sorted(missing))}")
     out = []
-    for r in df.to_dict("records"):
-        if fmt == "csv":  # XLSX holds text cells as they are; CSV escaped those that look like formulas
-            r = {k: unescape_cell(v) for k, v in r.items()}
+    for r in rows:
         score = float(r.get("score") or 0.0)
         conf = float(r.get("confidence") or score)
         eqs = [Equivalent(r["target_term"], conf, int(r.get("target_frequency") or 0),
@@ -574,22 +582,17 @@ def read_multi_glossary(path: str | os.PathLike) -> list[MultiEntry] | None:
     p, fmt = _glossary_file(path)
     try:
         if fmt == "jsonl":
-            lines = [json.loads(ln) for ln in p.read_bytes().decode("utf-8-sig").split("\n") if ln.strip()]
-            if not lines or "terms" not in lines[0]:
+            lines = [ln for ln in p.read_bytes().decode("utf-8-sig").split("\n") if ln.strip()]
+            if not lines or "terms" not in json.loads(lines[0]):  # a zh-en glossary: not parsed here
                 return None
-            return [MultiEntry.from_dict(d) for d in lines]
+            return [MultiEntry.from_dict(json.loads(ln)) for ln in lines]
         if fmt in ("csv", "xlsx"):
-            import pandas as pd
-
-            df = pd.read_csv(p, encoding="utf-8-sig", dtype=str, keep_default_na=False) if fmt == "csv" \
-                else pd.read_excel(p, dtype=str, keep_default_na=False)
-            if "source_term" in df.columns or "score" not in df.columns:
+            columns, rows = _table_records(p, fmt)
+            if "source_term" in columns or "score" not in columns:
                 return None
-            langs = list(df.columns[:list(df.columns).index("score")])
+            langs = columns[:columns.index("score")]
             out = []
-            for r in df.to_dict("records"):
-                if fmt == "csv":
-                    r = {k: unescape_cell(v) for k, v in r.items()}
+            for r in rows:
                 terms = {x: Rendering(r[x], 1.0, int(r.get(f"{x}_frequency") or 0), [r[x]], r.get(f"{x}_example") or "")
                          for x in langs if r[x]}
                 out.append(MultiEntry(terms, float(r.get("score") or 0.0), int(r.get("frequency") or 0),
