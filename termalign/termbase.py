@@ -1092,7 +1092,7 @@ class TermBase:
         return [{"document": d, "source": s, "target": t, "score": sc} for d, s, t, sc in rows]
 
     def glossary_rows(self, *, min_df: int = 1, approved_only: bool = False, include_rejected: bool = False,
-                      best_only: bool = False) -> list[dict]:
+                      best_only: bool = False, term_id: int | None = None) -> list[dict]:
         """The corpus glossary, best equivalents first: what the CSV/TBX exports and the workbench list.
 
         Row keys: source_term, target_term, score, frequency, document_frequency, cooccurrences (beads
@@ -1101,9 +1101,13 @@ class TermBase:
         the equivalent) and source_variants (of the term), " | "-joined. A term's approved and
         do-not-translate equivalents come first, forbidden ones last. `approved_only` keeps every
         decision made for use: approved, do-not-translate and forbidden (flagged as such).
+        `term_id`: only that term's rows (`review` lists one term).
         """
         where = ["t.df >= ?"]
         args: list[Any] = [min_df]
+        if term_id is not None:
+            where.append("t.id = ?")
+            args.append(term_id)
         if approved_only:  # every decision a reviewer made for use: forbidden renderings too, flagged
             where.append("e.status IN ('approved', 'forbidden', 'do-not-translate')")
         elif not include_rejected:

@@ -74,8 +74,7 @@ def run_review(args: argparse.Namespace) -> int:
     if args.status is None:
         with open_db(args, create=False) as tb:
             tid = tb.term_row(args.term, args.lang, must=False)  # a merged variant lists its entry
-            term = tb._term_text(tid) if tid is not None else args.term
-            rows = [r for r in tb.glossary_rows(min_df=0, include_rejected=True) if r["source_term"] == term]
+            rows = [] if tid is None else tb.glossary_rows(min_df=0, include_rejected=True, term_id=tid)
         if not rows:
             raise UserError(f"no term {args.term!r} in the term base")
         for r in rows:
