@@ -407,8 +407,8 @@ class E5SmallEncoder:
     Forward batches hold at most `batch_tokens` padded tokens. The linear layers run at MKL's
     peak from a few hundred rows up, so bigger batches buy nothing; past ~4k tokens the FFN's
     [tokens, 1536] activations outgrow the shared L3 cache and glibc's 32 MB mmap threshold
-    (every such tensor is then fresh pages, faulted in and zeroed): 8192 did 0.67× the tokens
-    per CPU-second of 2048 on MAC-Dev (bench/encoder.py).
+    (every such tensor is then fresh pages, faulted in and zeroed): 8192 did 0.67–0.8× the
+    tokens per CPU-second of 2048 on MAC-Dev lines, one thread.
     """
 
     name = "e5-small"
@@ -591,8 +591,8 @@ def _bert_forward(w: dict, input_ids, mask, heads: int, eps: float):
     """BertModel's last hidden state (absolute positions, token type 0, exact-erf GELU, post-norm).
 
     Activations are reused in place (GELU, residual adds) and the padding mask is made additive
-    once, not per layer: on a core whose neighbour streams memory, every full pass over a
-    [tokens, 1536] tensor showed in the time (6 % of it on MAC-Dev), with the same result bit for bit.
+    once, not per layer: on a core whose neighbour streams memory every pass over a [tokens, 1536]
+    tensor shows in the time (together 1–10 % on MAC-Dev lines), and the result is the same bit for bit.
     """
     import torch
     import torch.nn.functional as F
