@@ -181,18 +181,18 @@ class VectorScorer:
         self.offset = 0.0
 
     @staticmethod
-    def _weakest_part(I: np.ndarray, vt: np.ndarray, sv: np.ndarray, bg_s: np.ndarray,
-                      J: np.ndarray, vs: np.ndarray, tv: np.ndarray, bg_t: np.ndarray) -> np.ndarray:
-        """Margin of the least related segment of a merged side against the whole other side.
+    def _weakest_part(I: np.ndarray, o_t: np.ndarray, sv: np.ndarray, bg_s: np.ndarray,
+                      J: np.ndarray, o_s: np.ndarray, tv: np.ndarray, bg_t: np.ndarray) -> np.ndarray:
+        """Margin of the least related segment of a merged side against the whole other side
+        (`o_t`, `o_s`: each bead's other side, its vector sum normalised).
 
         A sentence with no counterpart glued to a real pair barely moves the merged vector;
         on its own it is plainly unrelated, and that is what keeps insertions out of beads.
         """
         worst = np.full(len(I), np.inf)
-        for segs, other, vecs, bg in ((I, vt, sv, bg_s), (J, vs, tv, bg_t)):
+        for segs, o, vecs, bg in ((I, o_t, sv, bg_s), (J, o_s, tv, bg_t)):
             if segs.shape[1] < 2:
                 continue
-            o = other / np.maximum(_rownorm(other), 1e-9)[:, None]
             for idx in segs.T:
                 worst = np.minimum(worst, np.einsum("kd,kd->k", vecs[idx], o) - bg[idx])
         return worst
@@ -411,33 +411,52 @@ class VectorScorer:
         """Scores, before boundary costs, of beads src[I[k]] x tgt[J[k]] (rows of ascending ids, both sides non-empty).
 
         Sums over a bead's segments come from prefix sums: two lookups when its segments are
-        contiguous, one difference per segment otherwise.
+        contiguous, one difference per segment otherwise. The search asks for many beads that
+        share a side (a source span against each target span in its band row), so each side's
+        sums and norms are computed once per distinct span and only the cross terms per bead.
         """
         a, b = I.shape[1], J.shape[1]
+        I_u, s_of = _distinct_spans(I, contiguous)
+        J_u, t_of = _distinct_spans(J, contiguous)
 
         def total(P: np.ndarray, idx: np.ndarray) -> np.ndarray:
             if contiguous:
                 return P[idx[:, -1] + 1] - P[idx[:, 0]]
             return sum(P[idx[:, k] + 1] - P[idx[:, k]] for k in range(idx.shape[1]))
 
-        vs, vt = total(self._P_sv, I), total(self._P_tv, J)
-        cos = np.einsum("kd,kd->k", vs, vt) / np.maximum(_rownorm(vs) * _rownorm(vt), 1e-9)
-        ls, lt = total(self._P_sl, I), total(self._P_tl, J)
-        bg = 0.5 * (total(self._P_bgs, I) / ls + total(self._P_bgt, J) / lt)
+        vs_u, vt_u = total(self._P_sv, I_u), total(self._P_tv, J_u)
+        ns_u, nt_u = _rownorm(vs_u), _rownorm(vt_u)
+        cos = (np.einsum("kd,kd->k", vs_u[s_of], vt_u[t_of])
+               / np.maximum(ns_u[s_of] * nt_u[t_of], 1e-9))
+        ls, lt = total(self._P_sl, I_u)[s_of], total(self._P_tl, J_u)[t_of]
+        bg = 0.5 * (total(self._P_bgs, I_u)[s_of] / ls + total(self._P_bgt, J_u)[t_of] / lt)
         score = cos - self.w.margin * bg + self.offset
         if self._P_slex is not None and self._P_tlex is not None and self.w.lexical:
-            xs, xt = total(self._P_slex, I), total(self._P_tlex, J)
-            den = _rownorm(xs) * _rownorm(xt)
-            lex = np.where(den > 0, np.einsum("kd,kd->k", xs, xt) / np.maximum(den, 1e-9), 0.0)
+            xs_u, xt_u = total(self._P_slex, I_u), total(self._P_tlex, J_u)
+            den = _rownorm(xs_u)[s_of] * _rownorm(xt_u)[t_of]
+            lex = np.where(den > 0, np.einsum("kd,kd->k", xs_u[s_of], xt_u[t_of]) / np.maximum(den, 1e-9), 0.0)
             score = score + self.w.lexical * lex
         if self.w.part and (a > 1 or b > 1):
-            score = score + self.w.part * np.minimum(self._weakest_part(I, vt, self.sv, self.bg_src, J, vs,
+            o_s = (vs_u / np.maximum(ns_u, 1e-9)[:, None])[s_of] if b > 1 else None
+            o_t = (vt_u / np.maximum(nt_u, 1e-9)[:, None])[t_of] if a > 1 else None
+            score = score + self.w.part * np.minimum(self._weakest_part(I, o_t, self.sv, self.bg_src, J, o_s,
                                                                         self.tv, self.bg_tgt), 0.0)
         if self.s_cl is not None:
             coverage, edges = self._clause_terms(I, J)
             score = score + self.w.clause * coverage + self.w.edge * edges
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         return score - self.w.length * z * z - self.w.merge * (a + b - 2)
+
+
+def _distinct_spans(idx: np.ndarray, contiguous: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of one side's ids and, per bead, which of them is its own (`u[of] == idx`).
+
+    Only contiguous sides are looked for (a row is then known by its first id); a set's sides stay as they are.
+    """
+    if not contiguous:
+        return idx, np.arange(len(idx))
+    first, of = np.unique(idx[:, 0], return_inverse=True)
+    return first[:, None] + np.arange(idx.shape[1]), of.reshape(-1)
 
 
 def quotations_correspond(src: np.ndarray, tgt: np.ndarray, min_inside: int = ScoreWeights.quote_min_inside,

@@ -120,6 +120,9 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]], score_fn: 
     `lead_fn` and `tail_fn` (same signature) score the skips of one side before the first bead and
     after the last, as end gaps in semi-global alignment: one document may carry a cover line, a
     translator's credit or a closing passage the other lacks. Without them those are ordinary skips.
+    The functions must be pure (a score depends on the bead only, not on the search): they are
+    asked for every bead whose start lies in the band, whether or not a path reaches it, a block
+    of rows per call (`_ScoreBlocks`), so numpy's cost per call is paid per block, not per row.
     Returns beads as (i0, i1, j0, j1, score): a bead's score is the difference of the path
     scores at its two ends, so nothing is scored twice. Rows are processed one at a time with numpy over the
     row's band, so the work is O(n * band width * bead types).
@@ -133,46 +136,46 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]], score_fn: 
     back_g = np.full((n + 1, W), -1, dtype=np.int16)
     h_from_e, e_run, f_run = (np.zeros((n + 1, W), dtype=bool) for _ in range(3))
     G[0, 0 - lo[0]] = H[0, 0 - lo[0]] = 0.0  # (0, 0)
-    run_fn = run_fn or score_fn
     lead_s, lead_t = _edge_sums(lead_fn, n, m, before=True)
     tail_s, tail_t = _edge_sums(tail_fn, n, m, before=False)
+    blocks = _ScoreBlocks(band, types, score_fn, run_fn)
+    target_skip = types.index((0, 1)) if (0, 1) in types else None
     for i in range(n + 1):
-        js = np.arange(lo[i], hi[i])
-        w = len(js)
+        w = int(hi[i] - lo[i])
         if w == 0:
             continue
+        opened_at, ran_at = blocks.row(i)
         best, arg = G[i, :w].copy(), back_g[i, :w].copy()
-        if lead_fn is not None and (i == 0 or js[0] == 0):  # the path may start here, one side's beginning left out
+        if lead_fn is not None and (i == 0 or lo[i] == 0):  # the path may start here, one side's beginning left out
+            js = np.arange(lo[i], hi[i])
             start = lead_t[js] if i == 0 else np.where(js == 0, lead_s[i], NEG)
             arg[start > best] = START
             best = np.maximum(best, start)
         for t, (a, b) in enumerate(types):
+            if (a, b) == (0, 1) or i < a:
+                continue
             r = i - a
-            if (a, b) == (0, 1) or r < 0:
+            p0, p1 = _reach(lo, hi, i, r, b)
+            if p1 <= p0:
                 continue
-            pj = js - b
-            k = pj - lo[r]
-            ok = (pj >= 0) & (k >= 0) & (k < hi[r] - lo[r])
-            ok[ok] &= H[r, k[ok]] > NEG / 2
-            if not ok.any():
-                continue
-            opened = H[r, k[ok]] + score_fn(a, b, np.full(ok.sum(), i), js[ok])
+            k0 = p0 + lo[i] - b - lo[r]  # the start cells (r, j - b) in row r's band
+            prev = H[r, k0:k0 + p1 - p0]
+            reached = prev > NEG / 2
+            opened = prev + opened_at[t][p0:p1]
             if (a, b) == (1, 0):
-                ran = F[r, k[ok]] + run_fn(1, 0, np.full(ok.sum(), i), js[ok])
-                f_run[i, :w][ok] = ran > opened
-                F[i, :w][ok] = np.maximum(ran, opened)
-                cand = np.full(w, NEG)
-                cand[ok] = F[i, :w][ok]
+                ran = F[r, k0:k0 + p1 - p0] + ran_at[t][p0:p1]
+                f_run[i, p0:p1] = reached & (ran > opened)
+                F[i, p0:p1] = np.where(reached, np.maximum(ran, opened), NEG)
+                cand = F[i, p0:p1]
                 t = FROM_F
             else:
-                cand = np.full(w, NEG)
-                cand[ok] = opened
-            better = cand > best
-            best[better] = cand[better]
-            arg[better] = t
+                cand = np.where(reached, opened, NEG)
+            better = cand > best[p0:p1]
+            best[p0:p1][better] = cand[better]
+            arg[p0:p1][better] = t
         G[i, :w], back_g[i, :w] = best, arg
-        if (0, 1) in types and w > 1:
-            e, runs = _target_skips(best, score_fn(0, 1, np.full(w, i), js), run_fn(0, 1, np.full(w, i), js))
+        if target_skip is not None and w > 1:
+            e, runs = _target_skips(best, opened_at[target_skip][:w], ran_at[target_skip][:w])
             E[i, :w], e_run[i, :w] = e, runs
             h_from_e[i, :w] = e > best + 1e-12
         H[i, :w] = np.where(h_from_e[i, :w], E[i, :w], best)
@@ -220,6 +223,70 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]], score_fn: 
         beads.append((i, i + a, j, j + b, float(end - value[state][i, j - lo[i]])))
     beads.reverse()
     return beads
+
+
+SCORE_BLOCK_CELLS = 1 << 15
+"""Band cells (rows x the band's width) whose bead scores are asked for together: numpy's cost
+per call is paid once per block, and the score tables stay a few MB whatever the document's length."""
+
+
+def _reach(lo: np.ndarray, hi: np.ndarray, i, r, b: int):
+    """Positions [p0, p1) of row i's band whose cell (i, j) has its bead's start (r, j - b) in row r's band.
+
+    Works on ints and on arrays of rows alike (the band is contiguous in each row, so this is a range).
+    """
+    p0 = np.maximum(0, lo[r] + b - lo[i])
+    p1 = np.minimum(hi[i] - lo[i], hi[r] + b - lo[i])
+    return p0, p1
+
+
+class _ScoreBlocks:
+    """The scores band_dp reads, computed one block of rows at a time as the search reaches it.
+
+    Per bead type, a table over the block's rows in band coordinates (row i, position j - lo[i]):
+    the score of the bead ending at each cell whose start lies in the band; for the skips also
+    the run function's score. Rows are asked for in ascending order.
+    """
+
+    def __init__(self, band: Band, types: list[tuple[int, int]], score_fn: ScoreFn, run_fn: ScoreFn | None,
+                 cells: int = SCORE_BLOCK_CELLS) -> None:
+        self.lo, self.hi = band.lo, band.hi
+        self.width = int((self.hi - self.lo).max())
+        self.rows = max(1, cells // max(self.width, 1))
+        self.types, self.score_fn, self.run_fn = types, score_fn, run_fn
+        self.first = self.end = 0
+        self.opened: list[np.ndarray] = []
+        self.ran: list[np.ndarray | None] = []
+
+    def row(self, i: int) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
+        """Row i's scores per bead type (opened, and ran: the run function's, for the skips)."""
+        if i >= self.end:
+            self._fill(i, min(i + self.rows, len(self.lo)))
+        k = i - self.first
+        return [t[k] for t in self.opened], [None if t is None else t[k] for t in self.ran]
+
+    def _fill(self, first: int, end: int) -> None:
+        lo = self.lo
+        rows = np.arange(first, end)
+        self.first, self.end, self.opened, self.ran = first, end, [], []
+        for a, b in self.types:
+            p0, p1 = _reach(lo, self.hi, rows, np.maximum(rows - a, 0), b)
+            counts = np.where(rows >= a, np.maximum(p1 - p0, 0), 0)
+            i_end = np.repeat(rows, counts)
+            pos = np.repeat(p0 - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+            j_end = lo[i_end] + pos
+            opened = np.full((end - first, self.width), NEG)
+            ran = None
+            if len(i_end):
+                opened[i_end - first, pos] = self.score_fn(a, b, i_end, j_end)
+            if a + b == 1:
+                ran = opened
+                if self.run_fn is not None:
+                    ran = np.full((end - first, self.width), NEG)
+                    if len(i_end):
+                        ran[i_end - first, pos] = self.run_fn(a, b, i_end, j_end)
+            self.opened.append(opened)
+            self.ran.append(ran)
 
 
 FROM_F = -2  # back_g: the bead into this cell was a source skip (state F)
