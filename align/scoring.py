@@ -105,6 +105,10 @@ BEST_S, BEST_T, FIRST_S, FIRST_T, LAST_S, LAST_T = range(6)
 _BY_SOURCE = (BEST_S, FIRST_S, LAST_S)  # rows whose background is the source segment's (over its band row)
 
 
+_SLICE_BYTES = 1 << 24
+"""Bytes of one array of a vector per bead (a side's sum, gathered) that `bead_scores` computes at once."""
+
+
 def _prefix(x: np.ndarray) -> np.ndarray:
     """Prefix sums (row k = sum of rows < k): any span's sum in two lookups. float32 for vectors."""
     dt = np.float64 if x.ndim == 1 else np.float32
@@ -137,7 +141,7 @@ class VectorScorer:
     `src_len`/`tgt_len` are lengths in tokens (or characters); they weight merged vectors. The
     rest is optional evidence, by keyword; each piece left out is not used.
     It has every optional capability of the aligner's `Scorer` (skip_run_scores, outside_scores,
-    set_score).
+    set_score, set_scores).
     """
 
     def __init__(self, src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray, *,
@@ -165,6 +169,8 @@ class VectorScorer:
         if src_lex is not None and tgt_lex is not None:
             src_lex, tgt_lex = same_dot_products(src_lex, tgt_lex)
         self.s_lex, self.t_lex = src_lex, tgt_lex
+        widest = max(self.sv.shape[1], 0 if src_lex is None else src_lex.shape[1], 1)
+        self._slice = max(256, _SLICE_BYTES // (4 * widest))  # beads scored at once (see bead_scores)
         self._P_sv = _prefix(self.sv * self.sl[:, None])
         self._P_tv = _prefix(self.tv * self.tl[:, None])
         self._P_sl, self._P_tl = _prefix(self.sl), _prefix(self.tl)
@@ -181,20 +187,26 @@ class VectorScorer:
         self.offset = 0.0
 
     @staticmethod
-    def _weakest_part(I: np.ndarray, o_t: np.ndarray, sv: np.ndarray, bg_s: np.ndarray,
-                      J: np.ndarray, o_s: np.ndarray, tv: np.ndarray, bg_t: np.ndarray) -> np.ndarray:
-        """Margin of the least related segment of a merged side against the whole other side
-        (`o_t`, `o_s`: each bead's other side, its vector sum normalised).
+    def _weakest_part(I: np.ndarray, o_t: tuple[np.ndarray, np.ndarray] | None, sv: np.ndarray, bg_s: np.ndarray,
+                      J: np.ndarray, o_s: tuple[np.ndarray, np.ndarray] | None, tv: np.ndarray,
+                      bg_t: np.ndarray) -> np.ndarray:
+        """Margin of the least related segment of a merged side against the whole other side.
 
-        A sentence with no counterpart glued to a real pair barely moves the merged vector;
-        on its own it is plainly unrelated, and that is what keeps insertions out of beads.
+        `o_t` (needed when a source side is merged) is (the distinct target sides' vector sums
+        normalised, which one each bead has); `o_s` likewise. A sentence with no counterpart glued
+        to a real pair barely moves the merged vector; on its own it is plainly unrelated, and that
+        is what keeps insertions out of beads.
         """
         worst = np.full(len(I), np.inf)
-        for segs, o, vecs, bg in ((I, o_t, sv, bg_s), (J, o_s, tv, bg_t)):
-            if segs.shape[1] < 2:
+        for segs, other, vecs, bg in ((I, o_t, sv, bg_s), (J, o_s, tv, bg_t)):
+            if segs.shape[1] < 2 or other is None:
                 continue
-            for idx in segs.T:
-                worst = np.minimum(worst, np.einsum("kd,kd->k", vecs[idx], o) - bg[idx])
+            o, of = other
+            # each (segment, other side) pair once: the beads ending next to each other share most
+            pairs, where = np.unique(segs * len(o) + of[:, None], return_inverse=True)
+            seg = pairs // len(o)
+            margins = np.einsum("kd,kd->k", vecs[seg], o[pairs % len(o)]) - bg[seg]
+            worst = np.minimum(worst, margins[where.reshape(segs.shape)].min(axis=1))
         return worst
 
     def _set_background(self, bg_src: np.ndarray, bg_tgt: np.ndarray) -> None:
@@ -364,7 +376,14 @@ class VectorScorer:
 
     # -- second pass ------------------------------------------------------------------
     def bead_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
-        """Scores of the contiguous beads src[i_end-a:i_end] x tgt[j_end-b:j_end] (the search's beads)."""
+        """Scores of the contiguous beads src[i_end-a:i_end] x tgt[j_end-b:j_end] (the search's beads).
+
+        Many beads are scored a slice at a time, so the vectors gathered per bead stay a few MB.
+        """
+        step = self._slice
+        if len(i_end) > step:
+            return np.concatenate([self.bead_scores(a, b, i_end[k:k + step], j_end[k:k + step])
+                                   for k in range(0, len(i_end), step)])
         i0, j0 = i_end - a, j_end - b
         boundary = self._boundary(i0, j0, np.maximum(i_end - 1, 0), np.maximum(j_end - 1, 0), a > 0, b > 0,
                                   (i_end > 0) & (j_end > 0))
@@ -396,9 +415,12 @@ class VectorScorer:
 
     def set_score(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
         """Score of one bead of any segments, both sides non-empty (ascending ids, gaps allowed)."""
-        I, J = np.array([src], dtype=np.int64), np.array([tgt], dtype=np.int64)
+        return float(self.set_scores(np.array([src], dtype=np.int64), np.array([tgt], dtype=np.int64))[0])
+
+    def set_scores(self, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        """`set_score` of the beads src[I[k]] x tgt[J[k]] (rows of ascending ids), all in one call."""
         boundary = self._boundary(I[:, 0], J[:, 0], I[:, -1], J[:, -1], True, True, True)
-        return float((self._scores(I, J, contiguous=False) - boundary)[0])
+        return self._scores(I, J, contiguous=False) - boundary
 
     def _boundary(self, first_s, first_t, last_s, last_t, has_s: bool, has_t: bool, has_end) -> np.ndarray:
         """Cost of a bead's boundaries: starting inside a broken sentence, ending inside a quotation on one side."""
@@ -437,8 +459,8 @@ class VectorScorer:
             lex = np.where(den > 0, np.einsum("kd,kd->k", xs_u[s_of], xt_u[t_of]) / np.maximum(den, 1e-9), 0.0)
             score = score + self.w.lexical * lex
         if self.w.part and (a > 1 or b > 1):
-            o_s = (vs_u / np.maximum(ns_u, 1e-9)[:, None])[s_of] if b > 1 else None
-            o_t = (vt_u / np.maximum(nt_u, 1e-9)[:, None])[t_of] if a > 1 else None
+            o_s = (vs_u / np.maximum(ns_u, 1e-9)[:, None], s_of) if b > 1 else None
+            o_t = (vt_u / np.maximum(nt_u, 1e-9)[:, None], t_of) if a > 1 else None
             score = score + self.w.part * np.minimum(self._weakest_part(I, o_t, self.sv, self.bg_src, J, o_s,
                                                                         self.tv, self.bg_tgt), 0.0)
         if self.s_cl is not None:
@@ -453,7 +475,7 @@ def _distinct_spans(idx: np.ndarray, contiguous: bool) -> tuple[np.ndarray, np.n
 
     Only contiguous sides are looked for (a row is then known by its first id); a set's sides stay as they are.
     """
-    if not contiguous:
+    if not contiguous or len(idx) < 2:
         return idx, np.arange(len(idx))
     first, of = np.unique(idx[:, 0], return_inverse=True)
     return first[:, None] + np.arange(idx.shape[1]), of.reshape(-1)

@@ -27,6 +27,9 @@ ScoreFn = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
 SetScoreFn = Callable[[tuple[int, ...], tuple[int, ...]], float]
 """(src ids, tgt ids) -> score of one bead of any segments, both sides non-empty, gaps allowed."""
 
+SetScoresFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""(I, J) -> scores of the beads src[I[k]] x tgt[J[k]]: SetScoreFn over rows of ids, the same number a side."""
+
 
 class Scorer(Protocol):
     """What the aligner needs to know about two sequences.
@@ -61,6 +64,9 @@ class Scorer(Protocol):
     set_score: SetScoreFn | None
     """A bead of any ids (the repair passes need it); None: the passes that need it do nothing."""
 
+    set_scores: SetScoresFn | None
+    """Many such beads in one call (the searches around beads set apart); None: set_score one at a time."""
+
 
 class PlainScorer:
     """Base of a scorer with none of the optional capabilities: it implements pair_sims, coarse,
@@ -69,6 +75,7 @@ class PlainScorer:
     skip_run_scores: ScoreFn | None = None
     outside_scores: ScoreFn | None = None
     set_score: SetScoreFn | None = None
+    set_scores: SetScoresFn | None = None
 
     def prepare(self, band: Band) -> None:
         return None
@@ -225,7 +232,7 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]], score_fn: 
     return beads
 
 
-SCORE_BLOCK_CELLS = 1 << 15
+SCORE_BLOCK_CELLS = 1 << 14
 """Band cells (rows x the band's width) whose bead scores are asked for together: numpy's cost
 per call is paid once per block, and the score tables stay a few MB whatever the document's length."""
 
@@ -376,19 +383,20 @@ def search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart: 
             out_s[list(b.src)], out_t[list(b.tgt)] = 1, 1
         cum_s, cum_t = np.concatenate([[0], np.cumsum(out_s)]), np.concatenate([[0], np.cumsum(out_t)])
 
-        set_score = scorer.set_score
-
         def score_fn(a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
             i_end, j_end = i_end + i0, j_end + j0
             held = (cum_s[i_end] - cum_s[i_end - a]) + (cum_t[j_end] - cum_t[j_end - b])
             out = np.where(held > 0, 0.0 if a + b == 1 else NEG, scorer.bead_scores(a, b, i_end, j_end))
-            if a + b > 1 and set_score is not None:
+            if a + b > 1 and scorer.set_score is not None:
                 # a bead may close up over a segment set apart (the text around a moved caption)
+                at, sets = [], []
                 for k in np.flatnonzero(held):
                     src = tuple(i for i in range(i_end[k] - a, i_end[k]) if not out_s[i])
                     tgt = tuple(j for j in range(j_end[k] - b, j_end[k]) if not out_t[j])
                     if src and tgt:
-                        out[k] = set_score(src, tgt)
+                        at.append(k)
+                        sets.append((src, tgt))
+                out[at] = _set_scores(scorer, sets)
             return out
 
         def in_box(skip_fn):
@@ -408,3 +416,17 @@ def search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart: 
                   tuple(j for j in range(j0 + b0, j0 + b1) if j not in taken_t), score)
              for a0, a1, b0, b1, score in band_dp(n, m, band, bead_types(cfg), score_fn, run_fn, lead_fn, tail_fn)]
     return [b for b in beads if b.src or b.tgt]
+
+
+def _set_scores(scorer: Scorer, sets: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> np.ndarray:
+    """The scorer's set_score of each bead: one set_scores call per shape where the scorer has it."""
+    if scorer.set_scores is None:
+        return np.array([scorer.set_score(src, tgt) for src, tgt in sets], dtype=float)
+    out = np.empty(len(sets))
+    shapes: dict[tuple[int, int], list[int]] = {}
+    for k, (src, tgt) in enumerate(sets):
+        shapes.setdefault((len(src), len(tgt)), []).append(k)
+    for ks in shapes.values():
+        out[ks] = scorer.set_scores(np.array([sets[k][0] for k in ks], dtype=np.int64),
+                                    np.array([sets[k][1] for k in ks], dtype=np.int64))
+    return out
