@@ -109,6 +109,10 @@ _SLICE_BYTES = 1 << 24
 """Bytes of one array of a vector per bead (a side's sum, gathered) that `bead_scores` computes at once."""
 
 
+_MIN_RUN = 8
+"""`_pair_dots` goes run by run when its runs are at least this long on average."""
+
+
 def _prefix(x: np.ndarray) -> np.ndarray:
     """Prefix sums (row k = sum of rows < k): any span's sum in two lookups. float32 for vectors."""
     dt = np.float64 if x.ndim == 1 else np.float32
@@ -202,11 +206,9 @@ class VectorScorer:
             if segs.shape[1] < 2 or other is None:
                 continue
             o, of = other
-            # each (segment, other side) pair once: the beads ending next to each other share most
-            pairs, where = np.unique(segs * len(o) + of[:, None], return_inverse=True)
-            seg = pairs // len(o)
-            margins = np.einsum("kd,kd->k", vecs[seg], o[pairs % len(o)]) - bg[seg]
-            worst = np.minimum(worst, margins[where.reshape(segs.shape)].min(axis=1))
+            for idx in segs.T:  # along a band row, one segment against consecutive other sides, or the reverse
+                dots = _pair_dots(vecs, idx, o, of) if segs is I else _pair_dots(o, of, vecs, idx)
+                worst = np.minimum(worst, dots - bg[idx])
         return worst
 
     def _set_background(self, bg_src: np.ndarray, bg_tgt: np.ndarray) -> None:
@@ -448,15 +450,14 @@ class VectorScorer:
 
         vs_u, vt_u = total(self._P_sv, I_u), total(self._P_tv, J_u)
         ns_u, nt_u = _rownorm(vs_u), _rownorm(vt_u)
-        cos = (np.einsum("kd,kd->k", vs_u[s_of], vt_u[t_of])
-               / np.maximum(ns_u[s_of] * nt_u[t_of], 1e-9))
+        cos = _pair_dots(vs_u, s_of, vt_u, t_of) / np.maximum(ns_u[s_of] * nt_u[t_of], 1e-9)
         ls, lt = total(self._P_sl, I_u)[s_of], total(self._P_tl, J_u)[t_of]
         bg = 0.5 * (total(self._P_bgs, I_u)[s_of] / ls + total(self._P_bgt, J_u)[t_of] / lt)
         score = cos - self.w.margin * bg + self.offset
         if self._P_slex is not None and self._P_tlex is not None and self.w.lexical:
             xs_u, xt_u = total(self._P_slex, I_u), total(self._P_tlex, J_u)
             den = _rownorm(xs_u)[s_of] * _rownorm(xt_u)[t_of]
-            lex = np.where(den > 0, np.einsum("kd,kd->k", xs_u[s_of], xt_u[t_of]) / np.maximum(den, 1e-9), 0.0)
+            lex = np.where(den > 0, _pair_dots(xs_u, s_of, xt_u, t_of) / np.maximum(den, 1e-9), 0.0)
             score = score + self.w.lexical * lex
         if self.w.part and (a > 1 or b > 1):
             o_s = (vs_u / np.maximum(ns_u, 1e-9)[:, None], s_of) if b > 1 else None
@@ -468,6 +469,23 @@ class VectorScorer:
             score = score + self.w.clause * coverage + self.w.edge * edges
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         return score - self.w.length * z * z - self.w.merge * (a + b - 2)
+
+
+def _pair_dots(x: np.ndarray, x_of: np.ndarray, y: np.ndarray, y_of: np.ndarray) -> np.ndarray:
+    """Dot products of rows x[x_of[k]] and y[y_of[k]], each added up as numpy's einsum adds one up.
+
+    A band row's beads pair one row of x with consecutive rows of y: such a run is one einsum of
+    a slice of y against that row, without gathering both rows for every bead (several times
+    faster); scattered pairs are gathered.
+    """
+    n = len(x_of)
+    cuts = np.flatnonzero((np.diff(x_of) != 0) | (np.diff(y_of) != 1)) + 1
+    if len(cuts) + 1 > n // _MIN_RUN:
+        return np.einsum("kd,kd->k", x[x_of], y[y_of])
+    out = np.empty(n, dtype=np.result_type(x, y))
+    for lo, hi in zip(np.concatenate([[0], cuts]).tolist(), np.concatenate([cuts, [n]]).tolist()):
+        out[lo:hi] = np.einsum("kd,d->k", y[y_of[lo]:y_of[lo] + hi - lo], x[x_of[lo]])
+    return out
 
 
 def _distinct_spans(idx: np.ndarray, contiguous: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -511,9 +529,11 @@ def _top_k(idx: np.ndarray, sims: np.ndarray, n: int, k: int) -> tuple[np.ndarra
     order = np.lexsort((-sims, idx))
     idx_s, sims_s = idx[order], sims[order]
     starts = np.searchsorted(idx_s, np.arange(n))
-    ends = np.searchsorted(idx_s, np.arange(n), side="right")
-    for r in range(n):
-        top = sims_s[starts[r]:min(ends[r], starts[r] + k)]
-        if len(top):
-            mean[r], best[r] = top.mean(), top[0]
+    counts = np.minimum(np.searchsorted(idx_s, np.arange(n), side="right") - starts, k)
+    # each value's k largest in a row, zeros after them: for k up to 8 numpy adds a row in order, as mean() does
+    rank = np.arange(k)
+    top = np.where(rank < counts[:, None], sims_s[np.minimum(starts[:, None] + rank, len(sims_s) - 1)], 0)
+    found = counts > 0
+    mean[found] = top[found].sum(axis=1) / counts[found].astype(top.dtype)
+    best[found] = top[found, 0]
     return mean, best
