@@ -258,12 +258,15 @@ def lexical_vectors(src: list[str], tgt: list[str], src_lang: str, tgt_lang: str
         df.update(set(f))
     n_docs = len(fs) + len(ft)
 
+    # each feature's bucket and idf worked out once, not at each of its occurrences
+    bucket = {k: hash_feature(k) for k in df}
+    idf = {k: np.log((n_docs + 1) / (d + 1)) for k, d in df.items()}
+
     def vec(feats: list[list[str]]) -> np.ndarray:
         out = np.zeros((len(feats), DIM), dtype=np.float32)
         for r, f in enumerate(feats):
             for k, c in Counter(f).items():
-                idf = np.log((n_docs + 1) / (df[k] + 1))
-                out[r, hash_feature(k)] += np.sqrt(c) * idf
+                out[r, bucket[k]] += np.sqrt(c) * idf[k]
         return out
 
     return vec(fs), vec(ft)
