@@ -34,7 +34,7 @@ SetScoresFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
 class Scorer(Protocol):
     """What the aligner needs to know about two sequences.
 
-    The last three attributes are capabilities a scorer may lack: None says so (see `PlainScorer`).
+    The last four attributes are capabilities a scorer may lack: None says so (see `PlainScorer`).
     """
 
     n_src: int
