@@ -349,7 +349,11 @@ def first_pass(scorer: Scorer, cfg: AlignConfig) -> tuple[list[tuple[int, int]],
     def score_fn(a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
         if a == 0 or b == 0:
             return np.full(len(i_end), cfg.first_skip)
-        return scorer.pair_sims(i_end - 1, j_end - 1)
+        # one call per band row: a scorer may compute a large call otherwise (VectorScorer: by BLAS,
+        # different in the last bits), and the path should not depend on how band_dp blocks its rows
+        rows = np.flatnonzero(np.diff(i_end)) + 1
+        return np.concatenate([scorer.pair_sims(i - 1, j - 1)
+                               for i, j in zip(np.split(i_end, rows), np.split(j_end, rows))])
     beads = band_dp(n, m, band, [(1, 0), (0, 1), (1, 1)], score_fn)
     path = [(0, 0)] + [(i1, j1) for _, i1, _, j1, _ in beads]
     return path, band

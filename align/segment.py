@@ -66,8 +66,8 @@ _QUOTE_CLOSERS = {"“": "”", "„": "“”", "«": "»", "»": "«", "‹": 
                   "「": "」", "『": "』"}
 
 
-_QUOTE_MARKS = re.compile("[" + re.escape("".join(sorted(set(_QUOTE_CLOSERS).union(*_QUOTE_CLOSERS.values(), "'\"’"))))
-                          + "]")
+_QUOTE_MARKS = re.compile(
+    "[" + re.escape("".join(sorted(set(_QUOTE_CLOSERS).union(*_QUOTE_CLOSERS.values(), "'\"’")))) + "]")
 
 
 def is_apostrophe(text: str, k: int) -> bool:
