@@ -105,6 +105,14 @@ BEST_S, BEST_T, FIRST_S, FIRST_T, LAST_S, LAST_T = range(6)
 _BY_SOURCE = (BEST_S, FIRST_S, LAST_S)  # rows whose background is the source segment's (over its band row)
 
 
+_SLICE_BYTES = 1 << 24
+"""Bytes of one array of a vector per bead (a side's sum, gathered) that `bead_scores` computes at once."""
+
+
+_MIN_RUN = 8
+"""`_pair_dots` goes run by run when its runs are at least this long on average."""
+
+
 def _prefix(x: np.ndarray) -> np.ndarray:
     """Prefix sums (row k = sum of rows < k): any span's sum in two lookups. float32 for vectors."""
     dt = np.float64 if x.ndim == 1 else np.float32
@@ -137,7 +145,7 @@ class VectorScorer:
     `src_len`/`tgt_len` are lengths in tokens (or characters); they weight merged vectors. The
     rest is optional evidence, by keyword; each piece left out is not used.
     It has every optional capability of the aligner's `Scorer` (skip_run_scores, outside_scores,
-    set_score).
+    set_score, set_scores).
     """
 
     def __init__(self, src_vecs: np.ndarray, tgt_vecs: np.ndarray, src_len: np.ndarray, tgt_len: np.ndarray, *,
@@ -165,6 +173,8 @@ class VectorScorer:
         if src_lex is not None and tgt_lex is not None:
             src_lex, tgt_lex = same_dot_products(src_lex, tgt_lex)
         self.s_lex, self.t_lex = src_lex, tgt_lex
+        widest = max(self.sv.shape[1], 0 if src_lex is None else src_lex.shape[1], 1)
+        self._slice = max(256, _SLICE_BYTES // (4 * widest))  # beads scored at once (see bead_scores)
         self._P_sv = _prefix(self.sv * self.sl[:, None])
         self._P_tv = _prefix(self.tv * self.tl[:, None])
         self._P_sl, self._P_tl = _prefix(self.sl), _prefix(self.tl)
@@ -181,20 +191,24 @@ class VectorScorer:
         self.offset = 0.0
 
     @staticmethod
-    def _weakest_part(I: np.ndarray, vt: np.ndarray, sv: np.ndarray, bg_s: np.ndarray,
-                      J: np.ndarray, vs: np.ndarray, tv: np.ndarray, bg_t: np.ndarray) -> np.ndarray:
+    def _weakest_part(I: np.ndarray, o_t: tuple[np.ndarray, np.ndarray] | None, sv: np.ndarray, bg_s: np.ndarray,
+                      J: np.ndarray, o_s: tuple[np.ndarray, np.ndarray] | None, tv: np.ndarray,
+                      bg_t: np.ndarray) -> np.ndarray:
         """Margin of the least related segment of a merged side against the whole other side.
 
-        A sentence with no counterpart glued to a real pair barely moves the merged vector;
-        on its own it is plainly unrelated, and that is what keeps insertions out of beads.
+        `o_t` (needed when a source side is merged) is (the distinct target sides' vector sums
+        normalised, which one each bead has); `o_s` likewise. A sentence with no counterpart glued
+        to a real pair barely moves the merged vector; on its own it is plainly unrelated, and that
+        is what keeps insertions out of beads.
         """
         worst = np.full(len(I), np.inf)
-        for segs, other, vecs, bg in ((I, vt, sv, bg_s), (J, vs, tv, bg_t)):
-            if segs.shape[1] < 2:
+        for segs, other, vecs, bg in ((I, o_t, sv, bg_s), (J, o_s, tv, bg_t)):
+            if segs.shape[1] < 2 or other is None:
                 continue
-            o = other / np.maximum(_rownorm(other), 1e-9)[:, None]
-            for idx in segs.T:
-                worst = np.minimum(worst, np.einsum("kd,kd->k", vecs[idx], o) - bg[idx])
+            o, of = other
+            for idx in segs.T:  # along a band row, one segment against consecutive other sides, or the reverse
+                dots = _pair_dots(vecs, idx, o, of) if segs is I else _pair_dots(o, of, vecs, idx)
+                worst = np.minimum(worst, dots - bg[idx])
         return worst
 
     def _set_background(self, bg_src: np.ndarray, bg_tgt: np.ndarray) -> None:
@@ -364,7 +378,14 @@ class VectorScorer:
 
     # -- second pass ------------------------------------------------------------------
     def bead_scores(self, a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
-        """Scores of the contiguous beads src[i_end-a:i_end] x tgt[j_end-b:j_end] (the search's beads)."""
+        """Scores of the contiguous beads src[i_end-a:i_end] x tgt[j_end-b:j_end] (the search's beads).
+
+        Many beads are scored a slice at a time, so the vectors gathered per bead stay a few MB.
+        """
+        step = self._slice
+        if len(i_end) > step:
+            return np.concatenate([self.bead_scores(a, b, i_end[k:k + step], j_end[k:k + step])
+                                   for k in range(0, len(i_end), step)])
         i0, j0 = i_end - a, j_end - b
         boundary = self._boundary(i0, j0, np.maximum(i_end - 1, 0), np.maximum(j_end - 1, 0), a > 0, b > 0,
                                   (i_end > 0) & (j_end > 0))
@@ -396,9 +417,12 @@ class VectorScorer:
 
     def set_score(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
         """Score of one bead of any segments, both sides non-empty (ascending ids, gaps allowed)."""
-        I, J = np.array([src], dtype=np.int64), np.array([tgt], dtype=np.int64)
+        return float(self.set_scores(np.array([src], dtype=np.int64), np.array([tgt], dtype=np.int64))[0])
+
+    def set_scores(self, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        """`set_score` of the beads src[I[k]] x tgt[J[k]] (rows of ascending ids), all in one call."""
         boundary = self._boundary(I[:, 0], J[:, 0], I[:, -1], J[:, -1], True, True, True)
-        return float((self._scores(I, J, contiguous=False) - boundary)[0])
+        return self._scores(I, J, contiguous=False) - boundary
 
     def _boundary(self, first_s, first_t, last_s, last_t, has_s: bool, has_t: bool, has_end) -> np.ndarray:
         """Cost of a bead's boundaries: starting inside a broken sentence, ending inside a quotation on one side."""
@@ -411,33 +435,68 @@ class VectorScorer:
         """Scores, before boundary costs, of beads src[I[k]] x tgt[J[k]] (rows of ascending ids, both sides non-empty).
 
         Sums over a bead's segments come from prefix sums: two lookups when its segments are
-        contiguous, one difference per segment otherwise.
+        contiguous, one difference per segment otherwise. The search asks for many beads that
+        share a side (a source span against each target span in its band row), so each side's
+        sums and norms are computed once per distinct span and only the cross terms per bead.
         """
         a, b = I.shape[1], J.shape[1]
+        I_u, s_of = _distinct_spans(I, contiguous)
+        J_u, t_of = _distinct_spans(J, contiguous)
 
         def total(P: np.ndarray, idx: np.ndarray) -> np.ndarray:
             if contiguous:
                 return P[idx[:, -1] + 1] - P[idx[:, 0]]
             return sum(P[idx[:, k] + 1] - P[idx[:, k]] for k in range(idx.shape[1]))
 
-        vs, vt = total(self._P_sv, I), total(self._P_tv, J)
-        cos = np.einsum("kd,kd->k", vs, vt) / np.maximum(_rownorm(vs) * _rownorm(vt), 1e-9)
-        ls, lt = total(self._P_sl, I), total(self._P_tl, J)
-        bg = 0.5 * (total(self._P_bgs, I) / ls + total(self._P_bgt, J) / lt)
+        vs_u, vt_u = total(self._P_sv, I_u), total(self._P_tv, J_u)
+        ns_u, nt_u = _rownorm(vs_u), _rownorm(vt_u)
+        cos = _pair_dots(vs_u, s_of, vt_u, t_of) / np.maximum(ns_u[s_of] * nt_u[t_of], 1e-9)
+        ls, lt = total(self._P_sl, I_u)[s_of], total(self._P_tl, J_u)[t_of]
+        bg = 0.5 * (total(self._P_bgs, I_u)[s_of] / ls + total(self._P_bgt, J_u)[t_of] / lt)
         score = cos - self.w.margin * bg + self.offset
         if self._P_slex is not None and self._P_tlex is not None and self.w.lexical:
-            xs, xt = total(self._P_slex, I), total(self._P_tlex, J)
-            den = _rownorm(xs) * _rownorm(xt)
-            lex = np.where(den > 0, np.einsum("kd,kd->k", xs, xt) / np.maximum(den, 1e-9), 0.0)
+            xs_u, xt_u = total(self._P_slex, I_u), total(self._P_tlex, J_u)
+            den = _rownorm(xs_u)[s_of] * _rownorm(xt_u)[t_of]
+            lex = np.where(den > 0, _pair_dots(xs_u, s_of, xt_u, t_of) / np.maximum(den, 1e-9), 0.0)
             score = score + self.w.lexical * lex
         if self.w.part and (a > 1 or b > 1):
-            score = score + self.w.part * np.minimum(self._weakest_part(I, vt, self.sv, self.bg_src, J, vs,
+            o_s = (vs_u / np.maximum(ns_u, 1e-9)[:, None], s_of) if b > 1 else None
+            o_t = (vt_u / np.maximum(nt_u, 1e-9)[:, None], t_of) if a > 1 else None
+            score = score + self.w.part * np.minimum(self._weakest_part(I, o_t, self.sv, self.bg_src, J, o_s,
                                                                         self.tv, self.bg_tgt), 0.0)
         if self.s_cl is not None:
             coverage, edges = self._clause_terms(I, J)
             score = score + self.w.clause * coverage + self.w.edge * edges
         z = (np.log(lt / ls) - self.len_mu) / self.len_sigma
         return score - self.w.length * z * z - self.w.merge * (a + b - 2)
+
+
+def _pair_dots(x: np.ndarray, x_of: np.ndarray, y: np.ndarray, y_of: np.ndarray) -> np.ndarray:
+    """Dot products of rows x[x_of[k]] and y[y_of[k]], each added up as numpy's einsum adds one up.
+
+    A band row's beads pair one row of x with consecutive rows of y: such a run is one einsum of
+    a slice of y against that row, without gathering both rows for every bead (several times
+    faster); scattered pairs are gathered.
+    """
+    n = len(x_of)
+    cuts = np.flatnonzero((np.diff(x_of) != 0) | (np.diff(y_of) != 1)) + 1
+    if len(cuts) + 1 > n // _MIN_RUN:
+        return np.einsum("kd,kd->k", x[x_of], y[y_of])
+    out = np.empty(n, dtype=np.result_type(x, y))
+    for lo, hi in zip(np.concatenate([[0], cuts]).tolist(), np.concatenate([cuts, [n]]).tolist()):
+        out[lo:hi] = np.einsum("kd,d->k", y[y_of[lo]:y_of[lo] + hi - lo], x[x_of[lo]])
+    return out
+
+
+def _distinct_spans(idx: np.ndarray, contiguous: bool) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of one side's ids and, per bead, which of them is its own (`u[of] == idx`).
+
+    Only contiguous sides are looked for (a row is then known by its first id); a set's sides stay as they are.
+    """
+    if not contiguous or len(idx) < 2:
+        return idx, np.arange(len(idx))
+    first, of = np.unique(idx[:, 0], return_inverse=True)
+    return first[:, None] + np.arange(idx.shape[1]), of.reshape(-1)
 
 
 def quotations_correspond(src: np.ndarray, tgt: np.ndarray, min_inside: int = ScoreWeights.quote_min_inside,
@@ -470,9 +529,11 @@ def _top_k(idx: np.ndarray, sims: np.ndarray, n: int, k: int) -> tuple[np.ndarra
     order = np.lexsort((-sims, idx))
     idx_s, sims_s = idx[order], sims[order]
     starts = np.searchsorted(idx_s, np.arange(n))
-    ends = np.searchsorted(idx_s, np.arange(n), side="right")
-    for r in range(n):
-        top = sims_s[starts[r]:min(ends[r], starts[r] + k)]
-        if len(top):
-            mean[r], best[r] = top.mean(), top[0]
+    counts = np.minimum(np.searchsorted(idx_s, np.arange(n), side="right") - starts, k)
+    # each value's k largest in a row, zeros after them: for k up to 8 numpy adds a row in order, as mean() does
+    rank = np.arange(k)
+    top = np.where(rank < counts[:, None], sims_s[np.minimum(starts[:, None] + rank, len(sims_s) - 1)], 0)
+    found = counts > 0
+    mean[found] = top[found].sum(axis=1) / counts[found].astype(top.dtype)
+    best[found] = top[found, 0]
     return mean, best

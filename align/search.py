@@ -27,11 +27,14 @@ ScoreFn = Callable[[int, int, np.ndarray, np.ndarray], np.ndarray]
 SetScoreFn = Callable[[tuple[int, ...], tuple[int, ...]], float]
 """(src ids, tgt ids) -> score of one bead of any segments, both sides non-empty, gaps allowed."""
 
+SetScoresFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""(I, J) -> scores of the beads src[I[k]] x tgt[J[k]]: SetScoreFn over rows of ids, the same number a side."""
+
 
 class Scorer(Protocol):
     """What the aligner needs to know about two sequences.
 
-    The last three attributes are capabilities a scorer may lack: None says so (see `PlainScorer`).
+    The last four attributes are capabilities a scorer may lack: None says so (see `PlainScorer`).
     """
 
     n_src: int
@@ -61,6 +64,9 @@ class Scorer(Protocol):
     set_score: SetScoreFn | None
     """A bead of any ids (the repair passes need it); None: the passes that need it do nothing."""
 
+    set_scores: SetScoresFn | None
+    """Many such beads in one call (the searches around beads set apart); None: set_score one at a time."""
+
 
 class PlainScorer:
     """Base of a scorer with none of the optional capabilities: it implements pair_sims, coarse,
@@ -69,6 +75,7 @@ class PlainScorer:
     skip_run_scores: ScoreFn | None = None
     outside_scores: ScoreFn | None = None
     set_score: SetScoreFn | None = None
+    set_scores: SetScoresFn | None = None
 
     def prepare(self, band: Band) -> None:
         return None
@@ -120,6 +127,9 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]], score_fn: 
     `lead_fn` and `tail_fn` (same signature) score the skips of one side before the first bead and
     after the last, as end gaps in semi-global alignment: one document may carry a cover line, a
     translator's credit or a closing passage the other lacks. Without them those are ordinary skips.
+    The functions must be pure (a score depends on the bead only, not on the search): they are
+    asked for every bead whose start lies in the band, whether or not a path reaches it, a block
+    of rows per call (`_ScoreBlocks`), so numpy's cost per call is paid per block, not per row.
     Returns beads as (i0, i1, j0, j1, score): a bead's score is the difference of the path
     scores at its two ends, so nothing is scored twice. Rows are processed one at a time with numpy over the
     row's band, so the work is O(n * band width * bead types).
@@ -133,46 +143,46 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]], score_fn: 
     back_g = np.full((n + 1, W), -1, dtype=np.int16)
     h_from_e, e_run, f_run = (np.zeros((n + 1, W), dtype=bool) for _ in range(3))
     G[0, 0 - lo[0]] = H[0, 0 - lo[0]] = 0.0  # (0, 0)
-    run_fn = run_fn or score_fn
     lead_s, lead_t = _edge_sums(lead_fn, n, m, before=True)
     tail_s, tail_t = _edge_sums(tail_fn, n, m, before=False)
+    blocks = _ScoreBlocks(band, types, score_fn, run_fn)
+    target_skip = types.index((0, 1)) if (0, 1) in types else None
     for i in range(n + 1):
-        js = np.arange(lo[i], hi[i])
-        w = len(js)
+        w = int(hi[i] - lo[i])
         if w == 0:
             continue
+        opened_at, ran_at = blocks.row(i)
         best, arg = G[i, :w].copy(), back_g[i, :w].copy()
-        if lead_fn is not None and (i == 0 or js[0] == 0):  # the path may start here, one side's beginning left out
+        if lead_fn is not None and (i == 0 or lo[i] == 0):  # the path may start here, one side's beginning left out
+            js = np.arange(lo[i], hi[i])
             start = lead_t[js] if i == 0 else np.where(js == 0, lead_s[i], NEG)
             arg[start > best] = START
             best = np.maximum(best, start)
         for t, (a, b) in enumerate(types):
+            if (a, b) == (0, 1) or i < a:
+                continue
             r = i - a
-            if (a, b) == (0, 1) or r < 0:
+            p0, p1 = _reach(lo, hi, i, r, b)
+            if p1 <= p0:
                 continue
-            pj = js - b
-            k = pj - lo[r]
-            ok = (pj >= 0) & (k >= 0) & (k < hi[r] - lo[r])
-            ok[ok] &= H[r, k[ok]] > NEG / 2
-            if not ok.any():
-                continue
-            opened = H[r, k[ok]] + score_fn(a, b, np.full(ok.sum(), i), js[ok])
+            k0 = p0 + lo[i] - b - lo[r]  # the start cells (r, j - b) in row r's band
+            prev = H[r, k0:k0 + p1 - p0]
+            reached = prev > NEG / 2
+            opened = prev + opened_at[t][p0:p1]
             if (a, b) == (1, 0):
-                ran = F[r, k[ok]] + run_fn(1, 0, np.full(ok.sum(), i), js[ok])
-                f_run[i, :w][ok] = ran > opened
-                F[i, :w][ok] = np.maximum(ran, opened)
-                cand = np.full(w, NEG)
-                cand[ok] = F[i, :w][ok]
+                ran = F[r, k0:k0 + p1 - p0] + ran_at[t][p0:p1]
+                f_run[i, p0:p1] = reached & (ran > opened)
+                F[i, p0:p1] = np.where(reached, np.maximum(ran, opened), NEG)
+                cand = F[i, p0:p1]
                 t = FROM_F
             else:
-                cand = np.full(w, NEG)
-                cand[ok] = opened
-            better = cand > best
-            best[better] = cand[better]
-            arg[better] = t
+                cand = np.where(reached, opened, NEG)
+            better = cand > best[p0:p1]
+            best[p0:p1][better] = cand[better]
+            arg[p0:p1][better] = t
         G[i, :w], back_g[i, :w] = best, arg
-        if (0, 1) in types and w > 1:
-            e, runs = _target_skips(best, score_fn(0, 1, np.full(w, i), js), run_fn(0, 1, np.full(w, i), js))
+        if target_skip is not None and w > 1:
+            e, runs = _target_skips(best, opened_at[target_skip][:w], ran_at[target_skip][:w])
             E[i, :w], e_run[i, :w] = e, runs
             h_from_e[i, :w] = e > best + 1e-12
         H[i, :w] = np.where(h_from_e[i, :w], E[i, :w], best)
@@ -220,6 +230,70 @@ def band_dp(n: int, m: int, band: Band, types: list[tuple[int, int]], score_fn: 
         beads.append((i, i + a, j, j + b, float(end - value[state][i, j - lo[i]])))
     beads.reverse()
     return beads
+
+
+SCORE_BLOCK_CELLS = 1 << 14
+"""Band cells (rows x the band's width) whose bead scores are asked for together: numpy's cost
+per call is paid once per block, and the score tables stay a few MB whatever the document's length."""
+
+
+def _reach(lo: np.ndarray, hi: np.ndarray, i, r, b: int):
+    """Positions [p0, p1) of row i's band whose cell (i, j) has its bead's start (r, j - b) in row r's band.
+
+    Works on ints and on arrays of rows alike (the band is contiguous in each row, so this is a range).
+    """
+    p0 = np.maximum(0, lo[r] + b - lo[i])
+    p1 = np.minimum(hi[i] - lo[i], hi[r] + b - lo[i])
+    return p0, p1
+
+
+class _ScoreBlocks:
+    """The scores band_dp reads, computed one block of rows at a time as the search reaches it.
+
+    Per bead type, a table over the block's rows in band coordinates (row i, position j - lo[i]):
+    the score of the bead ending at each cell whose start lies in the band; for the skips also
+    the run function's score. Rows are asked for in ascending order.
+    """
+
+    def __init__(self, band: Band, types: list[tuple[int, int]], score_fn: ScoreFn, run_fn: ScoreFn | None,
+                 cells: int = SCORE_BLOCK_CELLS) -> None:
+        self.lo, self.hi = band.lo, band.hi
+        self.width = int((self.hi - self.lo).max())
+        self.rows = max(1, cells // max(self.width, 1))
+        self.types, self.score_fn, self.run_fn = types, score_fn, run_fn
+        self.first = self.end = 0
+        self.opened: list[np.ndarray] = []
+        self.ran: list[np.ndarray | None] = []
+
+    def row(self, i: int) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
+        """Row i's scores per bead type (opened, and ran: the run function's, for the skips)."""
+        if i >= self.end:
+            self._fill(i, min(i + self.rows, len(self.lo)))
+        k = i - self.first
+        return [t[k] for t in self.opened], [None if t is None else t[k] for t in self.ran]
+
+    def _fill(self, first: int, end: int) -> None:
+        lo = self.lo
+        rows = np.arange(first, end)
+        self.first, self.end, self.opened, self.ran = first, end, [], []
+        for a, b in self.types:
+            p0, p1 = _reach(lo, self.hi, rows, np.maximum(rows - a, 0), b)
+            counts = np.where(rows >= a, np.maximum(p1 - p0, 0), 0)
+            i_end = np.repeat(rows, counts)
+            pos = np.repeat(p0 - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+            j_end = lo[i_end] + pos
+            opened = np.full((end - first, self.width), NEG)
+            ran = None
+            if len(i_end):
+                opened[i_end - first, pos] = self.score_fn(a, b, i_end, j_end)
+            if a + b == 1:
+                ran = opened
+                if self.run_fn is not None:
+                    ran = np.full((end - first, self.width), NEG)
+                    if len(i_end):
+                        ran[i_end - first, pos] = self.run_fn(a, b, i_end, j_end)
+            self.opened.append(opened)
+            self.ran.append(ran)
 
 
 FROM_F = -2  # back_g: the bead into this cell was a source skip (state F)
@@ -275,7 +349,11 @@ def first_pass(scorer: Scorer, cfg: AlignConfig) -> tuple[list[tuple[int, int]],
     def score_fn(a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
         if a == 0 or b == 0:
             return np.full(len(i_end), cfg.first_skip)
-        return scorer.pair_sims(i_end - 1, j_end - 1)
+        # one call per band row: a scorer may compute a large call otherwise (VectorScorer: by BLAS,
+        # different in the last bits), and the path should not depend on how band_dp blocks its rows
+        rows = np.flatnonzero(np.diff(i_end)) + 1
+        return np.concatenate([scorer.pair_sims(i - 1, j - 1)
+                               for i, j in zip(np.split(i_end, rows), np.split(j_end, rows))])
     beads = band_dp(n, m, band, [(1, 0), (0, 1), (1, 1)], score_fn)
     path = [(0, 0)] + [(i1, j1) for _, i1, _, j1, _ in beads]
     return path, band
@@ -309,19 +387,20 @@ def search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart: 
             out_s[list(b.src)], out_t[list(b.tgt)] = 1, 1
         cum_s, cum_t = np.concatenate([[0], np.cumsum(out_s)]), np.concatenate([[0], np.cumsum(out_t)])
 
-        set_score = scorer.set_score
-
         def score_fn(a: int, b: int, i_end: np.ndarray, j_end: np.ndarray) -> np.ndarray:
             i_end, j_end = i_end + i0, j_end + j0
             held = (cum_s[i_end] - cum_s[i_end - a]) + (cum_t[j_end] - cum_t[j_end - b])
             out = np.where(held > 0, 0.0 if a + b == 1 else NEG, scorer.bead_scores(a, b, i_end, j_end))
-            if a + b > 1 and set_score is not None:
+            if a + b > 1 and scorer.set_score is not None:
                 # a bead may close up over a segment set apart (the text around a moved caption)
+                at, sets = [], []
                 for k in np.flatnonzero(held):
                     src = tuple(i for i in range(i_end[k] - a, i_end[k]) if not out_s[i])
                     tgt = tuple(j for j in range(j_end[k] - b, j_end[k]) if not out_t[j])
                     if src and tgt:
-                        out[k] = set_score(src, tgt)
+                        at.append(k)
+                        sets.append((src, tgt))
+                out[at] = _set_scores(scorer, sets)
             return out
 
         def in_box(skip_fn):
@@ -341,3 +420,17 @@ def search(scorer: Scorer, cfg: AlignConfig, band: Band, n: int, m: int, apart: 
                   tuple(j for j in range(j0 + b0, j0 + b1) if j not in taken_t), score)
              for a0, a1, b0, b1, score in band_dp(n, m, band, bead_types(cfg), score_fn, run_fn, lead_fn, tail_fn)]
     return [b for b in beads if b.src or b.tgt]
+
+
+def _set_scores(scorer: Scorer, sets: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> np.ndarray:
+    """The scorer's set_score of each bead: one set_scores call per shape where the scorer has it."""
+    if scorer.set_scores is None:
+        return np.array([scorer.set_score(src, tgt) for src, tgt in sets], dtype=float)
+    out = np.empty(len(sets))
+    shapes: dict[tuple[int, int], list[int]] = {}
+    for k, (src, tgt) in enumerate(sets):
+        shapes.setdefault((len(src), len(tgt)), []).append(k)
+    for ks in shapes.values():
+        out[ks] = scorer.set_scores(np.array([sets[k][0] for k in ks], dtype=np.int64),
+                                    np.array([sets[k][1] for k in ks], dtype=np.int64))
+    return out

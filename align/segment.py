@@ -66,6 +66,10 @@ _QUOTE_CLOSERS = {"“": "”", "„": "“”", "«": "»", "»": "«", "‹": 
                   "「": "」", "『": "』"}
 
 
+_QUOTE_MARKS = re.compile(
+    "[" + re.escape("".join(sorted(set(_QUOTE_CLOSERS).union(*_QUOTE_CLOSERS.values(), "'\"’")))) + "]")
+
+
 def is_apostrophe(text: str, k: int) -> bool:
     """A quote mark between two letters is an apostrophe (don't, Trinket's, l'arête), not a quotation."""
     return 0 < k < len(text) - 1 and text[k] in "'\"’" and text[k - 1].isalpha() and text[k + 1].isalpha()
@@ -85,7 +89,8 @@ def quote_states(texts: list[str]) -> list[bool]:
     open_: list[str] = []  # the closing marks awaited, innermost last
     for text in texts:
         n = len(text)
-        for k, ch in enumerate(text):
+        for mark in _QUOTE_MARKS.finditer(text):  # any other character leaves the state as it is
+            k, ch = mark.start(), mark.group()
             prev = text[k - 1] if k else " "
             nxt = text[k + 1] if k < n - 1 else " "
             if is_apostrophe(text, k):
