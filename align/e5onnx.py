@@ -175,6 +175,29 @@ def build_int8_model(model_dir: Path) -> Path:
     return out
 
 
+def mapped_tensor(path: Path, name: str) -> np.ndarray:
+    """One float32 tensor of a safetensors file, memory-mapped read-only.
+
+    safetensors' own loaders copy a tensor into memory; mapped, the 384 MB word table costs only
+    the pages of the words a run looks up. The format is an 8-byte little-endian header length,
+    a JSON header (dtype, shape, byte offsets after the header), then the raw data.
+    """
+    try:
+        with open(path, "rb") as fh:
+            n = int.from_bytes(fh.read(8), "little")
+            meta = json.loads(fh.read(n))[name]
+        start, end = meta["data_offsets"]
+        shape = tuple(meta["shape"])
+        if meta["dtype"] != "F32" or end - start != 4 * int(np.prod(shape)):
+            raise ValueError(f"{name} is not {shape} float32")
+        return np.memmap(path, dtype="<f4", mode="r", offset=8 + n + start, shape=shape)
+    except OSError as e:
+        raise UserError(f"{path}: cannot read ({e.strerror or e})") from e
+    except (ValueError, KeyError, TypeError) as e:  # not JSON, no such tensor, shorter than its header says
+        raise UserError(f"{path}: not the converted model ({type(e).__name__}: {e}); "
+                        "rebuild it with `termalign model build --force`") from e
+
+
 def onnx_available() -> bool:
     """onnxruntime and what e5-small-q8 loads with it are installed (checked without importing them)."""
     import importlib.util
@@ -195,15 +218,14 @@ class E5Int8Encoder(E5Windows):
                  batch_tokens: int = 2048) -> None:
         try:
             import onnxruntime as ort
-            from safetensors import safe_open
         except ImportError as e:
             raise UserError("model 'e5-small-q8' needs onnxruntime and safetensors: pip install -e .") from e
         super().__init__(model_dir, batch_tokens)
         path = build_int8_model(self.model_dir)
-        with safe_open(str(self.model_dir / "model.safetensors"), framework="np") as f:
-            self._word = f.get_tensor("embeddings.word_embeddings.weight")
-            self._pos = f.get_tensor("embeddings.position_embeddings.weight")
-            self._type = f.get_tensor("embeddings.token_type_embeddings.weight")[0]
+        weights = self.model_dir / "model.safetensors"
+        self._word = mapped_tensor(weights, "embeddings.word_embeddings.weight")
+        self._pos = np.array(mapped_tensor(weights, "embeddings.position_embeddings.weight"))
+        self._type = np.array(mapped_tensor(weights, "embeddings.token_type_embeddings.weight")[0])
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = encoder_threads(threads)
         opts.inter_op_num_threads = 1

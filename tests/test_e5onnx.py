@@ -12,7 +12,7 @@ import os
 import numpy as np
 import pytest
 
-from align.e5onnx import GRAPH_FILE, WEIGHT_MAX, quantize_rows
+from align.e5onnx import GRAPH_FILE, WEIGHT_MAX, mapped_tensor, quantize_rows
 from align.embed import Embedder, EmbeddingCache
 from align.evaluate import parse_beads, read_beads, score
 from termalign.errors import UserError
@@ -34,6 +34,28 @@ def test_quantize_rows_is_symmetric_7_bit_per_output_row():
     assert not back[4].any()
     # u8 (≤ 255) × s8 pairs summed in int16 (AVX2's vpmaddubsw) cannot saturate with these weights
     assert 255 * WEIGHT_MAX * 2 <= np.iinfo(np.int16).max
+
+
+def test_mapped_tensor_reads_what_safetensors_wrote(tmp_path):
+    from safetensors.numpy import save_file
+
+    rng = np.random.default_rng(1)
+    tensors = {"a": rng.normal(size=(3, 4)).astype(np.float32), "b": rng.normal(size=(7, 5)).astype(np.float32),
+               "i": np.arange(6, dtype=np.int64)}
+    save_file(tensors, str(tmp_path / "m.safetensors"))
+    for name in ("a", "b"):
+        got = mapped_tensor(tmp_path / "m.safetensors", name)
+        assert isinstance(got, np.memmap) and not got.flags.writeable
+        np.testing.assert_array_equal(got, tensors[name])
+    for name in ("i", "missing"):
+        with pytest.raises(UserError, match="not the converted model"):
+            mapped_tensor(tmp_path / "m.safetensors", name)
+    whole = (tmp_path / "m.safetensors").read_bytes()
+    (tmp_path / "cut.safetensors").write_bytes(whole[:-40])  # torn: the last tensor's bytes are missing
+    with pytest.raises(UserError, match="not the converted model"):
+        np.asarray(mapped_tensor(tmp_path / "cut.safetensors", "b"))
+    with pytest.raises(UserError, match="cannot read"):
+        mapped_tensor(tmp_path / "absent.safetensors", "a")
 
 
 @pytest.fixture(scope="module")
