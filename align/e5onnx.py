@@ -35,7 +35,7 @@ from align.errors import UserError
 
 log = logging.getLogger(__name__)
 
-Q8_VERSION = 1  # bump when the graph or the quantisation changes: the file name (and so the build) follows
+Q8_VERSION = 2  # bump when the graph or the quantisation changes: the file name (and so the build) follows
 GRAPH_FILE = f"e5-small-q8-v{Q8_VERSION}.onnx"
 WEIGHT_MAX = 63  # 7-bit weights: see the module docstring
 OPSET = 17  # LayerNormalization
@@ -105,32 +105,27 @@ def build_graph(sd: dict[str, np.ndarray], config: dict) -> bytes:
     helper, TP = onnx.helper, onnx.TensorProto
     g = _GraphBuilder()
     H, heads = int(config["hidden_size"]), int(config["num_attention_heads"])
-    eps, dh = float(config["layer_norm_eps"]), H // heads
+    eps = float(config["layer_norm_eps"])
     x = g.layer_norm("embedded", sd["embeddings.LayerNorm.weight"], sd["embeddings.LayerNorm.bias"], eps)
     batch_len = g.op("Shape", "embedded", end=2)  # [B, L]
     x = g.op("Reshape", x, g.const(np.array([-1, H], np.int64)))  # tokens as rows: one scale each
-    # padding is never attended to: 0 for tokens, -1e9 for padding, [B, 1, 1, L]
-    blocked = g.op("Mul", g.op("Sub", "mask", g.const(np.float32(1.0))), g.const(np.float32(1e9)))
-    blocked = g.op("Unsqueeze", blocked, g.const(np.array([1, 2], np.int64)))
-    qkv_shape = g.op("Concat", batch_len, g.const(np.array([3, heads, dh], np.int64)), axis=0)
+    # padding is never attended to; the fused attention (scaled by 1/√dh) takes the mask as int32
+    key_mask = g.op("Cast", "mask", to=TP.INT32)
+    tokens_by_hidden = g.op("Concat", batch_len, g.const(np.array([H], np.int64)), axis=0)  # [B, L, H]
     for i in range(int(config["num_hidden_layers"])):
         w = lambda name: sd[f"encoder.layer.{i}.{name}"]  # noqa: E731
         qkv = g.linear(x, np.concatenate([w(f"attention.self.{k}.weight") for k in ("query", "key", "value")]),
                        np.concatenate([w(f"attention.self.{k}.bias") for k in ("query", "key", "value")]))
-        qkv = g.op("Transpose", g.op("Reshape", qkv, qkv_shape), perm=[2, 0, 3, 1, 4])  # [3, B, heads, L, dh]
-        q, k, v = (g.op("Squeeze", t, g.const(np.array([0], np.int64)))
-                   for t in g.op("Split", qkv, outputs=3, axis=0))
-        scores = g.op("Mul", g.op("MatMul", q, g.op("Transpose", k, perm=[0, 1, 3, 2])), g.const(np.float32(dh ** -0.5)))
-        att = g.op("MatMul", g.op("Softmax", g.op("Add", scores, blocked), axis=-1), v)  # [B, heads, L, dh]
-        att = g.op("Reshape", g.op("Transpose", att, perm=[0, 2, 1, 3]), g.const(np.array([-1, H], np.int64)))
+        q, k, v = (g.op("Reshape", t, tokens_by_hidden) for t in g.op("Split", qkv, outputs=3, axis=1))
+        att = g.op("MultiHeadAttention", q, k, v, "", key_mask, domain="com.microsoft", num_heads=heads)
+        att = g.op("Reshape", att, g.const(np.array([-1, H], np.int64)))
         x = g.layer_norm(g.op("Add", g.linear(att, w("attention.output.dense.weight"), w("attention.output.dense.bias")), x),
                          w("attention.output.LayerNorm.weight"), w("attention.output.LayerNorm.bias"), eps)
         ff = g.op("Gelu", g.linear(x, w("intermediate.dense.weight"), w("intermediate.dense.bias")),
                   domain="com.microsoft")  # exact (erf) GELU, as BERT's
         x = g.layer_norm(g.op("Add", g.linear(ff, w("output.dense.weight"), w("output.dense.bias")), x),
                          w("output.LayerNorm.weight"), w("output.LayerNorm.bias"), eps)
-    out_shape = g.op("Concat", batch_len, g.const(np.array([H], np.int64)), axis=0)
-    g.nodes.append(helper.make_node("Reshape", [x, out_shape], ["hidden"]))
+    g.nodes.append(helper.make_node("Reshape", [x, tokens_by_hidden], ["hidden"]))
     graph = helper.make_graph(
         g.nodes, "e5_small_q8",
         [helper.make_tensor_value_info("embedded", TP.FLOAT, ["batch", "length", H]),
@@ -166,6 +161,9 @@ def build_int8_model(model_dir: Path) -> Path:
             fh.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
+        for stale in out.parent.glob("e5-small-q8-v*.onnx"):  # older versions' graphs: never loaded again
+            if stale.name != out.name:
+                stale.unlink(missing_ok=True)
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
         raise UserError(f"{out}: cannot write the int8 model ({e.strerror or e})") from e

@@ -153,8 +153,9 @@ def test_a_broken_graph_file_is_a_one_line_error(q8_dir, cli_env, tmp_path):
     with pytest.raises(UserError, match="cannot load the int8 model.*delete it to rebuild"):
         E5Int8Encoder(copy, threads=THREADS)
     (copy / GRAPH_FILE).unlink()
+    (copy / "e5-small-q8-v0.onnx").write_bytes(b"an older version's graph")
     assert E5Int8Encoder(copy, threads=THREADS).encode(["核裁军"]).shape == (1, 384)  # rebuilt
-    assert (copy / GRAPH_FILE).is_file()
+    assert [p.name for p in copy.glob("*.onnx")] == [GRAPH_FILE]  # and the old version's removed
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
