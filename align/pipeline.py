@@ -17,14 +17,14 @@ import functools
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from .aligner import AlignConfig, align, insert_by_source
 from .embed import DEFAULT_MODEL, Embedder, make_embedder
 from .errors import UserError
-from .langcheck import PairCheck, alignment_warning, check_pair, matching_text
+from .langcheck import PairCheck, PathEvidence, alignment_warning, check_pair, matching_text, nearest_on_path
 from .langid import LANGUAGES, given_language, identify_language
 from .lexicon import lexical_vectors
 from .model import Alignment, Bead, Segment
@@ -41,8 +41,11 @@ UNITS = ("line", "paragraph", "sentence")
 
 @dataclass
 class Timing:
+    """What one document's alignment measured besides its beads."""
+
     embed_s: float = 0.0
     align_s: float = 0.0
+    evidence: PathEvidence | None = None  # of the top-level pass (not of sentences inside paragraphs)
 
 
 def align_segments(src: list[Segment], tgt: list[Segment], embedder: Embedder, src_lang: str = "zh",
@@ -112,6 +115,8 @@ def _align_vectors(s_txt: list[str], t_txt: list[str], s_own: list[int], t_own: 
     # Reported scores leave out the per-document calibration, so they compare across documents
     # (the "not a translation" warning and low-confidence marks rely on that).
     beads = [Bead(b.src, b.tgt, b.score - scorer.offset if b.src and b.tgt else b.score) for b in core]
+    if timing.evidence is None:
+        timing.evidence = nearest_on_path(sv, tv, core)
     timing.align_s += time.perf_counter() - t0
     return beads
 
@@ -170,8 +175,10 @@ def align_documents(src_text: str, tgt_text: str, embedder: Embedder, unit: str 
     beads = align_segments(src, tgt, embedder, src_lang, tgt_lang, cfg, weights, timing)
     if unit == "sentence":
         src, tgt, beads = _sentence_level(src, tgt, beads, embedder, src_lang, tgt_lang, cfg, weights, timing)
-    return Alignment(src, tgt, beads, src_lang, tgt_lang, embedder.name,
-                     meta={"unit": unit, "embed_seconds": timing.embed_s, "align_seconds": timing.align_s})
+    meta = {"unit": unit, "embed_seconds": timing.embed_s, "align_seconds": timing.align_s}
+    if timing.evidence is not None:
+        meta["path_evidence"] = asdict(timing.evidence)
+    return Alignment(src, tgt, beads, src_lang, tgt_lang, embedder.name, meta=meta)
 
 
 def _sentence_level(src: list[Segment], tgt: list[Segment], para_beads: list[Bead], embedder: Embedder,
