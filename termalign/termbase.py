@@ -1141,18 +1141,19 @@ class TermBase:
         A pair's rendering of a term is the extractor's best non-rejected equivalent there; where
         the extractor listed none, the known equivalent its aligned target text shows most, or
         UNKNOWN_RENDERING when it shows none of them. Renderings that only nest (disarmament /
-        nuclear disarmament) count as one.
+        nuclear disarmament) count as one. Each rendering carries its review status, so one the
+        term base forbids stands out (None for UNKNOWN_RENDERING).
         """
         c = self.conn
-        best: dict[str, dict[str, tuple[str, str | None]]] = {}
-        for term, doc, text, norm in c.execute(
-                "SELECT t.text, d.doc_id, e.text, e.norm FROM doc_equivalents x"
+        best: dict[str, dict[str, tuple[str, str | None, str | None]]] = {}
+        for term, doc, text, norm, status in c.execute(
+                "SELECT t.text, d.doc_id, e.text, e.norm, e.status FROM doc_equivalents x"
                 " JOIN equivalents e ON e.id = x.equivalent_id JOIN terms t ON t.id = e.term_id"
                 " JOIN documents d ON d.id = x.document_id WHERE e.status != 'rejected' AND t.df >= ?"
                 " ORDER BY t.text, d.doc_id, x.rank, x.score DESC", (min_docs,)):
-            best.setdefault(term, {}).setdefault(doc, (text, norm))
+            best.setdefault(term, {}).setdefault(doc, (text, norm, status))
         for tid, term in c.execute("SELECT id, text FROM terms WHERE df >= ?", (min_docs,)).fetchall():
-            known = c.execute("SELECT text, norm FROM equivalents WHERE term_id = ? AND status != 'rejected'"
+            known = c.execute("SELECT text, norm, status FROM equivalents WHERE term_id = ? AND status != 'rejected'"
                               " ORDER BY score DESC, text", (tid,)).fetchall()
             if not known:
                 continue
@@ -1211,30 +1212,30 @@ def with_multi_hits(hits: list[dict], multi: list[dict], limit: int) -> list[dic
 UNKNOWN_RENDERING = "(none of the known equivalents)"
 
 
-def shown_rendering(known: Sequence[tuple[str, str]], targets: Sequence[str]) -> tuple[str, str | None]:
-    """Which known (text, norm) equivalent the (case-folded) target texts show most; none → UNKNOWN."""
-    counts = [sum(mentions(norm, t) for t in targets) for _, norm in known]
+def shown_rendering(known: Sequence[tuple], targets: Sequence[str]) -> tuple:
+    """Which known (text, norm, …) equivalent the (case-folded) target texts show most; none → UNKNOWN."""
+    counts = [sum(mentions(k[1], t) for t in targets) for k in known]
     if not counts or max(counts) == 0:
-        return UNKNOWN_RENDERING, None
-    text, norm = known[counts.index(max(counts))]  # ties: the first, i.e. the best scored
-    return text, norm
+        return UNKNOWN_RENDERING, None, None
+    return tuple(known[counts.index(max(counts))])  # ties: the first, i.e. the best scored
 
 
-def find_conflicts(best: dict[str, dict[str, tuple[str, str | None]]], min_docs: int = 2) -> list[dict]:
-    """Pure part of `conflicts`: best[term][doc] = (text, norm or None) → terms with ≥2 non-nested renderings."""
+def find_conflicts(best: dict[str, dict[str, tuple]], min_docs: int = 2) -> list[dict]:
+    """Pure part of `conflicts`: best[term][doc] = (text, norm or None[, status]) → terms with ≥2
+    non-nested renderings, each {target_term, status, documents} (the status of the text shown)."""
     out = []
     for term in sorted(best):
         per_doc = best[term]
         if len(per_doc) < min_docs:
             continue
-        groups: dict[str | None, tuple[str, list[str]]] = {}
+        groups: dict[str | None, tuple[str, str | None, list[str]]] = {}
         for doc in sorted(per_doc):
-            text, norm = per_doc[doc]
+            text, norm, *status = per_doc[doc]
             key = norm if norm is None else next((k for k in groups if k is not None and (k in norm or norm in k)),
                                                  norm)
-            groups.setdefault(key, (text, []))[1].append(doc)
+            groups.setdefault(key, (text, status[0] if status else None, []))[2].append(doc)
         if len(groups) >= 2:
-            rend = sorted(({"target_term": t, "documents": docs} for t, docs in groups.values()),
+            rend = sorted(({"target_term": t, "status": st, "documents": docs} for t, st, docs in groups.values()),
                           key=lambda r: (-len(r["documents"]), r["target_term"]))
             out.append({"source_term": term, "renderings": rend})
     return out

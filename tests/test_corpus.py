@@ -269,6 +269,14 @@ def test_conflicts_on_a_changed_equivalent(env, tmp_path, capsys):
     for term, c in conflicts.items():
         original = next(r["target_term"] for r in c["renderings"] if "A/RES/75/45" in r["documents"])
         assert "nuclear disarmament" in original.lower(), (term, c)
+    # the changed pair shows none of the known renderings; the reviewer adds its rendering as
+    # forbidden: the conflict stays, and names it, marked
+    assert main(["review", "核裁军", "atomic disarmament", "--status", "forbidden", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["corpus", "conflicts", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    block = lines[lines.index("核裁军") + 1:lines.index("核裁军") + 3]
+    assert any(ln.strip().startswith("atomic disarmament [forbidden]\t1 pair(s): X/CHANGED") for ln in block), block
 
 
 def _extractor_missing() -> bool:

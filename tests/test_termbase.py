@@ -112,6 +112,10 @@ def test_second_pair_pools_and_shows_conflict(tb, seed_alignment):
     conflicts = tb.conflicts()
     assert [c["source_term"] for c in conflicts] == ["核裁军"]
     assert {r["target_term"] for r in conflicts[0]["renderings"]} == {"nuclear disarmament", "atomic disarmament"}
+    # a rendering the reviewer forbids stays a conflict, marked as forbidden (in the CLI too)
+    tb.set_term_status("核裁军", "atomic disarmament", "forbidden")
+    assert {r["target_term"]: r["status"] for r in tb.conflicts()[0]["renderings"]} == {
+        "nuclear disarmament": "candidate", "atomic disarmament": "forbidden"}
     # the reviewer rejects the odd one out: no conflict left
     tb.set_term_status("核裁军", "atomic disarmament", "rejected")
     assert tb.conflicts() == []
@@ -186,12 +190,16 @@ def test_pure_helpers():
     assert [c["source_term"] for c in find_conflicts(best)] == ["会员国"]
     best["会员国"]["b"] = (UNKNOWN_RENDERING, None)
     best["会员国"]["c"] = ("Member State", "member state")
-    assert find_conflicts(best)[0]["renderings"] == [{"target_term": "Member States", "documents": ["a", "c"]},
-                                                     {"target_term": UNKNOWN_RENDERING, "documents": ["b"]}]
-    known = [("nuclear disarmament", "nuclear disarmament"), ("disarmament", "disarmament")]
+    assert find_conflicts(best)[0]["renderings"] == [
+        {"target_term": "Member States", "status": None, "documents": ["a", "c"]},
+        {"target_term": UNKNOWN_RENDERING, "status": None, "documents": ["b"]}]
+    best["会员国"]["c"] = ("Member Countries", "member countries", "forbidden")  # a status is carried through
+    assert {r["target_term"]: r["status"] for r in find_conflicts(best)[0]["renderings"]} == {
+        "Member States": None, "Member Countries": "forbidden", UNKNOWN_RENDERING: None}
+    known = [("nuclear disarmament", "nuclear disarmament", "approved"), ("disarmament", "disarmament", "candidate")]
     assert shown_rendering(known, ["general and complete disarmament"]) == known[1]
     assert shown_rendering(known, ["on nuclear disarmament"]) == known[0], "a tie goes to the better scored"
-    assert shown_rendering(known, ["atomic weapons"]) == (UNKNOWN_RENDERING, None)
+    assert shown_rendering(known, ["atomic weapons"]) == (UNKNOWN_RENDERING, None, None)
     got = as_glossary_terms([{"source_term": "核裁军", "target_term": "nuclear disarmament", "score": 0.7},
                              {"source": "秘书长", "equivalents": [("Secretary-General", 0.8), "SG"]},
                              {"source_term": ""}])

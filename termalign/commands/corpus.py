@@ -216,7 +216,8 @@ def run_conflicts(args: argparse.Namespace) -> int:
     for c in conflicts:
         print(c["source_term"])
         for r in c["renderings"]:
-            print(f"    {r['target_term']}\t{len(r['documents'])} pair(s): {' '.join(r['documents'])}")
+            status = f" [{r['status']}]" if r.get("status") not in (None, "candidate") else ""
+            print(f"    {r['target_term']}{status}\t{len(r['documents'])} pair(s): {' '.join(r['documents'])}")
     print(f"{len(conflicts)} term(s) rendered differently across pairs", file=sys.stderr)
     return 0
 
