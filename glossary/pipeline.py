@@ -130,10 +130,11 @@ def extract_glossary(units: list[Unit], embedder: Embeds | None = None, options:
     by_id = {u.id: u for u in units}
     entries = [_entry(zh[k], pairs[k], en, th[k], by_id, options) for k in best if k not in losers]
     top_th = max((e.termhood for e in entries), default=1.0) or 1.0
+    claims = _claims(best)
     for e in entries:
         z = zh[e.source_term]
         e.score = _rank_score(e, top_th, two_terms(e.source_term, best[e.source_term], zh, en), z.linked,
-                              possessive(z, en[best[e.source_term].en], zh), _second_claim(e.source_term, best, cleanness))
+                              possessive(z, en[best[e.source_term].en], zh), _second_claim(e.source_term, best, cleanness, claims))
     entries.sort(key=lambda e: (-e.score, e.source_term))
     entries = [e for e in entries if e.score >= options.min_score]
     if options.top:
@@ -217,24 +218,36 @@ def _unclaimed(best: dict[str, Pair], pairs: dict[str, list[Pair]], min_conf: fl
     "parliamentarians"). In place; a term with no such alternative keeps its pair (see `_second_claim`)."""
     cleanness = {k: p.evidence["clean"] for k, p in best.items()}
     taken = {p.en for p in best.values()}
+    claims = _claims(best)
     for k in list(best):
-        if not _second_claim(k, best, cleanness):
+        if not _second_claim(k, best, cleanness, claims):
             continue
         alt = next((q for q in pairs[k][1:] if q.score >= min_conf and q.en not in taken), None)
         if alt is not None:
             pairs[k] = [alt] + [q for q in pairs[k] if q is not alt]
+            claims[best[k].en].remove(k)
+            claims.setdefault(alt.en, []).append(k)
             best[k] = alt
             taken.add(alt.en)
 
 
-def _second_claim(k: str, best: dict[str, Pair], cleanness: dict[str, float]) -> bool:
+def _claims(best: dict[str, Pair]) -> dict[str, list[str]]:
+    """The Chinese terms each English is the best pair of: `_second_claim` looks only among them
+    (comparing every term with every other took seconds on a long document)."""
+    out: dict[str, list[str]] = {}
+    for k, p in best.items():
+        out.setdefault(p.en, []).append(k)
+    return out
+
+
+def _second_claim(k: str, best: dict[str, Pair], cleanness: dict[str, float], claims: dict[str, list[str]]) -> bool:
     """Another Chinese term, not nested with this one, pairs with the same English more cleanly (or
     as cleanly and more surely): 奴役 and 奴隶制度 both give "slavery", which translates the second
     (奴役 is "servitude" there, a word the dictionary lacks). One English, one term: this is a
     synonym at best."""
     me = best[k]
-    return any(o != k and p.en == me.en and k not in o and o not in k
-               and (cleanness.get(o, 0), p.score) > (cleanness.get(k, 0), me.score) for o, p in best.items())
+    return any(o != k and k not in o and o not in k
+               and (cleanness.get(o, 0), best[o].score) > (cleanness.get(k, 0), me.score) for o in claims[me.en])
 
 
 def _rank_score(e: Entry, top_termhood: float, two_terms_side_by_side: bool, linked: bool = False,
