@@ -45,6 +45,21 @@ def test_bad_requests_are_a_400_before_any_work(app, shared_data, langs, unit, m
     assert "termalign-upload" not in r.json["error"]
 
 
+def test_an_unnamed_file_with_content_is_refused_not_dropped(app, shared_data):
+    """Two named files and one sent without a name: a 400 that says so, not a two-language job.
+    An unnamed empty part (a file input left empty) is skipped as before."""
+    u = shared_data / "udhr-dev"
+    client = app.test_client()
+    files = [(io.BytesIO((u / f"udhr.{x}.txt").read_bytes()), f"udhr.{x}.txt") for x in ("en", "fr")]
+    r = client.post("/api/align-many", data={"files": files + [(io.BytesIO((u / "udhr.es.txt").read_bytes()), "")],
+                                             "unit": "word"}, headers=H, content_type="multipart/form-data")
+    assert r.status_code == 400 and "has no name" in r.json["error"], r.json
+    files = [(io.BytesIO((u / f"udhr.{x}.txt").read_bytes()), f"udhr.{x}.txt") for x in ("en", "fr")]
+    r = client.post("/api/align-many", data={"files": files + [(io.BytesIO(b""), "")], "unit": "word"}, headers=H,
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and "unknown unit" in r.json["error"], r.json  # got past the files
+
+
 @pytest.mark.slow
 def test_three_languages_side_by_side_with_arabic_right_to_left(app, shared_data):
     client = app.test_client()

@@ -139,7 +139,10 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
     @app.post("/api/align-many")
     def align_many():
         """2–6 uploaded files (`files`), one per language: a job whose result is the units."""
-        ups = [u for u in request.files.getlist("files") if u and u.filename]
+        parts = request.files.getlist("files")
+        if any(not u.filename and u.stream.read(1) for u in parts):  # an empty, unnamed part is an unused input
+            raise UserError("an uploaded file has no name: send each file with its name (its extension says how to read it)")
+        ups = [u for u in parts if u.filename]
         if not 2 <= len(ups) <= MAX_FILES:
             raise UserError(f"upload 2 to {MAX_FILES} files, one per language (got {len(ups)})")
         job = wb.submit_many([(u.filename, u.read()) for u in ups], text_arg("unit", "paragraph", form=True))
