@@ -39,9 +39,18 @@ def _morph():
                         f"pip install pymorphy3 pymorphy3-dicts-ru ({e})") from e
 
 
+_STRESS = str.maketrans("", "", "\u0301\u0300")
+
+
+def unstressed(word: str) -> str:
+    """`word` without the stress marks of dictionaries and teaching texts (пра́во → право)."""
+    return word.translate(_STRESS)
+
+
 @lru_cache(maxsize=65536)
 def _parses(word: str) -> tuple:
-    return tuple(_morph().parse(word))
+    """pymorphy3's parses; a stressed spelling is parsed as the plain word, which is all it knows."""
+    return tuple(_morph().parse(unstressed(word)))
 
 
 def ar_normal(word: str) -> str:

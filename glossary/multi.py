@@ -26,11 +26,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Collection, Iterable, Sequence
 
-from .citation import ar_normal, citation_form, strip_accents, token_key
+from .citation import ar_normal, citation_form, strip_accents, token_key, unstressed
 
-# a word: letters (with Arabic vowel marks), hyphen compounds joined; a French/Spanish elided article
-# (l’, d’, qu’) is a word of its own
-_TOKEN = re.compile(r"[^\W\d_](?:[\w\u0610-\u061a\u064b-\u065f\u0670]|[-‐](?=[^\W\d_]))*['’]?|\d+(?:[.,]\d+)*")
+# a word: letters (with Arabic vowel marks and combining accents, as a Russian stress mark: пра́во),
+# hyphen compounds joined; a French/Spanish elided article (l’, d’, qu’) is a word of its own
+_TOKEN = re.compile(r"[^\W\d_](?:[\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670]|[-‐](?=[^\W\d_]))*['’]?|\d+(?:[.,]\d+)*")
 _BREAK = re.compile(r"[.,;:!?()\[\]«»\"“”„،؛؟—–…]|\s-\s")
 MAX_EXTRA = 3  # a candidate may have this many words more than the English term
 MAX_WORDS = 8
@@ -98,7 +98,7 @@ def tokens(text: str) -> list[list[tuple[str, int, int]]]:
 
 
 def is_content(word: str, lang: str) -> bool:
-    w = word.casefold()
+    w = unstressed(word.casefold())
     stop = STOP_WORDS.get(lang, frozenset())
     if w in stop or w.replace("’", "'") in stop or w.isdigit():
         return False

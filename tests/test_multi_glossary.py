@@ -29,6 +29,15 @@ def test_russian_genitive_plural_to_nominative_keeps_genitive_dependants():
     assert ru_nominative("уголовного обвинения".split()) == ["уголовное", "обвинение"]  # an adjective first
 
 
+def test_russian_stress_marks_neither_split_a_word_nor_change_its_key():
+    """A stressed text (dictionaries, teaching editions) gives the same candidates as the plain one,
+    each word whole; what is shown keeps the marks, as the text has them."""
+    stressed = index_grams({0: "Ка́ждый челове́к име́ет пра́во на жизнь"}, "ru")
+    assert sorted(stressed) == sorted(index_grams({0: "Каждый человек имеет право на жизнь"}, "ru"))
+    assert ("право", "на", "жизнь") in stressed and dict(stressed[("право",)].forms) == {"пра́во": 1}
+    assert ("каждый",) not in stressed  # a stop word with its stress mark is still a stop word
+
+
 def test_french_and_spanish_lose_the_leading_article_only():
     assert citation_form(["l’", "esclavage"], "fr") == ["esclavage"]
     assert citation_form(["les", "droits", "de", "l’", "homme"], "fr") == ["droits", "de", "l’", "homme"]
