@@ -37,6 +37,9 @@ from .signature import alignment_signature, settings_of
 log = logging.getLogger(__name__)
 
 UNITS = ("line", "paragraph", "sentence")
+#: segments shorter than this (`_length`: Han characters or words, plus one) are left out of the
+#: "not a translation" evidence: "Article 12" and "第十二条" pair up by their numbers alone
+EVIDENCE_LENGTH = 5
 
 
 @dataclass
@@ -116,7 +119,8 @@ def _align_vectors(s_txt: list[str], t_txt: list[str], s_own: list[int], t_own: 
     # (the "not a translation" warning and low-confidence marks rely on that).
     beads = [Bead(b.src, b.tgt, b.score - scorer.offset if b.src and b.tgt else b.score) for b in core]
     if timing.evidence is None:
-        timing.evidence = nearest_on_path(sv, tv, core)
+        timing.evidence = nearest_on_path(sv, tv, core, [_length(t) >= EVIDENCE_LENGTH for t in s_txt],
+                                          [_length(t) >= EVIDENCE_LENGTH for t in t_txt])
     timing.align_s += time.perf_counter() - t0
     return beads
 

@@ -1228,12 +1228,16 @@ def find_conflicts(best: dict[str, dict[str, tuple]], min_docs: int = 2) -> list
         per_doc = best[term]
         if len(per_doc) < min_docs:
             continue
-        groups: dict[str | None, tuple[str, str | None, list[str]]] = {}
+        # renderings that nest merge, but only under one review status: a forbidden "disarmament"
+        # is never hidden inside an approved "nuclear disarmament"
+        groups: dict[tuple[str | None, str | None], tuple[str, str | None, list[str]]] = {}
         for doc in sorted(per_doc):
-            text, norm, *status = per_doc[doc]
-            key = norm if norm is None else next((k for k in groups if k is not None and (k in norm or norm in k)),
-                                                 norm)
-            groups.setdefault(key, (text, status[0] if status else None, []))[2].append(doc)
+            text, norm, *rest = per_doc[doc]
+            status = rest[0] if rest else None
+            key = (norm, status) if norm is None else next(
+                (k for k in groups if k[0] is not None and k[1] == status and (k[0] in norm or norm in k[0])),
+                (norm, status))
+            groups.setdefault(key, (text, status, []))[2].append(doc)
         if len(groups) >= 2:
             rend = sorted(({"target_term": t, "status": st, "documents": docs} for t, st, docs in groups.values()),
                           key=lambda r: (-len(r["documents"]), r["target_term"]))

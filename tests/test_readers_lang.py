@@ -102,3 +102,27 @@ def test_path_evidence_clears_a_low_mean_only_above_chance():
     assert PathEvidence(hits=4, n_src=2, n_tgt=2).chance == 1.0
     assert "do not look like translations" in translation_warning(
         [-0.05] * 2, 1.0, evidence=PathEvidence(hits=4, n_src=2, n_tgt=2))
+    # just above chance is not enough to outweigh a low mean: lines of unrelated text between
+    # numbered headings in sequence (measured 1.09x chance)
+    assert "do not look like translations" in translation_warning(
+        [-0.069] * 40, 0.98, evidence=PathEvidence(hits=30, n_src=47, n_tgt=47))
+
+
+def test_order_below_chance_warns_whatever_the_mean():
+    """A translation with its lines shuffled pairs well line by line (mean 0.09-0.10 on the seed)
+    but its nearest neighbours fall on the ordered path no more than chance: warned. With a
+    handful of segments chance is 1 and says nothing."""
+    shuffled = PathEvidence(hits=18, n_src=44, n_tgt=44)  # share 0.20 against chance 0.28
+    assert "no more often than chance" in translation_warning([0.1] * 40, 0.98, evidence=shuffled)
+    assert translation_warning([0.1] * 3, 1.0, evidence=PathEvidence(hits=0, n_src=3, n_tgt=3)) is None
+
+
+def test_evidence_leaves_short_segments_out_and_survives_bad_meta():
+    """Headings paired by their number alone are not evidence; a malformed stored record is ignored."""
+    vecs = np.eye(3, dtype=np.float32)
+    beads = [Bead((0,), (0,), 0.1), Bead((1,), (1,), 0.1), Bead((2,), (2,), 0.1)]
+    ev = nearest_on_path(vecs, vecs, beads, [True, False, True], [True, True, False])
+    assert (ev.hits, ev.n_src, ev.n_tgt) == (4, 2, 2)
+    assert PathEvidence.from_meta({"hits": 1, "n_src": 2, "n_tgt": 3, "share": 0.5}) == PathEvidence(1, 2, 3)
+    for bad in (None, {}, {"hits": "x", "n_src": 1, "n_tgt": 1}, [1, 2, 3]):
+        assert PathEvidence.from_meta(bad) is None

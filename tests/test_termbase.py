@@ -196,6 +196,14 @@ def test_pure_helpers():
     best["会员国"]["c"] = ("Member Countries", "member countries", "forbidden")  # a status is carried through
     assert {r["target_term"]: r["status"] for r in find_conflicts(best)[0]["renderings"]} == {
         "Member States": None, "Member Countries": "forbidden", UNKNOWN_RENDERING: None}
+    # nested renderings merge only under one status: a forbidden one is never hidden in an approved one
+    nested = {"核裁军": {"A": ("nuclear disarmament", "nuclear disarmament", "approved"),
+                         "B": ("disarmament", "disarmament", "forbidden")}}
+    assert find_conflicts(nested)[0]["renderings"] == [
+        {"target_term": "disarmament", "status": "forbidden", "documents": ["B"]},
+        {"target_term": "nuclear disarmament", "status": "approved", "documents": ["A"]}]
+    nested["核裁军"]["B"] = ("disarmament", "disarmament", "approved")
+    assert find_conflicts(nested) == []
     known = [("nuclear disarmament", "nuclear disarmament", "approved"), ("disarmament", "disarmament", "candidate")]
     assert shown_rendering(known, ["general and complete disarmament"]) == known[1]
     assert shown_rendering(known, ["on nuclear disarmament"]) == known[0], "a tie goes to the better scored"

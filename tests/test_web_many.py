@@ -55,6 +55,11 @@ def test_an_unnamed_file_with_content_is_refused_not_dropped(app, shared_data):
                                              "unit": "word"}, headers=H, content_type="multipart/form-data")
     assert r.status_code == 400 and "has no name" in r.json["error"], r.json
     files = [(io.BytesIO((u / f"udhr.{x}.txt").read_bytes()), f"udhr.{x}.txt") for x in ("en", "fr")]
+    # without filename= at all the part is a form field (curl -F 'files=<file'): refused as well
+    r = client.post("/api/align-many", data={"files": files + [(u / "udhr.es.txt").read_text(encoding="utf-8")],
+                                             "unit": "word"}, headers=H, content_type="multipart/form-data")
+    assert r.status_code == 400 and "has no name" in r.json["error"], r.json
+    files = [(io.BytesIO((u / f"udhr.{x}.txt").read_bytes()), f"udhr.{x}.txt") for x in ("en", "fr")]
     r = client.post("/api/align-many", data={"files": files + [(io.BytesIO(b""), "")], "unit": "word"}, headers=H,
                     content_type="multipart/form-data")
     assert r.status_code == 400 and "unknown unit" in r.json["error"], r.json  # got past the files

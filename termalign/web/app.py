@@ -140,9 +140,12 @@ def create_app(settings: Settings, seed: bool = True, local_only: bool = True) -
     def align_many():
         """2–6 uploaded files (`files`), one per language: a job whose result is the units."""
         parts = request.files.getlist("files")
-        if any(not u.filename and u.stream.read(1) for u in parts):  # an empty, unnamed part is an unused input
+        # a part without a file name arrives as a form field, or with filename="": unless empty (a file
+        # input left unused) it is a file that cannot be read without its name (the extension says how)
+        if any(v.strip() for v in request.form.getlist("files")) or any(
+                not (u.filename or "").strip() and u.stream.read(1) for u in parts):
             raise UserError("an uploaded file has no name: send each file with its name (its extension says how to read it)")
-        ups = [u for u in parts if u.filename]
+        ups = [u for u in parts if (u.filename or "").strip()]
         if not 2 <= len(ups) <= MAX_FILES:
             raise UserError(f"upload 2 to {MAX_FILES} files, one per language (got {len(ups)})")
         job = wb.submit_many([(u.filename, u.read()) for u in ups], text_arg("unit", "paragraph", form=True))
