@@ -108,7 +108,8 @@ def _align_vectors(s_txt: list[str], t_txt: list[str], s_own: list[int], t_own: 
         clause_vectors = (ClauseVectors.build(sv, s_own, cv[:ncs]), ClauseVectors.build(tv, t_own, cv[ncs:]))
     s_lex, t_lex = lexical_vectors(s_txt, t_txt, src_lang, tgt_lang)
     s_clauses, t_clauses = clause_vectors or (None, None)
-    scorer = VectorScorer(sv, tv, np.array([_length(t) for t in s_txt]), np.array([_length(t) for t in t_txt]),
+    s_len, t_len = np.array([_length(t) for t in s_txt]), np.array([_length(t) for t in t_txt])
+    scorer = VectorScorer(sv, tv, s_len, t_len,
                           src_lex=s_lex, tgt_lex=t_lex, weights=weights,
                           src_cont=continuation_flags(s_txt), tgt_cont=continuation_flags(t_txt),
                           src_clauses=s_clauses, tgt_clauses=t_clauses, src_quoted=quote_states(s_txt),
@@ -119,8 +120,7 @@ def _align_vectors(s_txt: list[str], t_txt: list[str], s_own: list[int], t_own: 
     # (the "not a translation" warning and low-confidence marks rely on that).
     beads = [Bead(b.src, b.tgt, b.score - scorer.offset if b.src and b.tgt else b.score) for b in core]
     if timing.evidence is None:
-        timing.evidence = nearest_on_path(sv, tv, core, [_length(t) >= EVIDENCE_LENGTH for t in s_txt],
-                                          [_length(t) >= EVIDENCE_LENGTH for t in t_txt])
+        timing.evidence = nearest_on_path(sv, tv, core, s_len >= EVIDENCE_LENGTH, t_len >= EVIDENCE_LENGTH)
     timing.align_s += time.perf_counter() - t0
     return beads
 

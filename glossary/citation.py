@@ -43,7 +43,9 @@ _STRESS = str.maketrans("", "", "\u0301\u0300")
 
 
 def unstressed(word: str) -> str:
-    """`word` without the stress marks of dictionaries and teaching texts (пра́во → право)."""
+    """`word` without the stress marks of dictionaries and teaching texts (пра́во → право).
+
+    Not `strip_accents`: that drops every combining mark, and й and ё are letters of their own."""
     return word.translate(_STRESS)
 
 
